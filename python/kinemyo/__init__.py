@@ -1,0 +1,16 @@
+"""kinemyo: muscle and movement analysis for hip and low-back pain rehabilitation.
+
+Modules
+-------
+kinemyo.dsp
+    Filter design, streaming and zero-phase filtering, moving windows, Teager-Kaiser energy, Hilbert
+    envelope, Welch PSD and polyphase resampling, each checked against SciPy.
+
+Conventions: SI units, arrays shaped (n_samples, n_channels), float32 stays float32 and every other real
+dtype is computed as float64, and the sampling rate ``fs`` is always an explicit argument.
+"""
+
+from kinemyo._core import __version__, fft_backend
+from kinemyo import dsp
+
+__all__ = ["__version__", "dsp", "fft_backend"]

@@ -1,0 +1,85 @@
+#pragma once
+// Conversions shared by the domain binding files: NumPy arrays in (any layout, float32 kept as float32, every
+// other real dtype as float64, converted to C order once), std::vector out without a copy.
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kinemyo::python {
+
+namespace py = pybind11;
+
+// True for float32 input, false for any other real dtype (computed as float64); TypeError for complex,
+// object or string data.
+inline bool is_float32(py::handle x, const char* name) {
+  py::array arr = py::array::ensure(x);
+  if (!arr) throw py::type_error(std::string(name) + ": expected an array of real numbers");
+  const char kind = arr.dtype().kind();
+  if (kind == 'c') throw py::type_error(std::string(name) + ": complex input is not supported (real signals only)");
+  if (kind != 'f' && kind != 'i' && kind != 'u' && kind != 'b')
+    throw py::type_error(std::string(name) + ": expected a real numeric array, got dtype " +
+                         py::str(arr.dtype()).cast<std::string>());
+  return arr.dtype().is(py::dtype::of<float>());
+}
+
+// A (n_frames, n_channels) signal; 1-D input is one channel.
+template <class T>
+struct Signal {
+  py::array_t<T, py::array::c_style | py::array::forcecast> array;
+  std::size_t n_frames = 0;
+  std::size_t n_channels = 0;
+  bool one_d = false;
+  [[nodiscard]] std::span<const T> span() const { return {array.data(), n_frames * n_channels}; }
+};
+
+template <class T>
+Signal<T> as_signal(py::handle x, const char* name) {
+  Signal<T> s;
+  s.array = py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(x);
+  if (!s.array) throw py::type_error(std::string(name) + ": cannot convert to a numeric array");
+  if (s.array.ndim() == 1) {
+    s.one_d = true;
+    s.n_frames = static_cast<std::size_t>(s.array.shape(0));
+    s.n_channels = 1;
+  } else if (s.array.ndim() == 2) {
+    s.n_frames = static_cast<std::size_t>(s.array.shape(0));
+    s.n_channels = static_cast<std::size_t>(s.array.shape(1));
+  } else {
+    throw py::value_error(std::string(name) + ": expected shape (n_samples,) or (n_samples, n_channels), got " +
+                          std::to_string(s.array.ndim()) + " dimensions");
+  }
+  if (s.n_frames == 0) throw py::value_error(std::string(name) + ": signal is empty");
+  if (s.n_channels == 0) throw py::value_error(std::string(name) + ": has zero channels");
+  return s;
+}
+
+// Hands a vector to NumPy without copying; the array owns it through a capsule.
+template <class T>
+py::array_t<T> to_array(std::vector<T>&& v, std::vector<py::ssize_t> shape) {
+  auto* owned = new std::vector<T>(std::move(v));
+  py::capsule owner(owned, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>(std::move(shape), owned->data(), owner);
+}
+
+// Output shaped like the input signal: (n,) or (n, C).
+template <class T>
+py::array_t<T> shaped_like(std::vector<T>&& v, const Signal<T>& s, std::size_t n_frames) {
+  if (s.one_d) return to_array(std::move(v), {static_cast<py::ssize_t>(n_frames)});
+  return to_array(std::move(v), {static_cast<py::ssize_t>(n_frames), static_cast<py::ssize_t>(s.n_channels)});
+}
+
+// Calls f.template operator()<T>() with T = float for float32 input and double otherwise.
+template <class F>
+py::object dispatch_real(py::handle x, const char* name, F&& f) {
+  if (is_float32(x, name)) return f(float{});
+  return f(double{});
+}
+
+void bind_dsp(py::module_& m);
+
+}  // namespace kinemyo::python
