@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs everything kinemyo needs to build, test, benchmark and run its demo on Debian 12. Idempotent: only
+# missing apt packages are installed (apt-get update runs only then), and pip skips satisfied requirements.
+# Works as root or through sudo. Nothing is downloaded during the build itself.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+APT_PACKAGES=(build-essential cmake pkg-config libeigen3-dev libfftw3-dev libgtest-dev libbenchmark-dev python3-venv)
+PIP_PACKAGES=("pybind11>=2.12" "scikit-build-core>=0.10" "numpy>=1.23" "scipy>=1.11" "pytest>=7" "matplotlib>=3.6")
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "install-deps: apt packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! "$PYTHON" -c 'import pybind11, scikit_build_core, numpy, scipy, pytest, matplotlib' 2>/dev/null; then
+  echo "install-deps: pip packages for $PYTHON"
+fi
+"$PYTHON" -m pip install -q --disable-pip-version-check "${PIP_PACKAGES[@]}"

@@ -1,0 +1,40 @@
+"""Shared fixtures: reproducible random signals and the location of the shared reference recordings."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+
+import numpy as np
+import pytest
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(12345)
+
+
+@pytest.fixture(scope="session")
+def shared_data_dir() -> pathlib.Path:
+    """``KINEMYO_DATA_DIR`` (default ``../shared/data`` beside the checkout); skips when absent."""
+    path = pathlib.Path(os.environ.get("KINEMYO_DATA_DIR", REPO.parent / "shared" / "data"))
+    if not path.is_dir():
+        pytest.skip(f"shared reference data not found at {path} (set KINEMYO_DATA_DIR)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def repo_dir() -> pathlib.Path:
+    return REPO
+
+
+def rel_err(got: np.ndarray, want: np.ndarray) -> float:
+    """max |got - want| / max |want|: relative error on the signal's scale."""
+    got = np.asarray(got)
+    want = np.asarray(want)
+    assert got.shape == want.shape, (got.shape, want.shape)
+    scale = np.max(np.abs(want))
+    err = np.max(np.abs(got - want)) if got.size else 0.0
+    return float(err / scale) if scale > 0 else float(err)
