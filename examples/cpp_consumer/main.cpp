@@ -21,7 +21,8 @@ int main() {
   std::vector<double> y(x.size());
   for (std::size_t t = 0; t < frames; ++t) filter.process_frame(&x[t * channels], &y[t * channels]);
 
-  const auto reference = dsp::sosfilt<double>(band, x, channels);
+  std::vector<double> reference(x.size());
+  dsp::sosfilt<double>(band, x, reference, channels);
   for (std::size_t i = 0; i < y.size(); ++i)
     if (y[i] != reference[i]) {
       std::printf("mismatch at %zu\n", i);

@@ -73,6 +73,14 @@ py::array_t<T> shaped_like(std::vector<T>&& v, const Signal<T>& s, std::size_t n
   return to_array(std::move(v), {static_cast<py::ssize_t>(n_frames), static_cast<py::ssize_t>(s.n_channels)});
 }
 
+// A new uninitialised array shaped like the signal.
+template <class T>
+py::array_t<T> empty_like_signal(const Signal<T>& s) {
+  if (s.one_d) return py::array_t<T>(std::vector<py::ssize_t>{static_cast<py::ssize_t>(s.n_frames)});
+  return py::array_t<T>(
+      std::vector<py::ssize_t>{static_cast<py::ssize_t>(s.n_frames), static_cast<py::ssize_t>(s.n_channels)});
+}
+
 // Calls f.template operator()<T>() with T = float for float32 input and double otherwise.
 template <class F>
 py::object dispatch_real(py::handle x, const char* name, F&& f) {

@@ -66,18 +66,20 @@ std::vector<double> to_cutoffs(py::handle cutoff) {
   return {arr.data(), arr.data() + arr.size()};
 }
 
-// Applies a batch function f(span, n_channels) -> vector<T> with the GIL released; output shaped like x.
+// Applies a batch function fn(x_span, y_span, n_channels) with the GIL released. The output is allocated by
+// NumPy (which backs large arrays with huge pages), shaped like x.
 template <class Fn>
 py::object batch_same_shape(py::handle x, Fn&& fn) {
   return dispatch_real(x, "x", [&](auto tag) -> py::object {
     using T = decltype(tag);
     const auto s = as_signal<T>(x, "x");
-    std::vector<T> out;
+    py::array_t<T> out = empty_like_signal(s);
+    std::span<T> y(out.mutable_data(), s.n_frames * s.n_channels);
     {
       py::gil_scoped_release nogil;
-      out = fn(s.span(), s.n_channels);
+      fn(s.span(), y, s.n_channels);
     }
-    return shaped_like(std::move(out), s, s.n_frames);
+    return out;
   });
 }
 
@@ -92,8 +94,7 @@ py::object stream_process(Obj& obj, py::handle x, py::object out) {
                             ")" + (obj.n_channels() == 1 ? " or (n_samples,)" : ""));
     py::array_t<T> result;
     if (out.is_none()) {
-      result = s.one_d ? py::array_t<T>({static_cast<py::ssize_t>(s.n_frames)})
-                       : py::array_t<T>({static_cast<py::ssize_t>(s.n_frames), static_cast<py::ssize_t>(s.n_channels)});
+      result = empty_like_signal(s);
     } else {
       if (!py::isinstance<py::array_t<T>>(out))
         throw py::type_error("out: must be a NumPy array of the same dtype as x");
@@ -190,7 +191,7 @@ Group delay in seconds at ``f_hz``. Raises ValueError where the response is zero
   m.def("sosfilt",
         [](py::handle sos_obj, py::handle x) {
           const Sos sos = to_sos(sos_obj);
-          return batch_same_shape(x, [&](auto span, std::size_t c) { return sosfilt(sos, span, c); });
+          return batch_same_shape(x, [&](auto span, auto y, std::size_t c) { sosfilt(sos, span, y, c); });
         },
         py::arg("sos"), py::arg("x"), R"doc(
 Causal SOS filtering along axis 0 from zero state.
@@ -213,7 +214,7 @@ ndarray
   m.def("sosfiltfilt",
         [](py::handle sos_obj, py::handle x) {
           const Sos sos = to_sos(sos_obj);
-          return batch_same_shape(x, [&](auto span, std::size_t c) { return sosfiltfilt(sos, span, c); });
+          return batch_same_shape(x, [&](auto span, auto y, std::size_t c) { sosfiltfilt(sos, span, y, c); });
         },
         py::arg("sos"), py::arg("x"), R"doc(
 Zero-phase forward-backward SOS filtering along axis 0.
@@ -231,7 +232,7 @@ x : array_like, shape (n_samples,) or (n_samples, n_channels)
   m.def("moving_window",
         [](py::handle x, std::size_t window_length, const std::string& statistic) {
           const auto stat = parse_statistic(statistic);
-          return batch_same_shape(x, [&](auto span, std::size_t c) { return moving_window(span, c, window_length, stat); });
+          return batch_same_shape(x, [&](auto span, auto y, std::size_t c) { moving_window(span, y, c, window_length, stat); });
         },
         py::arg("x"), py::arg("window_length"), py::arg("statistic"), R"doc(
 Causal moving-window mean, ARV or RMS over ``window_length`` samples, along axis 0.
@@ -250,7 +251,7 @@ statistic : {'mean', 'arv', 'rms'}
 
   m.def("teager_kaiser",
         [](py::handle x) {
-          return batch_same_shape(x, [&](auto span, std::size_t c) { return teager_kaiser(span, c); });
+          return batch_same_shape(x, [&](auto span, auto y, std::size_t c) { teager_kaiser(span, y, c); });
         },
         py::arg("x"), R"doc(
 Teager-Kaiser energy operator ``x[n]**2 - x[n-1] * x[n+1]`` along axis 0, zeros assumed outside the signal.
@@ -279,7 +280,7 @@ Returns complex64 for float32 input, complex128 otherwise.
 
   m.def("hilbert_envelope",
         [](py::handle x) {
-          return batch_same_shape(x, [&](auto span, std::size_t c) { return hilbert_envelope(span, c); });
+          return batch_same_shape(x, [&](auto span, auto y, std::size_t c) { hilbert_envelope(span, y, c); });
         },
         py::arg("x"), R"doc(
 Instantaneous amplitude ``abs(scipy.signal.hilbert(x, axis=0))``.

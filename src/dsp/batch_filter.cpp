@@ -9,14 +9,13 @@
 namespace kinemyo::dsp {
 
 template <class T>
-std::vector<T> sosfilt(const Sos& sos, std::span<const T> x, std::size_t n_channels) {
+void sosfilt(const Sos& sos, std::span<const T> x, std::span<T> y, std::size_t n_channels) {
   validate_sos(sos);
   const std::size_t n_frames = detail::frames_of(x.size(), n_channels);
+  detail::require_output_size(x.size(), y.size());
   detail::require_finite_samples(x.data(), x.size(), n_channels);
   SosFilter filter(sos, n_channels, NonFinitePolicy::propagate);
-  std::vector<T> y(x.size());
   filter.process_interleaved(x.data(), y.data(), n_frames);
-  return y;
 }
 
 std::size_t sosfiltfilt_padlen(const Sos& sos) {
@@ -28,9 +27,10 @@ std::size_t sosfiltfilt_padlen(const Sos& sos) {
 }
 
 template <class T>
-std::vector<T> sosfiltfilt(const Sos& sos, std::span<const T> x, std::size_t n_channels) {
+void sosfiltfilt(const Sos& sos, std::span<const T> x, std::span<T> y, std::size_t n_channels) {
   const std::size_t edge = sosfiltfilt_padlen(sos);
   const std::size_t n = detail::frames_of(x.size(), n_channels);
+  detail::require_output_size(x.size(), y.size());
   const std::size_t C = n_channels;
   if (n <= edge)
     detail::fail("x", "needs more than padlen = " + std::to_string(edge) + " frames for this filter, got " +
@@ -62,14 +62,12 @@ std::vector<T> sosfiltfilt(const Sos& sos, std::span<const T> x, std::size_t n_c
   filter.reset_steady_state(std::span<const double>(ext.data(), C));
   filter.process_interleaved(ext.data(), ext.data(), m);
   reverse_frames(ext);
-  std::vector<T> y(n * C);
   for (std::size_t i = 0; i < n * C; ++i) y[i] = static_cast<T>(ext[edge * C + i]);
-  return y;
 }
 
-template std::vector<float> sosfilt(const Sos&, std::span<const float>, std::size_t);
-template std::vector<double> sosfilt(const Sos&, std::span<const double>, std::size_t);
-template std::vector<float> sosfiltfilt(const Sos&, std::span<const float>, std::size_t);
-template std::vector<double> sosfiltfilt(const Sos&, std::span<const double>, std::size_t);
+template void sosfilt(const Sos&, std::span<const float>, std::span<float>, std::size_t);
+template void sosfilt(const Sos&, std::span<const double>, std::span<double>, std::size_t);
+template void sosfiltfilt(const Sos&, std::span<const float>, std::span<float>, std::size_t);
+template void sosfiltfilt(const Sos&, std::span<const double>, std::span<double>, std::size_t);
 
 }  // namespace kinemyo::dsp

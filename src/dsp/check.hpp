@@ -1,7 +1,10 @@
 #pragma once
 // Argument checks shared by the implementation: every message names the offending parameter.
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <limits>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -34,13 +37,27 @@ inline std::size_t frames_of(std::size_t size, std::size_t n_channels) {
   return size / n_channels;
 }
 
-// Batch functions reject NaN/inf and name the first offending sample.
+// Batch outputs shaped like their input.
+inline void require_output_size(std::size_t x_size, std::size_t y_size) {
+  if (x_size != y_size)
+    fail("y", "must have the size of x (" + std::to_string(x_size) + "), got " + std::to_string(y_size));
+}
+
+// Batch functions reject NaN/inf and name the first offending sample. The scan is branch-free per chunk (it
+// vectorises); the exact location is searched only once a chunk fails.
 template <class T>
 void require_finite_samples(const T* x, std::size_t size, std::size_t n_channels) {
-  for (std::size_t i = 0; i < size; ++i) {
-    if (!std::isfinite(x[i]))
-      fail("x", "non-finite value at frame " + std::to_string(i / n_channels) + ", channel " +
-                    std::to_string(i % n_channels));
+  constexpr std::size_t chunk = 4096;
+  const T limit = std::numeric_limits<T>::max();
+  for (std::size_t start = 0; start < size; start += chunk) {
+    const std::size_t stop = std::min(size, start + chunk);
+    bool finite = true;
+    for (std::size_t i = start; i < stop; ++i) finite &= std::abs(x[i]) <= limit;
+    if (finite) continue;
+    for (std::size_t i = start; i < stop; ++i)
+      if (!std::isfinite(x[i]))
+        fail("x", "non-finite value at frame " + std::to_string(i / n_channels) + ", channel " +
+                      std::to_string(i % n_channels));
   }
 }
 

@@ -65,17 +65,17 @@ void MovingWindow::reset() noexcept {
 }
 
 template <class T>
-std::vector<T> moving_window(std::span<const T> x, std::size_t n_channels, std::size_t window_length,
-                             WindowStatistic statistic) {
+void moving_window(std::span<const T> x, std::span<T> y, std::size_t n_channels, std::size_t window_length,
+                   WindowStatistic statistic) {
   const std::size_t n = detail::frames_of(x.size(), n_channels);
+  detail::require_output_size(x.size(), y.size());
   detail::require_finite_samples(x.data(), x.size(), n_channels);
   MovingWindow w(window_length, n_channels, statistic, NonFinitePolicy::propagate);
-  std::vector<T> y(x.size());
   w.process_interleaved(x.data(), y.data(), n);
-  return y;
 }
 
-template std::vector<float> moving_window(std::span<const float>, std::size_t, std::size_t, WindowStatistic);
-template std::vector<double> moving_window(std::span<const double>, std::size_t, std::size_t, WindowStatistic);
+template void moving_window(std::span<const float>, std::span<float>, std::size_t, std::size_t, WindowStatistic);
+template void moving_window(std::span<const double>, std::span<double>, std::size_t, std::size_t,
+                            WindowStatistic);
 
 }  // namespace kinemyo::dsp

@@ -1,6 +1,8 @@
 #include "kinemyo/dsp/non_finite.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 #include "check.hpp"
 
@@ -12,6 +14,20 @@ NonFiniteGuard::NonFiniteGuard(std::size_t n_channels, NonFinitePolicy policy) :
       policy != NonFinitePolicy::propagate)
     detail::fail("policy", "unknown NonFinitePolicy value");
   last_.assign(n_channels, 0.0);
+}
+
+void NonFiniteGuard::apply(double* block, std::size_t n_frames) noexcept {
+  const std::size_t C = last_.size();
+  const std::size_t size = n_frames * C;
+  if (size == 0) return;
+  bool finite = true;
+  for (std::size_t i = 0; i < size; ++i) finite &= std::abs(block[i]) <= std::numeric_limits<double>::max();
+  if (finite) {
+    std::copy_n(block + size - C, C, last_.begin());
+    return;
+  }
+  for (std::size_t t = 0; t < n_frames; ++t)
+    for (std::size_t c = 0; c < C; ++c) block[t * C + c] = (*this)(block[t * C + c], c);
 }
 
 void NonFiniteGuard::reset() noexcept {

@@ -95,12 +95,11 @@ std::vector<std::complex<T>> analytic_signal(std::span<const T> x, std::size_t n
 
 // Instantaneous amplitude |x + j H{x}| (Marple 1999).
 template <class T>
-std::vector<T> hilbert_envelope(std::span<const T> x, std::size_t n_channels) {
+void hilbert_envelope(std::span<const T> x, std::span<T> y, std::size_t n_channels) {
   const std::size_t n = checked_frames(x, n_channels);
-  const std::vector<cplx> z = analytic_double(x, n_channels, n);
-  std::vector<T> out(z.size());
-  for (std::size_t i = 0; i < z.size(); ++i) out[i] = static_cast<T>(std::abs(z[i]));
-  return out;
+  detail::require_output_size(x.size(), y.size());
+  const std::vector<cplx> z = analytic_double(x, n_channels, n);  // all of x is read before y is written
+  for (std::size_t i = 0; i < z.size(); ++i) y[i] = static_cast<T>(std::abs(z[i]));
 }
 
 // Welch's averaged modified periodogram (Welch 1967), periodic Hann window, mean over segments.
@@ -184,8 +183,8 @@ WelchResult<T> welch(std::span<const T> x, std::size_t n_channels, double fs, co
 
 template std::vector<std::complex<float>> analytic_signal<float>(std::span<const float>, std::size_t);
 template std::vector<std::complex<double>> analytic_signal<double>(std::span<const double>, std::size_t);
-template std::vector<float> hilbert_envelope<float>(std::span<const float>, std::size_t);
-template std::vector<double> hilbert_envelope<double>(std::span<const double>, std::size_t);
+template void hilbert_envelope<float>(std::span<const float>, std::span<float>, std::size_t);
+template void hilbert_envelope<double>(std::span<const double>, std::span<double>, std::size_t);
 template WelchResult<float> welch<float>(std::span<const float>, std::size_t, double, const WelchOptions&);
 template WelchResult<double> welch<double>(std::span<const double>, std::size_t, double, const WelchOptions&);
 

@@ -7,23 +7,25 @@
 namespace kinemyo::dsp {
 
 template <class T>
-std::vector<T> teager_kaiser(std::span<const T> x, std::size_t n_channels) {
+void teager_kaiser(std::span<const T> x, std::span<T> y, std::size_t n_channels) {
   const std::size_t n = detail::frames_of(x.size(), n_channels);
+  detail::require_output_size(x.size(), y.size());
   detail::require_finite_samples(x.data(), x.size(), n_channels);
   const std::size_t C = n_channels;
-  std::vector<T> y(x.size());
-  for (std::size_t t = 0; t < n; ++t)
-    for (std::size_t c = 0; c < C; ++c) {
-      const double before = t > 0 ? static_cast<double>(x[(t - 1) * C + c]) : 0.0;
+  for (std::size_t c = 0; c < C; ++c) {
+    // x[t+1] is read before y[t] is written, so y may alias x.
+    double before = 0.0, v = static_cast<double>(x[c]);
+    for (std::size_t t = 0; t < n; ++t) {
       const double after = t + 1 < n ? static_cast<double>(x[(t + 1) * C + c]) : 0.0;
-      const double v = static_cast<double>(x[t * C + c]);
       y[t * C + c] = static_cast<T>(v * v - before * after);
+      before = v;
+      v = after;
     }
-  return y;
+  }
 }
 
-template std::vector<float> teager_kaiser(std::span<const float>, std::size_t);
-template std::vector<double> teager_kaiser(std::span<const double>, std::size_t);
+template void teager_kaiser(std::span<const float>, std::span<float>, std::size_t);
+template void teager_kaiser(std::span<const double>, std::span<double>, std::size_t);
 
 TeagerKaiser::TeagerKaiser(std::size_t n_channels, NonFinitePolicy policy)
     : guard_(n_channels, policy), prev_(n_channels, 0.0), cur_(n_channels, 0.0) {}

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <fstream>
 #include <map>
+#include <span>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -74,6 +75,14 @@ inline std::vector<GoldenCase> load_golden(const std::string& name) {
   }
   if (cases.empty()) throw std::runtime_error(path + " holds no cases");
   return cases;
+}
+
+// Calls a batch function that writes into a caller-provided y of x's size, and returns y.
+template <class T, class F>
+std::vector<T> into(const std::vector<T>& x, F&& f) {
+  std::vector<T> y(x.size());
+  f(std::span<const T>(x), std::span<T>(y));
+  return y;
 }
 
 // max |a - b| over all elements divided by max |b| (a scale-aware relative error).

@@ -52,9 +52,10 @@ class MovingWindow {
   std::size_t pos_ = 0;
 };
 
-// Batch form of MovingWindow (same definition, same numbers). Rejects non-finite input.
+// Batch form of MovingWindow (same definition, same numbers) into y (size of x; may be x). Rejects
+// non-finite input.
 template <class T>
-std::vector<T> moving_window(std::span<const T> x, std::size_t n_channels, std::size_t window_length,
-                             WindowStatistic statistic);
+void moving_window(std::span<const T> x, std::span<T> y, std::size_t n_channels, std::size_t window_length,
+                   WindowStatistic statistic);
 
 }  // namespace kinemyo::dsp

@@ -30,6 +30,10 @@ class NonFiniteGuard {
     return policy_ == NonFinitePolicy::zero ? 0.0 : last_[channel];
   }
 
+  // The same policy over a frame-major block (n_frames x n_channels) in place; one branch-free pass when every
+  // sample is finite, which is the common case.
+  void apply(double* block, std::size_t n_frames) noexcept;
+
   // Forget the last finite inputs (they become `level`, 0 by default) and zero the counter.
   void reset() noexcept;
   void reset(std::span<const double> level) noexcept;

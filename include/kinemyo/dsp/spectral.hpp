@@ -15,9 +15,9 @@ namespace kinemyo::dsp {
 template <class T>
 std::vector<std::complex<T>> analytic_signal(std::span<const T> x, std::size_t n_channels);
 
-// |analytic_signal(x)|, the instantaneous amplitude.
+// |analytic_signal(x)|, the instantaneous amplitude, into y (size of x; may be x).
 template <class T>
-std::vector<T> hilbert_envelope(std::span<const T> x, std::size_t n_channels);
+void hilbert_envelope(std::span<const T> x, std::span<T> y, std::size_t n_channels);
 
 enum class Detrend { none, constant, linear };
 enum class SpectralScaling {

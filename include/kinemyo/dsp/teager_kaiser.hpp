@@ -11,9 +11,9 @@
 
 namespace kinemyo::dsp {
 
-// Batch operator, same length as x (interleaved frames x channels). Rejects non-finite input.
+// Batch operator into y (size of x, interleaved frames x channels; y may be x). Rejects non-finite input.
 template <class T>
-std::vector<T> teager_kaiser(std::span<const T> x, std::size_t n_channels);
+void teager_kaiser(std::span<const T> x, std::span<T> y, std::size_t n_channels);
 
 // Streaming operator: psi[n] needs x[n+1], so the output lags the input by exactly one sample
 // (latency_samples() == 1): the value written for input frame n is psi[n-1], and psi[-1] = 0 for the first frame.

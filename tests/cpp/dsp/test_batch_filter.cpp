@@ -35,8 +35,8 @@ TEST(BatchFilter, SosfiltAndSosfiltfiltMatchScipy) {
   const auto f = load();
   ASSERT_EQ(f.filters.size(), 4u);
   for (const auto& [sos, c] : f.filters) {
-    EXPECT_LT(max_rel_error(dsp::sosfilt<double>(sos, f.x, 3), c.at("sosfilt").values), 1e-12) << c.id;
-    EXPECT_LT(max_rel_error(dsp::sosfiltfilt<double>(sos, f.x, 3), c.at("sosfiltfilt").values), 1e-10) << c.id;
+    EXPECT_LT(max_rel_error(kinemyo::test::into<double>(f.x, [&](auto xs, auto ys) { dsp::sosfilt(sos, xs, ys, 3); }), c.at("sosfilt").values), 1e-12) << c.id;
+    EXPECT_LT(max_rel_error(kinemyo::test::into<double>(f.x, [&](auto xs, auto ys) { dsp::sosfiltfilt(sos, xs, ys, 3); }), c.at("sosfiltfilt").values), 1e-10) << c.id;
   }
 }
 
@@ -45,8 +45,8 @@ TEST(BatchFilter, FloatInputKeepsFloatOutput) {
   const std::vector<float> xf(f.x.begin(), f.x.end());
   const std::vector<double> xfd(xf.begin(), xf.end());
   for (const auto& [sos, c] : f.filters) {
-    const auto yf = dsp::sosfiltfilt<float>(sos, xf, 3);
-    const auto yd = dsp::sosfiltfilt<double>(sos, xfd, 3);
+    const auto yf = kinemyo::test::into<float>(xf, [&](auto xs, auto ys) { dsp::sosfiltfilt(sos, xs, ys, 3); });
+    const auto yd = kinemyo::test::into<double>(xfd, [&](auto xs, auto ys) { dsp::sosfiltfilt(sos, xs, ys, 3); });
     for (std::size_t i = 0; i < yf.size(); ++i) ASSERT_EQ(yf[i], static_cast<float>(yd[i]));
   }
 }
@@ -56,16 +56,23 @@ TEST(BatchFilter, RejectsBadInputWithLocation) {
   std::vector<double> x(40, 1.0);
   x[13] = std::numeric_limits<double>::quiet_NaN();
   try {
-    dsp::sosfilt<double>(sos, x, 2);
+    kinemyo::test::into<double>(x, [&](auto xs, auto ys) { dsp::sosfilt(sos, xs, ys, 2); });
     FAIL() << "no exception";
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("frame 6, channel 1"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(dsp::sosfilt<double>(sos, std::vector<double>(5, 0.0), 2), std::invalid_argument);
+  const std::vector<double> five(5, 0.0), nine(9, 0.0), ten(10, 0.0);
+  auto filt = [&](const std::vector<double>& v, std::size_t c) {
+    return kinemyo::test::into<double>(v, [&](auto xs, auto ys) { dsp::sosfilt(sos, xs, ys, c); });
+  };
+  auto filtfilt = [&](const std::vector<double>& v, std::size_t c) {
+    return kinemyo::test::into<double>(v, [&](auto xs, auto ys) { dsp::sosfiltfilt(sos, xs, ys, c); });
+  };
+  EXPECT_THROW(filt(five, 2), std::invalid_argument);
   // padlen for 1 section = 3 * 3 = 9: 9 frames are too few, 10 are enough.
   EXPECT_EQ(dsp::sosfiltfilt_padlen(sos), 9u);
-  EXPECT_THROW(dsp::sosfiltfilt<double>(sos, std::vector<double>(9, 0.0), 1), std::invalid_argument);
-  EXPECT_NO_THROW(dsp::sosfiltfilt<double>(sos, std::vector<double>(10, 0.0), 1));
+  EXPECT_THROW(filtfilt(nine, 1), std::invalid_argument);
+  EXPECT_NO_THROW(filtfilt(ten, 1));
 }
 
 TEST(BatchFilter, ZeroPhaseHasNoDelay) {
@@ -74,6 +81,23 @@ TEST(BatchFilter, ZeroPhaseHasNoDelay) {
   const auto sos = dsp::butterworth_sos(4, {20.0}, dsp::FilterKind::lowpass, fs);
   std::vector<double> x(4000);
   for (std::size_t t = 0; t < x.size(); ++t) x[t] = std::sin(2 * M_PI * 2.0 * static_cast<double>(t) / fs);
-  const auto y = dsp::sosfiltfilt<double>(sos, x, 1);
+  const auto y = kinemyo::test::into<double>(x, [&](auto xs, auto ys) { dsp::sosfiltfilt(sos, xs, ys, 1); });
   for (std::size_t t = 500; t < 3500; ++t) ASSERT_NEAR(y[t], x[t], 1e-6);
+}
+
+TEST(BatchFilter, InPlaceAndOutputSizeChecked) {
+  const auto sos = dsp::butterworth_sos(4, {20.0, 450.0}, dsp::FilterKind::bandpass, 2000.0);
+  std::vector<double> x(3000);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = std::sin(0.01 * static_cast<double>(i * i % 977));
+  const auto want = kinemyo::test::into<double>(x, [&](auto xs, auto ys) { dsp::sosfiltfilt(sos, xs, ys, 2); });
+  std::vector<double> y = x;
+  dsp::sosfiltfilt<double>(sos, y, y, 2);
+  EXPECT_EQ(y, want);
+  std::vector<double> small(10);
+  try {
+    dsp::sosfilt<double>(sos, x, small, 2);
+    FAIL() << "no exception";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("y:", 0), 0u) << e.what();
+  }
 }

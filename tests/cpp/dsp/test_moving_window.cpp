@@ -18,11 +18,11 @@ TEST(MovingWindow, MatchesBoxcarLfilterGolden) {
     if (c.id == "input") x = c.at("x").values;
     if (c.id.rfind("window", 0) != 0) continue;
     const auto w = static_cast<std::size_t>(c.at("window").scalar());
-    EXPECT_LT(max_rel_error(dsp::moving_window<double>(x, 3, w, dsp::WindowStatistic::mean), c.at("mean").values),
+    EXPECT_LT(max_rel_error(kinemyo::test::into<double>(x, [&](auto xs, auto ys) { dsp::moving_window(xs, ys, 3, w, dsp::WindowStatistic::mean); }), c.at("mean").values),
               1e-13);
-    EXPECT_LT(max_rel_error(dsp::moving_window<double>(x, 3, w, dsp::WindowStatistic::arv), c.at("arv").values),
+    EXPECT_LT(max_rel_error(kinemyo::test::into<double>(x, [&](auto xs, auto ys) { dsp::moving_window(xs, ys, 3, w, dsp::WindowStatistic::arv); }), c.at("arv").values),
               1e-13);
-    EXPECT_LT(max_rel_error(dsp::moving_window<double>(x, 3, w, dsp::WindowStatistic::rms), c.at("rms").values),
+    EXPECT_LT(max_rel_error(kinemyo::test::into<double>(x, [&](auto xs, auto ys) { dsp::moving_window(xs, ys, 3, w, dsp::WindowStatistic::rms); }), c.at("rms").values),
               1e-13);
     ++checked;
   }
@@ -36,7 +36,7 @@ TEST(MovingWindow, ChunkedStreamingEqualsBatch) {
   std::vector<double> x(N * C);
   for (auto& v : x) v = d(rng);
   for (auto stat : {dsp::WindowStatistic::mean, dsp::WindowStatistic::arv, dsp::WindowStatistic::rms}) {
-    const auto ref = dsp::moving_window<double>(x, C, W, stat);
+    const auto ref = kinemyo::test::into<double>(x, [&](auto xs, auto ys) { dsp::moving_window(xs, ys, C, W, stat); });
     dsp::MovingWindow m(W, C, stat);
     std::vector<double> y(x.size());
     std::uniform_int_distribution<std::size_t> chunk(1, 700);
@@ -105,7 +105,7 @@ TEST(TeagerKaiser, MatchesDefinitionAndStreamingLagsByOne) {
     if (c.id == "input") x = c.at("x").values;
     if (c.id == "tkeo") want = c.at("tkeo").values;
   }
-  const auto got = dsp::teager_kaiser<double>(x, 3);
+  const auto got = kinemyo::test::into<double>(x, [](auto xs, auto ys) { dsp::teager_kaiser(xs, ys, 3); });
   EXPECT_LT(max_rel_error(got, want), 1e-15);
   dsp::TeagerKaiser s(3);
   std::vector<double> y(x.size());

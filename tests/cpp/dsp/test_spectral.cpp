@@ -82,7 +82,7 @@ TEST(SpectralHilbert, MatchesScipyHilbert) {
     const double err_im = max_rel_error(im, c.at("im").values);
     EXPECT_LT(err_re, 1e-10) << c.id;
     EXPECT_LT(err_im, 1e-10) << c.id;
-    const auto env = dsp::hilbert_envelope<double>(x, nc);
+    const auto env = kinemyo::test::into<double>(x, [&](auto xs, auto ys) { dsp::hilbert_envelope(xs, ys, nc); });
     const double err_env = max_rel_error(env, env_ref);
     EXPECT_LT(err_env, 1e-10) << c.id;
     record_error(c.id, std::max({err_re, err_im, err_env}));
@@ -107,8 +107,8 @@ TEST(SpectralHilbert, FloatPathMatchesDoubleOnSameInput) {
       b.push_back(zd[i].imag());
     }
     EXPECT_LT(max_rel_error(a, b), 1e-6) << c.id;
-    const auto ef = dsp::hilbert_envelope<float>(xf, nc);
-    const auto ed = dsp::hilbert_envelope<double>(xd, nc);
+    const auto ef = kinemyo::test::into<float>(xf, [&](auto xs, auto ys) { dsp::hilbert_envelope(xs, ys, nc); });
+    const auto ed = kinemyo::test::into<double>(xd, [&](auto xs, auto ys) { dsp::hilbert_envelope(xs, ys, nc); });
     EXPECT_LT(max_rel_error(to_double(ef), ed), 1e-6) << c.id;
     // Against SciPy's double result, the float path is within float rounding of the input.
     std::vector<double> re(zf.size());
@@ -125,7 +125,7 @@ TEST(SpectralHilbert, EnvelopeOfCosineIsItsAmplitude) {
     x[2 * t] = 3.0 * std::cos(2.0 * std::numbers::pi * 10.0 * static_cast<double>(t) / n);
     x[2 * t + 1] = 0.5 * std::sin(2.0 * std::numbers::pi * 7.0 * static_cast<double>(t) / n + 0.4);
   }
-  const auto env = dsp::hilbert_envelope<double>(x, 2);
+  const auto env = kinemyo::test::into<double>(x, [&](auto xs, auto ys) { dsp::hilbert_envelope(xs, ys, 2); });
   for (std::size_t t = 0; t < n; ++t) {
     EXPECT_NEAR(env[2 * t], 3.0, 1e-12);
     EXPECT_NEAR(env[2 * t + 1], 0.5, 1e-12);
@@ -136,11 +136,11 @@ TEST(SpectralHilbert, Validation) {
   const std::vector<double> ok(10, 1.0);
   expect_invalid([&] { (void)dsp::analytic_signal<double>(ok, 0); }, "n_channels");
   expect_invalid([&] { (void)dsp::analytic_signal<double>(ok, 3); }, "x");
-  expect_invalid([&] { (void)dsp::hilbert_envelope<double>(std::vector<double>{}, 1); }, "x");
+  expect_invalid([&] { (void)kinemyo::test::into<double>(std::vector<double>{}, [&](auto xs, auto ys) { dsp::hilbert_envelope(xs, ys, 1); }); }, "x");
   std::vector<float> bad(12, 0.0f);
   bad[7] = std::numeric_limits<float>::quiet_NaN();
   try {
-    (void)dsp::hilbert_envelope<float>(bad, 3);
+    (void)kinemyo::test::into<float>(bad, [&](auto xs, auto ys) { dsp::hilbert_envelope(xs, ys, 3); });
     ADD_FAILURE() << "expected std::invalid_argument";
   } catch (const std::invalid_argument& e) {
     EXPECT_EQ(std::string(e.what()), "x: non-finite value at frame 2, channel 1");

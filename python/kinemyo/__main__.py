@@ -1,0 +1,5 @@
+import sys
+
+from kinemyo.cli import main
+
+sys.exit(main())
