@@ -6,91 +6,9 @@
 #include <string>
 
 #include "check.hpp"
-#include "simd.hpp"
+#include "sos_kernel.hpp"
 
 namespace kinemyo::dsp {
-namespace {
-
-// Four channels in one SIMD value (GCC/Clang vector extension: AVX2 in the avx2 clone, two SSE2 halves in the
-// baseline clone). Lane-wise IEEE arithmetic, so each channel gets exactly the scalar result.
-// (-Wpsabi: the baseline clone passes v4d by memory; every helper below is always inlined, so no ABI is involved.)
-#pragma GCC diagnostic ignored "-Wpsabi"
-typedef double v4d __attribute__((vector_size(32)));
-
-[[gnu::always_inline]] inline v4d load4(const double* p) noexcept {
-  v4d v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-[[gnu::always_inline]] inline void store4(double* p, v4d v) noexcept { std::memcpy(p, &v, sizeof v); }
-
-// One section over a block for G groups of four adjacent channels, state held in registers. The G recursions
-// are independent, which hides the arithmetic latency; the operations per sample are scipy's sosfilt loop:
-//   y = b0 x + z0;  z0 = b1 x - a1 y + z1;  z1 = b2 x - a2 y.
-template <int G>
-[[gnu::always_inline]] inline void section_groups(const double* c, double* z0, double* z1, double* work, std::size_t n_frames,
-                           std::size_t stride) noexcept {
-  const v4d b0 = {c[0], c[0], c[0], c[0]}, b1 = {c[1], c[1], c[1], c[1]}, b2 = {c[2], c[2], c[2], c[2]};
-  const v4d a1 = {c[3], c[3], c[3], c[3]}, a2 = {c[4], c[4], c[4], c[4]};
-  v4d r0[G], r1[G];
-  for (int g = 0; g < G; ++g) {
-    r0[g] = load4(z0 + 4 * g);
-    r1[g] = load4(z1 + 4 * g);
-  }
-  for (std::size_t t = 0; t < n_frames; ++t) {
-    double* x = work + t * stride;
-    for (int g = 0; g < G; ++g) {
-      const v4d xi = load4(x + 4 * g);
-      const v4d y = b0 * xi + r0[g];
-      r0[g] = b1 * xi - a1 * y + r1[g];
-      r1[g] = b2 * xi - a2 * y;
-      store4(x + 4 * g, y);
-    }
-  }
-  for (int g = 0; g < G; ++g) {
-    store4(z0 + 4 * g, r0[g]);
-    store4(z1 + 4 * g, r1[g]);
-  }
-}
-
-// One section over a block for a single channel (the 1-3 channels left over after groups of four).
-[[gnu::always_inline]] inline void section_single(const double* c, double* z0, double* z1, double* work, std::size_t n_frames,
-                           std::size_t stride) noexcept {
-  double r0 = *z0, r1 = *z1;
-  for (std::size_t t = 0; t < n_frames; ++t) {
-    const double xi = work[t * stride];
-    const double y = c[0] * xi + r0;
-    r0 = c[1] * xi - c[3] * y + r1;
-    r1 = c[2] * xi - c[4] * y;
-    work[t * stride] = y;
-  }
-  *z0 = r0;
-  *z1 = r1;
-}
-
-// Runs every section over a block held frame-major in `work` (n_frames x n_channels), in place, section by
-// section, channels in register-resident groups of 16, 12, 8, 4, then singly. The order of operations on each
-// sample never depends on the block or group split, so output is bit-identical for any chunking.
-KINEMYO_HOT void run_sections(const double* coeffs, std::size_t n_sections, double* z0, double* z1,
-                              double* work, std::size_t n_frames, std::size_t n_channels) noexcept {
-  for (std::size_t s = 0; s < n_sections; ++s) {
-    const double* c = coeffs + 5 * s;
-    double* s0 = z0 + s * n_channels;
-    double* s1 = z1 + s * n_channels;
-    std::size_t ch = 0;
-    for (; ch + 16 <= n_channels; ch += 16) section_groups<4>(c, s0 + ch, s1 + ch, work + ch, n_frames, n_channels);
-    switch ((n_channels - ch) / 4) {
-      case 3: section_groups<3>(c, s0 + ch, s1 + ch, work + ch, n_frames, n_channels); ch += 12; break;
-      case 2: section_groups<2>(c, s0 + ch, s1 + ch, work + ch, n_frames, n_channels); ch += 8; break;
-      case 1: section_groups<1>(c, s0 + ch, s1 + ch, work + ch, n_frames, n_channels); ch += 4; break;
-      default: break;
-    }
-    for (; ch < n_channels; ++ch) section_single(c, s0 + ch, s1 + ch, work + ch, n_frames, n_channels);
-  }
-}
-
-}  // namespace
-
 SosFilter::SosFilter(Sos sos, std::size_t n_channels, NonFinitePolicy policy)
     : sos_(std::move(sos)),
       n_channels_(n_channels),
@@ -98,6 +16,9 @@ SosFilter::SosFilter(Sos sos, std::size_t n_channels, NonFinitePolicy policy)
       guard_((validate_sos(sos_), n_channels), policy) {
   // About 32 KiB of scratch: large enough to amortise the per-section loop, small enough for L1/L2.
   block_frames_ = std::clamp<std::size_t>(4096 / n_channels, 8, 1024);
+  const auto choice = detail::select_sos_kernel();
+  kernel_ = choice.run;
+  kernel_name_ = choice.name;
   coeffs_.reserve(5 * n_sections_);
   for (const auto& c : sos_) coeffs_.insert(coeffs_.end(), {c[0], c[1], c[2], c[4], c[5]});
   z0_.assign(n_sections_ * n_channels_, 0.0);
@@ -113,7 +34,7 @@ void SosFilter::run_interleaved(const T* in, T* out, std::size_t n_frames) noexc
     const T* src = in + done * C;
     for (std::size_t i = 0; i < n * C; ++i) work_[i] = static_cast<double>(src[i]);
     guard_.apply(work_.data(), n);
-    run_sections(coeffs_.data(), n_sections_, z0_.data(), z1_.data(), work_.data(), n, C);
+    kernel_(coeffs_.data(), n_sections_, z0_.data(), z1_.data(), work_.data(), n, C);
     T* dst = out + done * C;
     for (std::size_t i = 0; i < n * C; ++i) dst[i] = static_cast<T>(work_[i]);
     done += n;
@@ -131,7 +52,7 @@ void SosFilter::run_planar(const T* in, std::size_t in_stride, T* out, std::size
       for (std::size_t t = 0; t < n; ++t) work_[t * C + c] = static_cast<double>(src[t]);
     }
     guard_.apply(work_.data(), n);
-    run_sections(coeffs_.data(), n_sections_, z0_.data(), z1_.data(), work_.data(), n, C);
+    kernel_(coeffs_.data(), n_sections_, z0_.data(), z1_.data(), work_.data(), n, C);
     for (std::size_t c = 0; c < C; ++c) {
       T* dst = out + c * out_stride + done;
       for (std::size_t t = 0; t < n; ++t) dst[t] = static_cast<T>(work_[t * C + c]);

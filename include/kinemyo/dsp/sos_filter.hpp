@@ -53,6 +53,9 @@ class SosFilter {
   [[nodiscard]] NonFinitePolicy policy() const noexcept { return guard_.policy(); }
   // Non-finite input samples replaced since construction or the last reset(), over all channels.
   [[nodiscard]] std::uint64_t replaced_samples() const noexcept { return guard_.replaced(); }
+  // The inner loop in use, chosen for this CPU at construction: "avx512", "avx2" or "portable". All give the
+  // same bits; only speed differs.
+  [[nodiscard]] const char* kernel() const noexcept { return kernel_name_; }
   // Group delay in seconds at f_hz for sampling rate fs (see sos_group_delay).
   [[nodiscard]] double group_delay(double f_hz, double fs) const { return sos_group_delay(sos_, f_hz, fs); }
 
@@ -66,6 +69,8 @@ class SosFilter {
   std::size_t n_channels_;
   std::size_t n_sections_;
   std::size_t block_frames_;        // frames per internal block
+  void (*kernel_)(const double*, std::size_t, double*, double*, double*, std::size_t, std::size_t) noexcept;
+  const char* kernel_name_;
   std::vector<double> coeffs_;      // per section: b0 b1 b2 a1 a2
   std::vector<double> z0_, z1_;     // (section, channel)
   NonFiniteGuard guard_;
