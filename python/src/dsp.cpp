@@ -431,6 +431,8 @@ Filter the next block, shape (n_frames, n_channels) (or (n_frames,) for one chan
       .def_property_readonly("n_sections", &SosFilter::n_sections)
       .def_property_readonly("sos", [](const SosFilter& f) { return from_sos(f.sos()); })
       .def_property_readonly("non_finite", [](const SosFilter& f) { return policy_name(f.policy()); })
+      .def_property_readonly("kernel", [](const SosFilter& f) { return std::string(f.kernel()); },
+                             "Inner loop chosen for this CPU: 'avx512', 'avx2' or 'portable' (same bits, different speed).")
       .def_property_readonly("replaced_samples", &SosFilter::replaced_samples,
                              "Non-finite input samples replaced since construction or reset().");
 

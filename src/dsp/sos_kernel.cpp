@@ -90,6 +90,12 @@ template <class V, int G, int K>
                                                 std::size_t ch) noexcept {
   std::size_t s = 0;
   for (; s + K <= n_sections; s += K) wave<V, G, K>(coeffs, s, z0, z1, work, n_frames, C, ch);
+  if constexpr (K >= 4) {
+    if (s + 3 <= n_sections) {
+      wave<V, G, 3>(coeffs, s, z0, z1, work, n_frames, C, ch);
+      s += 3;
+    }
+  }
   if constexpr (K >= 3) {
     if (s + 2 <= n_sections) {
       wave<V, G, 2>(coeffs, s, z0, z1, work, n_frames, C, ch);
@@ -101,18 +107,20 @@ template <class V, int G, int K>
   }
 }
 
-// Channel decomposition shared by every instruction set: wide groups, then narrower ones, then single channels.
-// Wide = G values of V with K sections in flight; chosen per instruction set to fit its register file.
-template <class VWide, int GWide, int KWide, class VNarrow, int KNarrow>
+// Channel decomposition shared by every instruction set: G values of V with K sections in flight, then single
+// values of V with more sections in flight, then half-width values, then single channels. (G, K) are chosen per
+// instruction set so that the state (2 G K values) stays in its register file.
+template <class V, int G, int K>
 [[gnu::always_inline]] inline void run(const double* coeffs, std::size_t n_sections, double* z0, double* z1,
                                        double* work, std::size_t n_frames, std::size_t C) noexcept {
-  constexpr std::size_t wide = GWide * sizeof(VWide) / sizeof(double);
-  constexpr std::size_t narrow = sizeof(VNarrow) / sizeof(double);
+  constexpr std::size_t lanes = sizeof(V) / sizeof(double);
   std::size_t ch = 0;
-  for (; ch + wide <= C; ch += wide)
-    all_sections<VWide, GWide, KWide>(coeffs, n_sections, z0, z1, work, n_frames, C, ch);
-  for (; ch + narrow <= C; ch += narrow)
-    all_sections<VNarrow, 1, KNarrow>(coeffs, n_sections, z0, z1, work, n_frames, C, ch);
+  for (; ch + G * lanes <= C; ch += G * lanes)
+    all_sections<V, G, K>(coeffs, n_sections, z0, z1, work, n_frames, C, ch);
+  for (; ch + lanes <= C; ch += lanes) all_sections<V, 1, 4>(coeffs, n_sections, z0, z1, work, n_frames, C, ch);
+  if constexpr (lanes == 8) {
+    for (; ch + 4 <= C; ch += 4) all_sections<v4d, 1, 4>(coeffs, n_sections, z0, z1, work, n_frames, C, ch);
+  }
   for (; ch < C; ++ch) all_sections<double, 1, 4>(coeffs, n_sections, z0, z1, work, n_frames, C, ch);
 }
 
@@ -121,22 +129,33 @@ __attribute__((target("avx512f"))) void run_avx512(const double* coeffs, std::si
                                                    double* z1, double* work, std::size_t n_frames,
                                                    std::size_t C) noexcept {
   // 16 channels (2 zmm) x 2 sections in flight: 8 zmm of state (measured best on Zen 4 among 1-4 sections).
-  run<v8d, 2, 2, v4d, 2>(coeffs, n_sections, z0, z1, work, n_frames, C);
+  run<v8d, 2, 2>(coeffs, n_sections, z0, z1, work, n_frames, C);
 }
 
 __attribute__((target("avx2"))) void run_avx2(const double* coeffs, std::size_t n_sections, double* z0, double* z1,
                                               double* work, std::size_t n_frames, std::size_t C) noexcept {
   // 16 channels (4 ymm) x 1 section: 8 ymm of state out of 16.
-  run<v4d, 4, 1, v4d, 2>(coeffs, n_sections, z0, z1, work, n_frames, C);
+  run<v4d, 4, 1>(coeffs, n_sections, z0, z1, work, n_frames, C);
 }
 #endif
 
 void run_portable(const double* coeffs, std::size_t n_sections, double* z0, double* z1, double* work,
                   std::size_t n_frames, std::size_t C) noexcept {
-  run<v4d, 2, 1, v4d, 1>(coeffs, n_sections, z0, z1, work, n_frames, C);
+  run<v4d, 2, 1>(coeffs, n_sections, z0, z1, work, n_frames, C);
 }
 
 }  // namespace
+
+std::vector<SosKernelChoice> available_sos_kernels() {
+  std::vector<SosKernelChoice> all;
+#if defined(KINEMYO_X86_DISPATCH)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) all.push_back({run_avx512, "avx512"});
+  if (__builtin_cpu_supports("avx2")) all.push_back({run_avx2, "avx2"});
+#endif
+  all.push_back({run_portable, "portable"});
+  return all;
+}
 
 SosKernelChoice select_sos_kernel() noexcept {
 #if defined(KINEMYO_X86_DISPATCH)

@@ -2,6 +2,7 @@
 // Private: the inner loop of SosFilter, specialised per instruction set and chosen once at run time.
 
 #include <cstddef>
+#include <vector>
 
 namespace kinemyo::detail {
 
@@ -17,6 +18,9 @@ struct SosKernelChoice {
   SosKernel run;
   const char* name;  // "avx512", "avx2" or "portable"
 };
+
+// Every implementation this CPU can run, fastest first (for tests that check they agree bit for bit).
+std::vector<SosKernelChoice> available_sos_kernels();
 
 // The fastest implementation this CPU supports (x86-64 with GCC/Clang: AVX-512F, AVX2, else portable).
 SosKernelChoice select_sos_kernel() noexcept;
