@@ -73,3 +73,23 @@ def test_resample_poly_validates(rng):
 def test_package_metadata():
     assert kinemyo.__version__.count(".") == 2
     assert kinemyo.fft_backend in ("fftw", "eigen")
+
+
+def test_type_stubs_cover_every_compiled_name():
+    import ast
+    import pathlib
+
+    from kinemyo import _core
+
+    stub = pathlib.Path(_core.__file__).with_name("_core.pyi")
+    tree = ast.parse(stub.read_text())
+    declared = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    declared |= {t.id for n in tree.body if isinstance(n, ast.AnnAssign) for t in [n.target] if isinstance(t, ast.Name)}
+    public = {n for n in dir(_core) if not n.startswith("_")} | {"__version__"}
+    assert public <= declared | {"__version__"}, sorted(public - declared)
+    for cls in ("SosFilter", "MovingWindow", "TeagerKaiser"):
+        node = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls)
+        members = {m.name for m in node.body if isinstance(m, ast.FunctionDef)}
+        members |= {m.target.id for m in node.body if isinstance(m, ast.AnnAssign)}
+        runtime = {m for m in dir(getattr(_core, cls)) if not m.startswith("_")}
+        assert runtime <= members, (cls, sorted(runtime - members))
