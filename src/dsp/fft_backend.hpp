@@ -34,4 +34,7 @@ class FftPlan {
 
 const char* fft_backend_name() noexcept;
 
+// Both backends take lengths 1 .. INT_MAX (FFTW's plan sizes are int).
+void validate_fft_length(std::size_t n);
+
 }  // namespace kinemyo::detail

@@ -73,9 +73,7 @@ struct FftPlan::Impl {
 };
 
 FftPlan::FftPlan(std::size_t n) : n_(n) {
-  require_positive_count("n", n);
-  if (n > static_cast<std::size_t>(INT_MAX))
-    fail("n", "must be <= " + std::to_string(INT_MAX) + ", got " + std::to_string(n));
+  validate_fft_length(n);
   impl_ = std::make_unique<Impl>(n);
 }
 

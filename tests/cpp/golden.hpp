@@ -1,7 +1,10 @@
 #pragma once
 // Reader for the golden vectors written by tests/golden/generate.py (see its docstring for the format).
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <cstddef>
 #include <fstream>
@@ -75,6 +78,15 @@ inline std::vector<GoldenCase> load_golden(const std::string& name) {
   }
   if (cases.empty()) throw std::runtime_error(path + " holds no cases");
   return cases;
+}
+
+inline bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+
+// Keeps a measured error in the test's XML output (--gtest_output=xml).
+inline void record_error(const std::string& case_id, double err) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g", err);
+  ::testing::Test::RecordProperty(case_id, buf);
 }
 
 // Calls a batch function that writes into a caller-provided y of x's size, and returns y.

@@ -20,20 +20,14 @@ namespace dsp = kinemyo::dsp;
 using kinemyo::test::GoldenCase;
 using kinemyo::test::load_golden;
 using kinemyo::test::max_rel_error;
+using kinemyo::test::record_error;
+using kinemyo::test::starts_with;
 
 const std::vector<GoldenCase>& resample_cases() {
   static const std::vector<GoldenCase> cases = load_golden("resample");
   return cases;
 }
 
-bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
-
-// The measured error, kept in the test's XML output (--gtest_output=xml).
-void record_error(const std::string& case_id, double err) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g", err);
-  ::testing::Test::RecordProperty(case_id, buf);
-}
 
 std::size_t as_size(const GoldenCase& c, const char* field) {
   return static_cast<std::size_t>(c.at(field).scalar());
