@@ -1,4 +1,5 @@
 #pragma once
 // Umbrella header for kinemyo.
 #include "kinemyo/dsp.hpp"
+#include "kinemyo/emg/envelope_pipeline.hpp"
 #include "kinemyo/version.hpp"

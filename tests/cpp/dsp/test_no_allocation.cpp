@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kinemyo/dsp/moving_window.hpp"
+#include "kinemyo/emg/envelope_pipeline.hpp"
 #include "kinemyo/dsp/sos_filter.hpp"
 #include "kinemyo/dsp/teager_kaiser.hpp"
 
@@ -85,5 +86,21 @@ TEST(NoAllocation, StreamingProcessCallsDoNotAllocate) {
   rms.process_frame(xf.data(), yf.data());
   tkeo.process_interleaved(xd.data(), yd.data(), 5000);
   tkeo.process_frame(xf.data(), yf.data());
+  EXPECT_EQ(g_allocations.load(), before);
+}
+
+TEST(NoAllocation, EnvelopePipelineProcessDoesNotAllocate) {
+  auto cfg = kinemyo::emg::PipelineConfig::uniform(2000.0, 16);
+  cfg.channels[3].envelope = kinemyo::emg::EnvelopeKind::moving_rms;  // two channel groups
+  cfg.output_rate_hz = 100.0;
+  kinemyo::emg::EnvelopePipeline pipeline(cfg);
+  std::vector<double> x(4000 * 16, 0.1), y(4000 * 16);
+  std::vector<float> xf(x.begin(), x.end()), yf(y.size());
+  x[5] = std::numeric_limits<double>::quiet_NaN();
+  const long before = g_allocations.load();
+  pipeline.process(x.data(), 4000, y.data(), 4000);
+  pipeline.process(xf.data(), 4000, yf.data(), 4000);
+  pipeline.process_planar(x.data(), 4000, 4000, y.data(), 4000);
+  pipeline.process_frame(x.data(), y.data());
   EXPECT_EQ(g_allocations.load(), before);
 }
