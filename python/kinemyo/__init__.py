@@ -5,12 +5,15 @@ Modules
 kinemyo.dsp
     Filter design, streaming and zero-phase filtering, moving windows, Teager-Kaiser energy, Hilbert
     envelope, Welch PSD and polyphase resampling, each checked against SciPy.
+kinemyo.emg
+    Real-time EMG envelope pipeline (profiles, notches, envelopes, decimation, latency, ISEK report) and the
+    offline zero-phase envelope.
 
 Conventions: SI units, arrays shaped (n_samples, n_channels), float32 stays float32 and every other real
 dtype is computed as float64, and the sampling rate ``fs`` is always an explicit argument.
 """
 
 from kinemyo._core import __version__, fft_backend
-from kinemyo import dsp
+from kinemyo import dsp, emg
 
-__all__ = ["__version__", "dsp", "fft_backend"]
+__all__ = ["__version__", "dsp", "emg", "fft_backend"]

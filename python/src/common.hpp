@@ -89,5 +89,6 @@ py::object dispatch_real(py::handle x, const char* name, F&& f) {
 }
 
 void bind_dsp(py::module_& m);
+void bind_emg(py::module_& m);
 
 }  // namespace kinemyo::python

@@ -379,11 +379,17 @@ Parameters
 sos : array_like, shape (n_sections, 6)
 n_channels : int
 non_finite : {'hold_last', 'zero', 'propagate'}
+rectify_after : int, optional
+    Index of a section whose output is full-wave rectified before the next section: with the band-pass
+    sections followed by an envelope low-pass, one filter computes the EMG linear envelope in one pass
+    (equal to ``sosfilt(low, abs(sosfilt(band, x)))``).
 )doc")
-      .def(py::init([](py::handle sos, std::size_t n_channels, const std::string& non_finite) {
-             return SosFilter(to_sos(sos), n_channels, parse_policy(non_finite));
+      .def(py::init([](py::handle sos, std::size_t n_channels, const std::string& non_finite,
+                       std::optional<std::size_t> rectify_after) {
+             return SosFilter(to_sos(sos), n_channels, parse_policy(non_finite), rectify_after);
            }),
-           py::arg("sos"), py::arg("n_channels"), py::arg("non_finite") = "hold_last")
+           py::arg("sos"), py::arg("n_channels"), py::arg("non_finite") = "hold_last",
+           py::arg("rectify_after") = py::none())
       .def("process", [](SosFilter& f, py::handle x, py::object out) { return stream_process(f, x, out); },
            py::arg("x"), py::arg("out") = py::none(), R"doc(
 Filter the next block, shape (n_frames, n_channels) (or (n_frames,) for one channel).
@@ -431,6 +437,7 @@ Filter the next block, shape (n_frames, n_channels) (or (n_frames,) for one chan
       .def_property_readonly("n_sections", &SosFilter::n_sections)
       .def_property_readonly("sos", [](const SosFilter& f) { return from_sos(f.sos()); })
       .def_property_readonly("non_finite", [](const SosFilter& f) { return policy_name(f.policy()); })
+      .def_property_readonly("rectify_after", &SosFilter::rectify_after)
       .def_property_readonly("kernel", [](const SosFilter& f) { return std::string(f.kernel()); },
                              "Inner loop chosen for this CPU: 'avx512', 'avx2' or 'portable' (same bits, different speed).")
       .def_property_readonly("replaced_samples", &SosFilter::replaced_samples,

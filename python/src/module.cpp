@@ -9,4 +9,5 @@ PYBIND11_MODULE(_core, m) {
   m.attr("__version__") = KINEMYO_VERSION_STRING;
   m.attr("fft_backend") = KINEMYO_FFT_BACKEND;
   kinemyo::python::bind_dsp(m);
+  kinemyo::python::bind_emg(m);
 }

@@ -19,7 +19,7 @@ NonFiniteGuard::NonFiniteGuard(std::size_t n_channels, NonFinitePolicy policy) :
 void NonFiniteGuard::apply(double* block, std::size_t n_frames) noexcept {
   const std::size_t C = last_.size();
   const std::size_t size = n_frames * C;
-  if (size == 0) return;
+  if (size == 0 || policy_ == NonFinitePolicy::propagate) return;  // nothing to replace or remember
   bool finite = true;
   for (std::size_t i = 0; i < size; ++i) finite &= std::abs(block[i]) <= std::numeric_limits<double>::max();
   if (finite) {

@@ -4,16 +4,22 @@
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <type_traits>
 
 #include "check.hpp"
 #include "sos_kernel.hpp"
 
 namespace kinemyo::dsp {
-SosFilter::SosFilter(Sos sos, std::size_t n_channels, NonFinitePolicy policy)
+SosFilter::SosFilter(Sos sos, std::size_t n_channels, NonFinitePolicy policy,
+                     std::optional<std::size_t> rectify_after)
     : sos_(std::move(sos)),
       n_channels_(n_channels),
       n_sections_(sos_.size()),
       guard_((validate_sos(sos_), n_channels), policy) {
+  if (rectify_after && *rectify_after >= n_sections_)
+    detail::fail("rectify_after", "must be a section index < " + std::to_string(n_sections_) + ", got " +
+                                      std::to_string(*rectify_after));
+  rectify_after_ = rectify_after.value_or(n_sections_);
   // About 32 KiB of scratch: large enough to amortise the per-section loop, small enough for L1/L2.
   block_frames_ = std::clamp<std::size_t>(4096 / n_channels, 8, 1024);
   const auto choice = detail::select_sos_kernel();
@@ -29,12 +35,24 @@ SosFilter::SosFilter(Sos sos, std::size_t n_channels, NonFinitePolicy policy)
 template <class T>
 void SosFilter::run_interleaved(const T* in, T* out, std::size_t n_frames) noexcept {
   const std::size_t C = n_channels_;
+  if constexpr (std::is_same_v<T, double>) {
+    // Double data is filtered where it lies, block by block (no scratch copies; `out` may equal `in`).
+    for (std::size_t done = 0; done < n_frames;) {
+      const std::size_t n = std::min(block_frames_, n_frames - done);
+      double* dst = out + done * C;
+      if (dst != in + done * C) std::memmove(dst, in + done * C, n * C * sizeof(double));
+      guard_.apply(dst, n);
+      kernel_(coeffs_.data(), n_sections_, rectify_after_, z0_.data(), z1_.data(), dst, n, C);
+      done += n;
+    }
+    return;
+  }
   for (std::size_t done = 0; done < n_frames;) {
     const std::size_t n = std::min(block_frames_, n_frames - done);
     const T* src = in + done * C;
     for (std::size_t i = 0; i < n * C; ++i) work_[i] = static_cast<double>(src[i]);
     guard_.apply(work_.data(), n);
-    kernel_(coeffs_.data(), n_sections_, z0_.data(), z1_.data(), work_.data(), n, C);
+    kernel_(coeffs_.data(), n_sections_, rectify_after_, z0_.data(), z1_.data(), work_.data(), n, C);
     T* dst = out + done * C;
     for (std::size_t i = 0; i < n * C; ++i) dst[i] = static_cast<T>(work_[i]);
     done += n;
@@ -52,7 +70,7 @@ void SosFilter::run_planar(const T* in, std::size_t in_stride, T* out, std::size
       for (std::size_t t = 0; t < n; ++t) work_[t * C + c] = static_cast<double>(src[t]);
     }
     guard_.apply(work_.data(), n);
-    kernel_(coeffs_.data(), n_sections_, z0_.data(), z1_.data(), work_.data(), n, C);
+    kernel_(coeffs_.data(), n_sections_, rectify_after_, z0_.data(), z1_.data(), work_.data(), n, C);
     for (std::size_t c = 0; c < C; ++c) {
       T* dst = out + c * out_stride + done;
       for (std::size_t t = 0; t < n; ++t) dst[t] = static_cast<T>(work_[t * C + c]);

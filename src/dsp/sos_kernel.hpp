@@ -7,12 +7,13 @@
 namespace kinemyo::detail {
 
 // Runs sections [0, n_sections) of a cascade over a block held frame-major in `work` (n_frames x n_channels),
-// in place. coeffs: per section b0 b1 b2 a1 a2; z0, z1: state, (section, channel). Every implementation performs,
+// in place. If rectify_after < n_sections, that section's output is replaced by its absolute value before the next
+// section (a full-wave rectifier inside the cascade); pass n_sections for none. coeffs: per section b0 b1 b2 a1 a2; z0, z1: state, (section, channel). Every implementation performs,
 // for every sample, exactly the operations of scipy's sosfilt loop in the same order
 //     y = b0 x + z0;  z0 = b1 x - a1 y + z1;  z1 = b2 x - a2 y
 // so results are bit-identical across implementations, block sizes and channel groupings.
-using SosKernel = void (*)(const double* coeffs, std::size_t n_sections, double* z0, double* z1, double* work,
-                           std::size_t n_frames, std::size_t n_channels) noexcept;
+using SosKernel = void (*)(const double* coeffs, std::size_t n_sections, std::size_t rectify_after, double* z0,
+                           double* z1, double* work, std::size_t n_frames, std::size_t n_channels) noexcept;
 
 struct SosKernelChoice {
   SosKernel run;

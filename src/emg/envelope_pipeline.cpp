@@ -6,6 +6,7 @@
 #include <numbers>
 #include <sstream>
 #include <stdexcept>
+#include <type_traits>
 
 #include "dsp/check.hpp"
 #include "kinemyo/dsp/batch_filter.hpp"
@@ -146,11 +147,11 @@ std::vector<ChannelDesign> design_channels(const PipelineConfig& config) {
 
 struct EnvelopePipeline::Impl {
   // Channels whose designs are identical run through one multichannel filter.
+  // Linear envelopes run as one cascade, pre-filter + envelope low-pass with the rectifier between them, so
+  // each block makes one pass through the data; moving windows follow the pre-filter.
   struct Group {
     std::vector<std::size_t> channels;
-    EnvelopeKind kind;
-    dsp::SosFilter prefilter;
-    std::optional<dsp::SosFilter> envelope;
+    dsp::SosFilter filter;
     std::optional<dsp::MovingWindow> window;
     std::vector<double> buf;  // (block, group channels)
   };
@@ -179,36 +180,47 @@ struct EnvelopePipeline::Impl {
         }
       const ChannelDesign& d = designs[i];
       const std::size_t m = members.size();
-      Group g{members, config.channels[i].envelope, dsp::SosFilter(d.prefilter, m, config.non_finite), {}, {}, {}};
-      if (g.kind == EnvelopeKind::lowpass) {
-        g.envelope.emplace(d.envelope, m, config.non_finite);
-      } else {
-        g.window.emplace(d.window_samples, m,
-                         g.kind == EnvelopeKind::moving_rms ? dsp::WindowStatistic::rms : dsp::WindowStatistic::arv,
-                         config.non_finite);
+      const EnvelopeKind kind = config.channels[i].envelope;
+      dsp::Sos cascade = d.prefilter;
+      std::optional<std::size_t> rectify_after;
+      if (kind == EnvelopeKind::lowpass) {
+        rectify_after = cascade.size() - 1;
+        cascade.insert(cascade.end(), d.envelope.begin(), d.envelope.end());
       }
+      Group g{members, dsp::SosFilter(std::move(cascade), m, config.non_finite, rectify_after), {}, {}};
+      // Only the cascade sees raw samples; what follows it is already cleaned (or NaN by request).
+      if (kind != EnvelopeKind::lowpass)
+        g.window.emplace(d.window_samples, m,
+                         kind == EnvelopeKind::moving_rms ? dsp::WindowStatistic::rms : dsp::WindowStatistic::arv,
+                         dsp::NonFinitePolicy::propagate);
       g.buf.assign(block * m, 0.0);
       groups.push_back(std::move(g));
     }
     env.assign(block * n_channels, 0.0);
   }
 
-  // Envelope of n <= block frames into `env`; `at(t, c)` reads input sample (t, c) as double.
+  // Runs one group over n frames held in `buf` (n x group channels), in place.
+  static void filter_group(Group& g, double* buf, std::size_t n) noexcept {
+    g.filter.process_interleaved(buf, buf, n);
+    if (g.window) g.window->process_interleaved(buf, buf, n);
+  }
+
+  // Envelope of n <= block frames into `dst` (n x n_channels); `at(t, c)` reads input sample (t, c) as double.
   template <class Reader>
-  void run_block(std::size_t n, Reader&& at) noexcept {
+  void run_block(std::size_t n, double* dst, Reader&& at) noexcept {
+    if (groups.size() == 1) {  // every channel shares one design: filter in the output rows directly
+      for (std::size_t t = 0; t < n; ++t)
+        for (std::size_t c = 0; c < n_channels; ++c) dst[t * n_channels + c] = at(t, c);
+      filter_group(groups.front(), dst, n);
+      return;
+    }
     for (auto& g : groups) {
       const std::size_t m = g.channels.size();
       for (std::size_t t = 0; t < n; ++t)
         for (std::size_t k = 0; k < m; ++k) g.buf[t * m + k] = at(t, g.channels[k]);
-      g.prefilter.process_interleaved(g.buf.data(), g.buf.data(), n);
-      if (g.envelope) {
-        for (std::size_t i = 0; i < n * m; ++i) g.buf[i] = std::abs(g.buf[i]);
-        g.envelope->process_interleaved(g.buf.data(), g.buf.data(), n);
-      } else {
-        g.window->process_interleaved(g.buf.data(), g.buf.data(), n);
-      }
+      filter_group(g, g.buf.data(), n);
       for (std::size_t t = 0; t < n; ++t)
-        for (std::size_t k = 0; k < m; ++k) env[t * n_channels + g.channels[k]] = g.buf[t * m + k];
+        for (std::size_t k = 0; k < m; ++k) dst[t * n_channels + g.channels[k]] = g.buf[t * m + k];
     }
   }
 
@@ -218,7 +230,16 @@ struct EnvelopePipeline::Impl {
     std::size_t written = 0;
     for (std::size_t done = 0; done < n_frames;) {
       const std::size_t n = std::min(block, n_frames - done);
-      run_block(n, [&](std::size_t t, std::size_t c) { return at(done + t, c); });
+      auto reader = [&](std::size_t t, std::size_t c) { return at(done + t, c); };
+      if constexpr (std::is_same_v<T, double>) {
+        if (decimation == 1) {  // double output at the input rate: compute straight into the caller's rows
+          run_block(n, out + written * n_channels, reader);
+          written += n;
+          done += n;
+          continue;
+        }
+      }
+      run_block(n, env.data(), reader);
       for (std::size_t t = 0; t < n; ++t) {
         if (++phase < decimation) continue;
         phase = 0;
@@ -258,8 +279,7 @@ std::size_t EnvelopePipeline::output_frames_for(std::size_t n) const noexcept {
 
 void EnvelopePipeline::reset() noexcept {
   for (auto& g : impl_->groups) {
-    g.prefilter.reset();
-    if (g.envelope) g.envelope->reset();
+    g.filter.reset();
     if (g.window) g.window->reset();
   }
   impl_->phase = 0;
@@ -310,7 +330,7 @@ std::complex<double> EnvelopePipeline::envelope_frequency_response(std::size_t c
 
 std::uint64_t EnvelopePipeline::replaced_samples() const noexcept {
   std::uint64_t n = 0;
-  for (const auto& g : impl_->groups) n += g.prefilter.replaced_samples();
+  for (const auto& g : impl_->groups) n += g.filter.replaced_samples();
   return n;
 }
 
@@ -413,7 +433,9 @@ std::string EnvelopePipeline::processing_report() const {
           << num(1e3 * static_cast<double>(d.window_samples) / cfg.fs) << " ms (" << d.window_samples << " samples)";
         break;
     }
-    s << "; envelope delay " << num(latency_ms(i)) << " ms; no amplitude normalisation.\n";
+    char delay[32];
+    std::snprintf(delay, sizeof delay, "%.1f", latency_ms(i));
+    s << "; envelope delay " << delay << " ms; no amplitude normalisation.\n";
   }
   s << "Offline analysis uses the same filters forward and backward (zero phase) with cutoffs corrected for the "
        "doubled order (Winter), so each filter is -3 dB at its stated cutoff.\n";

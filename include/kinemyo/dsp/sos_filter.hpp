@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -20,7 +21,10 @@ namespace kinemyo::dsp {
 // contraction). A non-finite input sample never reaches the state under hold_last / zero.
 class SosFilter {
  public:
-  SosFilter(Sos sos, std::size_t n_channels, NonFinitePolicy policy = NonFinitePolicy::hold_last);
+  // rectify_after: if set, the output of that section is full-wave rectified before it enters the next one, so
+  // one cascade computes a linear envelope (|band-pass|, then low-pass) in a single pass. Must be < sos.size().
+  SosFilter(Sos sos, std::size_t n_channels, NonFinitePolicy policy = NonFinitePolicy::hold_last,
+            std::optional<std::size_t> rectify_after = std::nullopt);
 
   // One frame: in[c] for c < n_channels. `out` may alias `in`.
   void process_frame(const float* in, float* out) noexcept;
@@ -50,6 +54,9 @@ class SosFilter {
   [[nodiscard]] std::size_t n_channels() const noexcept { return n_channels_; }
   [[nodiscard]] std::size_t n_sections() const noexcept { return n_sections_; }
   [[nodiscard]] const Sos& sos() const noexcept { return sos_; }
+  [[nodiscard]] std::optional<std::size_t> rectify_after() const noexcept {
+    return rectify_after_ < n_sections_ ? std::optional<std::size_t>(rectify_after_) : std::nullopt;
+  }
   [[nodiscard]] NonFinitePolicy policy() const noexcept { return guard_.policy(); }
   // Non-finite input samples replaced since construction or the last reset(), over all channels.
   [[nodiscard]] std::uint64_t replaced_samples() const noexcept { return guard_.replaced(); }
@@ -69,7 +76,9 @@ class SosFilter {
   std::size_t n_channels_;
   std::size_t n_sections_;
   std::size_t block_frames_;        // frames per internal block
-  void (*kernel_)(const double*, std::size_t, double*, double*, double*, std::size_t, std::size_t) noexcept;
+  std::size_t rectify_after_;       // n_sections_ when there is no rectifier
+  void (*kernel_)(const double*, std::size_t, std::size_t, double*, double*, double*, std::size_t,
+                  std::size_t) noexcept;
   const char* kernel_name_;
   std::vector<double> coeffs_;      // per section: b0 b1 b2 a1 a2
   std::vector<double> z0_, z1_;     // (section, channel)

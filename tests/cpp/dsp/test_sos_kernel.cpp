@@ -2,6 +2,7 @@
 // scalar sosfilt loop, for any channel count (all the SIMD groupings and remainders) and section count.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 #include <random>
 
@@ -11,8 +12,8 @@
 namespace dsp = kinemyo::dsp;
 
 namespace {
-void reference(const std::vector<double>& coeffs, std::size_t S, std::vector<double>& z0, std::vector<double>& z1,
-               std::vector<double>& work, std::size_t n, std::size_t C) {
+void reference(const std::vector<double>& coeffs, std::size_t S, std::size_t rectify_after, std::vector<double>& z0,
+               std::vector<double>& z1, std::vector<double>& work, std::size_t n, std::size_t C) {
   for (std::size_t t = 0; t < n; ++t)
     for (std::size_t c = 0; c < C; ++c) {
       double x = work[t * C + c];
@@ -21,7 +22,7 @@ void reference(const std::vector<double>& coeffs, std::size_t S, std::vector<dou
         const double y = k[0] * x + z0[s * C + c];
         z0[s * C + c] = k[1] * x - k[3] * y + z1[s * C + c];
         z1[s * C + c] = k[2] * x - k[4] * y;
-        x = y;
+        x = s == rectify_after ? std::fabs(y) : y;
       }
       work[t * C + c] = x;
     }
@@ -47,14 +48,18 @@ TEST(SosKernel, EveryKernelMatchesScalarLoopBitForBit) {
       for (auto& v : x) v = d(rng);
       for (auto& v : z0) v = 0.1 * d(rng);
       for (auto& v : z1) v = 0.1 * d(rng);
-      auto rw = x, r0 = z0, r1 = z1;
-      reference(coeffs, S, r0, r1, rw, n, C);
-      for (const auto& k : kernels) {
-        auto w = x, k0 = z0, k1 = z1;
-        k.run(coeffs.data(), S, k0.data(), k1.data(), w.data(), n, C);
-        EXPECT_EQ(0, std::memcmp(w.data(), rw.data(), w.size() * sizeof(double))) << k.name << " S=" << S << " C=" << C;
-        EXPECT_EQ(0, std::memcmp(k0.data(), r0.data(), k0.size() * sizeof(double))) << k.name;
-        EXPECT_EQ(0, std::memcmp(k1.data(), r1.data(), k1.size() * sizeof(double))) << k.name;
+      // No rectifier, and a rectifier after each possible section.
+      for (std::size_t rect = 0; rect <= S; ++rect) {
+        auto rw = x, r0 = z0, r1 = z1;
+        reference(coeffs, S, rect, r0, r1, rw, n, C);
+        for (const auto& k : kernels) {
+          auto w = x, k0 = z0, k1 = z1;
+          k.run(coeffs.data(), S, rect, k0.data(), k1.data(), w.data(), n, C);
+          EXPECT_EQ(0, std::memcmp(w.data(), rw.data(), w.size() * sizeof(double)))
+              << k.name << " S=" << S << " C=" << C << " rectify_after=" << rect;
+          EXPECT_EQ(0, std::memcmp(k0.data(), r0.data(), k0.size() * sizeof(double))) << k.name;
+          EXPECT_EQ(0, std::memcmp(k1.data(), r1.data(), k1.size() * sizeof(double))) << k.name;
+        }
       }
     }
   }

@@ -1,0 +1,236 @@
+// Python bindings for kinemyo::emg. kinemyo/emg.py re-exports everything here.
+#include <pybind11/complex.h>
+#include <pybind11/stl.h>
+
+#include <kinemyo/emg/envelope_pipeline.hpp>
+
+#include "common.hpp"
+
+namespace kinemyo::python {
+namespace {
+
+using namespace kinemyo::emg;
+
+Profile parse_profile(const std::string& s) {
+  if (s == "limb") return Profile::limb;
+  if (s == "trunk") return Profile::trunk;
+  throw py::value_error("profile: must be 'limb' or 'trunk', got '" + s + "'");
+}
+std::string profile_str(Profile p) { return p == Profile::trunk ? "trunk" : "limb"; }
+
+EnvelopeKind parse_envelope(const std::string& s) {
+  if (s == "lowpass") return EnvelopeKind::lowpass;
+  if (s == "moving_rms") return EnvelopeKind::moving_rms;
+  if (s == "moving_arv") return EnvelopeKind::moving_arv;
+  throw py::value_error("envelope: must be 'lowpass', 'moving_rms' or 'moving_arv', got '" + s + "'");
+}
+std::string envelope_str(EnvelopeKind k) {
+  return k == EnvelopeKind::lowpass ? "lowpass" : k == EnvelopeKind::moving_rms ? "moving_rms" : "moving_arv";
+}
+
+dsp::NonFinitePolicy parse_policy(const std::string& p) {
+  if (p == "hold_last") return dsp::NonFinitePolicy::hold_last;
+  if (p == "zero") return dsp::NonFinitePolicy::zero;
+  if (p == "propagate") return dsp::NonFinitePolicy::propagate;
+  throw py::value_error("non_finite: must be 'hold_last', 'zero' or 'propagate', got '" + p + "'");
+}
+
+// channels: an int (that many default limb channels) or a sequence of ChannelConfig.
+PipelineConfig make_config(double fs, py::handle channels, double output_rate_hz, const std::string& non_finite) {
+  PipelineConfig cfg;
+  if (py::isinstance<py::int_>(channels)) {
+    const auto n = channels.cast<long>();
+    if (n < 1) throw py::value_error("channels: must be >= 1, got " + std::to_string(n));
+    cfg = PipelineConfig::uniform(fs, static_cast<std::size_t>(n));
+  } else {
+    cfg.fs = fs;
+    cfg.channels = channels.cast<std::vector<ChannelConfig>>();
+  }
+  cfg.output_rate_hz = output_rate_hz;
+  cfg.non_finite = parse_policy(non_finite);
+  return cfg;
+}
+
+py::array_t<double> design_sos(const dsp::Sos& sos) {
+  std::vector<double> flat;
+  for (const auto& s : sos) flat.insert(flat.end(), s.begin(), s.end());
+  return to_array(std::move(flat), {static_cast<py::ssize_t>(sos.size()), 6});
+}
+
+}  // namespace
+
+void bind_emg(py::module_& m) {
+  py::class_<NotchConfig>(m, "NotchConfig", R"doc(
+Mains notch at ``f0_hz`` and its harmonics (``harmonics`` notches in all), quality factor ``q`` as in
+``scipy.signal.iirnotch``.
+)doc")
+      .def(py::init([](double f0, double q, int h) { return NotchConfig{f0, q, h}; }), py::arg("f0_hz") = 50.0,
+           py::arg("q") = 30.0, py::arg("harmonics") = 1)
+      .def_readwrite("f0_hz", &NotchConfig::f0_hz)
+      .def_readwrite("q", &NotchConfig::q)
+      .def_readwrite("harmonics", &NotchConfig::harmonics)
+      .def("__repr__", [](const NotchConfig& n) {
+        return "NotchConfig(f0_hz=" + std::to_string(n.f0_hz) + ", q=" + std::to_string(n.q) +
+               ", harmonics=" + std::to_string(n.harmonics) + ")";
+      });
+
+  py::class_<ChannelConfig>(m, "ChannelConfig", R"doc(
+Configuration of one EMG channel.
+
+Parameters
+----------
+name : str
+profile : {'limb', 'trunk'}
+    'limb': high-pass 20 Hz; 'trunk': high-pass 30 Hz (against ECG, Drake & Callaghan 2006). Both low-pass at
+    min(450 Hz, 0.45 fs), 4th-order Butterworth.
+highpass_hz, lowpass_hz : float, optional
+    Override the profile's cutoffs.
+prefilter_order : int
+notch : NotchConfig, optional
+envelope : {'lowpass', 'moving_rms', 'moving_arv'}
+envelope_cutoff_hz : float
+    Linear-envelope low-pass cutoff (default 6 Hz).
+envelope_order : int
+    Linear-envelope low-pass order (default 2).
+window_s : float
+    Moving RMS / ARV window in seconds (default 0.1).
+)doc")
+      .def(py::init([](std::string name, const std::string& profile, std::optional<double> hp, std::optional<double> lp,
+                       int order, std::optional<NotchConfig> notch, const std::string& envelope, double cutoff,
+                       int env_order, double window_s) {
+             ChannelConfig c;
+             c.name = std::move(name);
+             c.profile = parse_profile(profile);
+             c.highpass_hz = hp;
+             c.lowpass_hz = lp;
+             c.prefilter_order = order;
+             c.notch = notch;
+             c.envelope = parse_envelope(envelope);
+             c.envelope_cutoff_hz = cutoff;
+             c.envelope_order = env_order;
+             c.window_s = window_s;
+             return c;
+           }),
+           py::arg("name") = "", py::arg("profile") = "limb", py::arg("highpass_hz") = py::none(),
+           py::arg("lowpass_hz") = py::none(), py::arg("prefilter_order") = 4, py::arg("notch") = py::none(),
+           py::arg("envelope") = "lowpass", py::arg("envelope_cutoff_hz") = 6.0, py::arg("envelope_order") = 2,
+           py::arg("window_s") = 0.1)
+      .def_readwrite("name", &ChannelConfig::name)
+      .def_property("profile", [](const ChannelConfig& c) { return profile_str(c.profile); },
+                    [](ChannelConfig& c, const std::string& s) { c.profile = parse_profile(s); })
+      .def_readwrite("highpass_hz", &ChannelConfig::highpass_hz)
+      .def_readwrite("lowpass_hz", &ChannelConfig::lowpass_hz)
+      .def_readwrite("prefilter_order", &ChannelConfig::prefilter_order)
+      .def_readwrite("notch", &ChannelConfig::notch)
+      .def_property("envelope", [](const ChannelConfig& c) { return envelope_str(c.envelope); },
+                    [](ChannelConfig& c, const std::string& s) { c.envelope = parse_envelope(s); })
+      .def_readwrite("envelope_cutoff_hz", &ChannelConfig::envelope_cutoff_hz)
+      .def_readwrite("envelope_order", &ChannelConfig::envelope_order)
+      .def_readwrite("window_s", &ChannelConfig::window_s)
+      .def("__repr__", [](const ChannelConfig& c) {
+        return "ChannelConfig(name='" + c.name + "', profile='" + profile_str(c.profile) + "', envelope='" +
+               envelope_str(c.envelope) + "')";
+      });
+
+  py::class_<EnvelopePipeline>(m, "EnvelopePipeline", R"doc(
+Real-time EMG envelope: pre-filter, rectification, envelope, optional decimation.
+
+Parameters
+----------
+fs : float
+    Sampling rate in Hz.
+channels : int or sequence of ChannelConfig
+    An int gives that many channels with the default limb configuration.
+output_rate_hz : float
+    0 (default) outputs every sample; otherwise ``fs / output_rate_hz`` must be an integer D and every D-th
+    envelope sample is output.
+non_finite : {'hold_last', 'zero', 'propagate'}
+
+Notes
+-----
+``process`` accepts blocks of any size and gives bit-identical output however a recording is split; the
+'lowpass' envelope equals ``sosfilt(env, abs(sosfilt(prefilter, x)))`` computed with SciPy.
+)doc")
+      .def(py::init([](double fs, py::handle channels, double output_rate_hz, const std::string& non_finite) {
+             return EnvelopePipeline(make_config(fs, channels, output_rate_hz, non_finite));
+           }),
+           py::arg("fs"), py::arg("channels"), py::arg("output_rate_hz") = 0.0, py::arg("non_finite") = "hold_last")
+      .def("process",
+           [](EnvelopePipeline& p, py::handle x) {
+             return dispatch_real(x, "x", [&](auto tag) -> py::object {
+               using T = decltype(tag);
+               const auto s = as_signal<T>(x, "x");
+               if (s.n_channels != p.n_channels() || (s.one_d && p.n_channels() != 1))
+                 throw py::value_error("x: expected shape (n_samples, " + std::to_string(p.n_channels()) + ")");
+               const std::size_t n_out = p.output_frames_for(s.n_frames);
+               py::array_t<T> out(std::vector<py::ssize_t>{static_cast<py::ssize_t>(n_out),
+                                                           static_cast<py::ssize_t>(p.n_channels())});
+               T* dst = out.mutable_data();
+               {
+                 py::gil_scoped_release nogil;
+                 p.process(s.array.data(), s.n_frames, dst, n_out);
+               }
+               return out;
+             });
+           },
+           py::arg("x"), R"doc(
+Process the next block, shape (n_samples, n_channels); returns the envelope frames produced,
+shape (n_out, n_channels) (n_out == n_samples without decimation). float32 stays float32.
+)doc")
+      .def("reset", &EnvelopePipeline::reset)
+      .def("latency_ms", &EnvelopePipeline::latency_ms, py::arg("channel") = 0,
+           "Envelope delay in ms: band-pass group delay at its centre + envelope delay at DC + decimation hold.")
+      .def("frequency_response",
+           [](const EnvelopePipeline& p, std::size_t ch, py::array_t<double, py::array::forcecast> f) {
+             std::vector<std::complex<double>> h;
+             for (py::ssize_t i = 0; i < f.size(); ++i) h.push_back(p.frequency_response(ch, f.data()[i]));
+             return to_array(std::move(h), std::vector<py::ssize_t>(f.shape(), f.shape() + f.ndim()));
+           },
+           py::arg("channel"), py::arg("f_hz"), "Complex response of the linear pre-filter at f_hz.")
+      .def("envelope_frequency_response",
+           [](const EnvelopePipeline& p, std::size_t ch, py::array_t<double, py::array::forcecast> f) {
+             std::vector<std::complex<double>> h;
+             for (py::ssize_t i = 0; i < f.size(); ++i) h.push_back(p.envelope_frequency_response(ch, f.data()[i]));
+             return to_array(std::move(h), std::vector<py::ssize_t>(f.shape(), f.shape() + f.ndim()));
+           },
+           py::arg("channel"), py::arg("f_hz"), "Complex response of the envelope stage at f_hz.")
+      .def("prefilter_sos", [](const EnvelopePipeline& p, std::size_t ch) { return design_sos(p.design(ch).prefilter); },
+           py::arg("channel"), "The channel's pre-filter as SOS (high-pass, low-pass, notches).")
+      .def("envelope_sos", [](const EnvelopePipeline& p, std::size_t ch) { return design_sos(p.design(ch).envelope); },
+           py::arg("channel"), "The channel's envelope low-pass as SOS (empty for moving windows).")
+      .def("processing_report", &EnvelopePipeline::processing_report, "ISEK-style description as text.")
+      .def("processing_report_json", &EnvelopePipeline::processing_report_json, "ISEK-style description as JSON text.")
+      .def_property_readonly("n_channels", &EnvelopePipeline::n_channels)
+      .def_property_readonly("fs", &EnvelopePipeline::fs)
+      .def_property_readonly("output_rate_hz", &EnvelopePipeline::output_rate_hz)
+      .def_property_readonly("decimation", &EnvelopePipeline::decimation)
+      .def_property_readonly("channels", [](const EnvelopePipeline& p) { return p.config().channels; })
+      .def_property_readonly("replaced_samples", &EnvelopePipeline::replaced_samples);
+
+  m.def("offline_envelope",
+        [](double fs, py::handle channels, py::handle x) {
+          const PipelineConfig cfg = make_config(fs, channels, 0.0, "hold_last");
+          return dispatch_real(x, "x", [&](auto tag) -> py::object {
+            using T = decltype(tag);
+            const auto s = as_signal<T>(x, "x");
+            if (s.n_channels != cfg.channels.size())
+              throw py::value_error("x: expected " + std::to_string(cfg.channels.size()) + " channels, got " +
+                                    std::to_string(s.n_channels));
+            std::vector<T> out;
+            {
+              py::gil_scoped_release nogil;
+              out = offline_envelope(cfg, s.span());
+            }
+            return shaped_like(std::move(out), s, s.n_frames);
+          });
+        },
+        py::arg("fs"), py::arg("channels"), py::arg("x"), R"doc(
+Zero-phase envelope of a whole recording for publication: the channel configurations' filters run forward and
+backward with Winter's cutoff correction (each filter -3 dB at its configured cutoff), centred moving windows.
+)doc");
+
+  m.def("winter_correction", &winter_correction, py::arg("order"),
+        "Winter's factor C = (sqrt(2) - 1) ** (1 / (2 order)) for a Butterworth run forward and backward.");
+}
+
+}  // namespace kinemyo::python
