@@ -1,4 +1,5 @@
-# Installs the kinemyo build in BUILD_DIR to WORK_DIR/prefix and builds + runs examples/cpp_consumer against it.
+# MODE=install: installs the kinemyo build in BUILD_DIR to WORK_DIR/prefix and builds + runs examples/cpp_consumer
+# against it with find_package. MODE=subdirectory: builds the consumer with kinemyo's source via add_subdirectory.
 file(REMOVE_RECURSE "${WORK_DIR}")
 set(prefix "${WORK_DIR}/prefix")
 if(NOT BUILD_TYPE)
@@ -13,13 +14,17 @@ function(run)
   message(STATUS "${out}")
 endfunction()
 
-run("${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${prefix}" --config "${BUILD_TYPE}")
 set(extra)
+if(MODE STREQUAL "subdirectory")
+  list(APPEND extra "-DKINEMYO_SOURCE_DIR=${SOURCE_DIR}" "-DKINEMYO_FFT=${FFT}")
+else()
+  run("${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${prefix}" --config "${BUILD_TYPE}")
+endif()
 if(SANITIZE)
   list(APPEND extra "-DCMAKE_CXX_FLAGS=-fsanitize=${SANITIZE}" "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=${SANITIZE}")
 endif()
 run("${CMAKE_COMMAND}" -S "${CONSUMER_DIR}" -B "${WORK_DIR}/build" "-DCMAKE_PREFIX_PATH=${prefix}"
     "-DCMAKE_BUILD_TYPE=${BUILD_TYPE}" ${extra})
-run("${CMAKE_COMMAND}" --build "${WORK_DIR}/build" --config "${BUILD_TYPE}")
+run("${CMAKE_COMMAND}" --build "${WORK_DIR}/build" --config "${BUILD_TYPE}" --parallel 2)
 find_program(consumer kinemyo_consumer PATHS "${WORK_DIR}/build" "${WORK_DIR}/build/${BUILD_TYPE}" NO_DEFAULT_PATH)
 run("${consumer}")
