@@ -1,5 +1,6 @@
 #pragma once
 // Umbrella header for kinemyo.
 #include "kinemyo/dsp.hpp"
+#include "kinemyo/emg/calibration.hpp"
 #include "kinemyo/emg/envelope_pipeline.hpp"
 #include "kinemyo/version.hpp"

@@ -3,7 +3,8 @@
 :class:`EnvelopePipeline` runs pre-filter (profile 'limb' 20-450 Hz or 'trunk' 30-450 Hz, optional mains
 notches), rectification and envelope (linear envelope, moving RMS or ARV) on blocks of any size, with its
 latency, frequency responses and an ISEK-style processing report. :func:`offline_envelope` is the same chain
-zero-phase with Winter's cutoff correction, for publication.
+zero-phase with Winter's cutoff correction, for publication. :class:`Calibration` holds the rest baseline and the
+MVC or submaximal reference, serialisable to JSON, and expresses envelopes in % of the reference.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import json
 
 from kinemyo._core import (
+    Calibration,
+    ChannelCalibration,
     ChannelConfig,
     EnvelopePipeline,
     NotchConfig,
@@ -19,6 +22,8 @@ from kinemyo._core import (
 )
 
 __all__ = [
+    "Calibration",
+    "ChannelCalibration",
     "ChannelConfig",
     "EnvelopePipeline",
     "NotchConfig",

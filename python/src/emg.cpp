@@ -2,6 +2,7 @@
 #include <pybind11/complex.h>
 #include <pybind11/stl.h>
 
+#include <kinemyo/emg/calibration.hpp>
 #include <kinemyo/emg/envelope_pipeline.hpp>
 
 #include "common.hpp"
@@ -55,6 +56,18 @@ py::array_t<double> design_sos(const dsp::Sos& sos) {
   std::vector<double> flat;
   for (const auto& s : sos) flat.insert(flat.end(), s.begin(), s.end());
   return to_array(std::move(flat), {static_cast<py::ssize_t>(sos.size()), 6});
+}
+
+// An envelope block as a C-contiguous float64 (frames x channels) span with the expected channel count.
+py::array_t<double, py::array::c_style | py::array::forcecast> envelope_block(py::handle x, std::size_t n_channels) {
+  auto s = as_signal<double>(x, "envelope");
+  if (s.n_channels != n_channels || (s.one_d && n_channels != 1))
+    throw py::value_error("envelope: expected shape (n_samples, " + std::to_string(n_channels) + ")");
+  return s.array;
+}
+
+std::string reference_kind_str(ReferenceKind k) {
+  return k == ReferenceKind::mvc ? "mvc" : k == ReferenceKind::submaximal ? "submaximal" : "none";
 }
 
 }  // namespace
@@ -228,6 +241,65 @@ shape (n_out, n_channels) (n_out == n_samples without decimation). float32 stays
 Zero-phase envelope of a whole recording for publication: the channel configurations' filters run forward and
 backward with Winter's cutoff correction (each filter -3 dB at its configured cutoff), centred moving windows.
 )doc");
+
+  py::class_<ChannelCalibration>(m, "ChannelCalibration", "Calibration values of one channel (read-only).")
+      .def_readonly("name", &ChannelCalibration::name)
+      .def_readonly("rest_mean", &ChannelCalibration::rest_mean)
+      .def_readonly("rest_sd", &ChannelCalibration::rest_sd)
+      .def_readonly("rest_duration_s", &ChannelCalibration::rest_duration_s)
+      .def_property_readonly("reference_kind",
+                             [](const ChannelCalibration& c) { return reference_kind_str(c.reference_kind); })
+      .def_readonly("reference", &ChannelCalibration::reference)
+      .def_readonly("reference_trials", &ChannelCalibration::reference_trials)
+      .def_readonly("reference_task", &ChannelCalibration::reference_task)
+      .def("__repr__", [](const ChannelCalibration& c) {
+        return "ChannelCalibration(name='" + c.name + "', reference_kind='" + reference_kind_str(c.reference_kind) +
+               "')";
+      });
+
+  py::class_<Calibration>(m, "Calibration", R"doc(
+Rest baseline and reference contraction per channel, to express envelopes in % of the reference.
+
+The reference is an MVC or a standardised submaximal task (CEDE matrix, Besomi et al. 2020), never the
+trial's own maximum: the maximum over trials of the peak of the envelope's 0.5 s moving average. The rest
+baseline is the mean and sample SD of the envelope over at least 3 s.
+
+Parameters
+----------
+channel_names : sequence of str
+)doc")
+      .def(py::init<std::vector<std::string>>(), py::arg("channel_names"))
+      .def("set_rest",
+           [](Calibration& c, py::handle env, double fs) {
+             auto a = envelope_block(env, c.n_channels());
+             c.set_rest(std::span<const double>(a.data(), static_cast<std::size_t>(a.size())), fs);
+           },
+           py::arg("envelope"), py::arg("fs"), "Rest baseline from >= 3 s of envelope, shape (n, n_channels).")
+      .def("add_mvc_trial",
+           [](Calibration& c, py::handle env, double fs) {
+             auto a = envelope_block(env, c.n_channels());
+             c.add_mvc_trial(std::span<const double>(a.data(), static_cast<std::size_t>(a.size())), fs);
+           },
+           py::arg("envelope"), py::arg("fs"), "Add one MVC trial (>= 0.5 s of envelope).")
+      .def("add_submaximal_trial",
+           [](Calibration& c, py::handle env, double fs, const std::string& task) {
+             auto a = envelope_block(env, c.n_channels());
+             c.add_submaximal_trial(std::span<const double>(a.data(), static_cast<std::size_t>(a.size())), fs, task);
+           },
+           py::arg("envelope"), py::arg("fs"), py::arg("task"), "Add one trial of a standardised submaximal task.")
+      .def("normalise",
+           [](const Calibration& c, py::handle env) {
+             auto s = as_signal<double>(env, "envelope");
+             if (s.n_channels != c.n_channels())
+               throw py::value_error("envelope: expected " + std::to_string(c.n_channels()) + " channels");
+             auto out = c.normalise(s.span());
+             return shaped_like(std::move(out), s, s.n_frames);
+           },
+           py::arg("envelope"), "Envelope in % of each channel's reference.")
+      .def("to_json", &Calibration::to_json)
+      .def_static("from_json", &Calibration::from_json, py::arg("json"))
+      .def_property_readonly("channels", &Calibration::channels)
+      .def_property_readonly("n_channels", &Calibration::n_channels);
 
   m.def("winter_correction", &winter_correction, py::arg("order"),
         "Winter's factor C = (sqrt(2) - 1) ** (1 / (2 order)) for a Butterworth run forward and backward.");
