@@ -4,6 +4,7 @@
 
 #include <kinemyo/emg/calibration.hpp>
 #include <kinemyo/emg/envelope_pipeline.hpp>
+#include <kinemyo/emg/onsets.hpp>
 
 #include "common.hpp"
 
@@ -64,6 +65,16 @@ py::array_t<double, py::array::c_style | py::array::forcecast> envelope_block(py
   if (s.n_channels != n_channels || (s.one_d && n_channels != 1))
     throw py::value_error("envelope: expected shape (n_samples, " + std::to_string(n_channels) + ")");
   return s.array;
+}
+
+OnsetMethod parse_method(const std::string& s) {
+  if (s == "threshold") return OnsetMethod::threshold;
+  if (s == "tkeo") return OnsetMethod::tkeo;
+  if (s == "hodges_bui") return OnsetMethod::hodges_bui;
+  throw py::value_error("method: must be 'threshold', 'tkeo' or 'hodges_bui', got '" + s + "'");
+}
+std::string method_str(OnsetMethod m) {
+  return m == OnsetMethod::tkeo ? "tkeo" : m == OnsetMethod::hodges_bui ? "hodges_bui" : "threshold";
 }
 
 std::string reference_kind_str(ReferenceKind k) {
@@ -300,6 +311,107 @@ channel_names : sequence of str
       .def_static("from_json", &Calibration::from_json, py::arg("json"))
       .def_property_readonly("channels", &Calibration::channels)
       .def_property_readonly("n_channels", &Calibration::n_channels);
+
+  py::class_<OnsetConfig>(m, "OnsetConfig", R"doc(
+Onset/offset detection settings, all durations in seconds.
+
+Parameters
+----------
+method : {'threshold', 'tkeo', 'hodges_bui'}
+    'threshold' works on an envelope; 'tkeo' (Li 2007, Solnik 2010) and 'hodges_bui' (Hodges & Bui 1996) on
+    band-passed EMG, with baseline statistics in their conditioned domain.
+k_on, k_off : float
+    Onset threshold mean + k_on SD, offset threshold mean + k_off SD of the rest baseline (k_off <= k_on).
+min_on_s, min_off_s : float
+    Time above / below the threshold needed for an onset / offset (defaults 25 ms / 50 ms).
+lowpass_hz : float
+    Smoothing low-pass of the rectified conditioned signal ('tkeo', 'hodges_bui').
+window_s : float
+    'hodges_bui' window whose mean must exceed the threshold.
+)doc")
+      .def(py::init([](const std::string& method, double k_on, double k_off, double min_on_s, double min_off_s,
+                       double lowpass_hz, double window_s) {
+             return OnsetConfig{parse_method(method), k_on, k_off, min_on_s, min_off_s, lowpass_hz, window_s};
+           }),
+           py::arg("method") = "threshold", py::arg("k_on") = 3.0, py::arg("k_off") = 2.0, py::arg("min_on_s") = 0.025,
+           py::arg("min_off_s") = 0.050, py::arg("lowpass_hz") = 50.0, py::arg("window_s") = 0.025)
+      .def_property("method", [](const OnsetConfig& c) { return method_str(c.method); },
+                    [](OnsetConfig& c, const std::string& s) { c.method = parse_method(s); })
+      .def_readwrite("k_on", &OnsetConfig::k_on)
+      .def_readwrite("k_off", &OnsetConfig::k_off)
+      .def_readwrite("min_on_s", &OnsetConfig::min_on_s)
+      .def_readwrite("min_off_s", &OnsetConfig::min_off_s)
+      .def_readwrite("lowpass_hz", &OnsetConfig::lowpass_hz)
+      .def_readwrite("window_s", &OnsetConfig::window_s);
+
+  py::class_<OnsetDetector>(m, "OnsetDetector", R"doc(
+Streaming onset/offset detector. Give it a rest baseline (``set_baseline``), then feed blocks; ``process``
+returns the decided events as a list of dicts with channel, kind ('onset'/'offset'), sample, time_s,
+detected_at and detection_delay_s.
+)doc")
+      .def(py::init<std::size_t, double, const OnsetConfig&>(), py::arg("n_channels"), py::arg("fs"),
+           py::arg("config") = OnsetConfig{})
+      .def("set_baseline",
+           [](OnsetDetector& d, py::handle rest) {
+             auto s = as_signal<double>(rest, "rest");
+             d.set_baseline(s.span());
+           },
+           py::arg("rest"), "Rest recording (>= 3 s) in the detector's input domain.")
+      .def("set_baseline_stats",
+           [](OnsetDetector& d, std::vector<double> mean, std::vector<double> sd) { d.set_baseline_stats(mean, sd); },
+           py::arg("mean"), py::arg("sd"))
+      .def("process",
+           [](OnsetDetector& d, py::handle x) {
+             auto s = as_signal<double>(x, "x");
+             const std::size_t C = d.baseline_mean().empty() ? s.n_channels : d.baseline_mean().size();
+             if (s.n_channels != C) throw py::value_error("x: expected " + std::to_string(C) + " channels");
+             // At most one decision per channel every min(min_on, min_off) samples, plus one.
+             std::vector<OnsetEvent> events(s.n_frames * s.n_channels + s.n_channels);
+             std::size_t n = 0;
+             {
+               py::gil_scoped_release nogil;
+               n = d.process(s.array.data(), s.n_frames, events.data(), events.size());
+             }
+             py::list out;
+             for (std::size_t i = 0; i < n; ++i) {
+               const auto& e = events[i];
+               py::dict item;
+               item["channel"] = e.channel;
+               item["kind"] = e.onset ? "onset" : "offset";
+               item["sample"] = e.sample;
+               item["time_s"] = e.time_s;
+               item["detected_at"] = e.detected_at;
+               item["detection_delay_s"] = e.detection_delay_s;
+               out.append(item);
+             }
+             return out;
+           },
+           py::arg("x"))
+      .def("reset", &OnsetDetector::reset)
+      .def("active", &OnsetDetector::active, py::arg("channel"))
+      .def_property_readonly("has_baseline", &OnsetDetector::has_baseline)
+      .def_property_readonly("baseline_mean", &OnsetDetector::baseline_mean)
+      .def_property_readonly("baseline_sd", &OnsetDetector::baseline_sd)
+      .def_property_readonly("dropped_events", &OnsetDetector::dropped_events)
+      .def_property_readonly("minimum_detection_delay_s", &OnsetDetector::minimum_detection_delay_s)
+      .def_property_readonly("conditioning_delay_s", &OnsetDetector::conditioning_delay_s);
+
+  m.def("_detect_activations",
+        [](py::handle x, py::handle rest, double fs, const OnsetConfig& config) {
+          auto s = as_signal<double>(x, "x");
+          auto r = as_signal<double>(rest, "rest");
+          if (r.n_channels != s.n_channels) throw py::value_error("rest: must have the channels of x");
+          std::vector<ActivationBurst> bursts;
+          {
+            py::gil_scoped_release nogil;
+            bursts = detect_activations(s.span(), r.span(), s.n_channels, fs, config);
+          }
+          py::list out;
+          for (const auto& b : bursts)
+            out.append(py::make_tuple(b.channel, b.onset_sample, b.offset_sample, b.onset_s, b.offset_s, b.complete));
+          return out;
+        },
+        py::arg("x"), py::arg("rest"), py::arg("fs"), py::arg("config"));
 
   m.def("winter_correction", &winter_correction, py::arg("order"),
         "Winter's factor C = (sqrt(2) - 1) ** (1 / (2 order)) for a Butterworth run forward and backward.");

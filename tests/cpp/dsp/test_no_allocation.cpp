@@ -11,6 +11,7 @@
 
 #include "kinemyo/dsp/moving_window.hpp"
 #include "kinemyo/emg/envelope_pipeline.hpp"
+#include "kinemyo/emg/onsets.hpp"
 #include "kinemyo/dsp/sos_filter.hpp"
 #include "kinemyo/dsp/teager_kaiser.hpp"
 
@@ -102,5 +103,19 @@ TEST(NoAllocation, EnvelopePipelineProcessDoesNotAllocate) {
   pipeline.process(xf.data(), 4000, yf.data(), 4000);
   pipeline.process_planar(x.data(), 4000, 4000, y.data(), 4000);
   pipeline.process_frame(x.data(), y.data());
+  EXPECT_EQ(g_allocations.load(), before);
+}
+
+TEST(NoAllocation, OnsetDetectorProcessDoesNotAllocate) {
+  kinemyo::emg::OnsetConfig cfg;
+  cfg.method = kinemyo::emg::OnsetMethod::hodges_bui;
+  kinemyo::emg::OnsetDetector det(4, 1000.0, cfg);
+  std::vector<double> rest(4000 * 4, 1.0);
+  for (std::size_t i = 0; i < rest.size(); ++i) rest[i] += 0.01 * static_cast<double>(i % 7);
+  det.set_baseline(rest);
+  std::vector<double> x(5000 * 4, 5.0);
+  std::vector<kinemyo::emg::OnsetEvent> events(100);
+  const long before = g_allocations.load();
+  det.process(x.data(), 5000, events.data(), events.size());
   EXPECT_EQ(g_allocations.load(), before);
 }

@@ -1,0 +1,330 @@
+#include "kinemyo/emg/onsets.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <string>
+
+#include "dsp/check.hpp"
+#include "kinemyo/dsp/batch_filter.hpp"
+#include "kinemyo/dsp/filter_design.hpp"
+#include "kinemyo/dsp/moving_window.hpp"
+#include "kinemyo/dsp/sos_filter.hpp"
+#include "kinemyo/dsp/teager_kaiser.hpp"
+
+namespace kinemyo::emg {
+namespace {
+
+using detail::num;
+constexpr double kMinRestS = 3.0;
+constexpr double kSettleS = 0.5;  // conditioning filters settle before baseline statistics are taken
+
+std::size_t samples_of(double seconds, double fs) {
+  return std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(seconds * fs)));
+}
+
+void validate(const OnsetConfig& c, double fs) {
+  detail::require_positive_finite("fs", fs);
+  if (c.method != OnsetMethod::threshold && c.method != OnsetMethod::tkeo && c.method != OnsetMethod::hodges_bui)
+    detail::fail("config.method", "unknown OnsetMethod value");
+  if (!std::isfinite(c.k_on) || c.k_on < 0.0) detail::fail("config.k_on", "must be finite and >= 0, got " + num(c.k_on));
+  if (!std::isfinite(c.k_off) || c.k_off < 0.0 || c.k_off > c.k_on)
+    detail::fail("config.k_off", "must satisfy 0 <= k_off <= k_on = " + num(c.k_on) + ", got " + num(c.k_off));
+  detail::require_positive_finite("config.min_on_s", c.min_on_s);
+  detail::require_positive_finite("config.min_off_s", c.min_off_s);
+  if (c.method != OnsetMethod::threshold) {
+    if (!std::isfinite(c.lowpass_hz) || c.lowpass_hz <= 0.0 || c.lowpass_hz >= fs / 2.0)
+      detail::fail("config.lowpass_hz", "must satisfy 0 < lowpass < fs/2 = " + num(fs / 2.0) + ", got " + num(c.lowpass_hz));
+  }
+  if (c.method == OnsetMethod::hodges_bui) detail::require_positive_finite("config.window_s", c.window_s);
+}
+
+// Samples by which the conditioned signal trails the activation it reports: the Hodges-Bui window, whose start is
+// the onset, and in streaming the TKEO's one-sample look-ahead (the batch operator is aligned).
+std::size_t alignment_shift(const OnsetConfig& c, double fs, bool streaming) {
+  switch (c.method) {
+    case OnsetMethod::tkeo: return streaming ? 1 : 0;
+    case OnsetMethod::hodges_bui: return samples_of(c.window_s, fs) - 1;
+    case OnsetMethod::threshold: break;
+  }
+  return 0;
+}
+
+// Onset / offset decision per channel, shared by the streaming and offline detectors.
+struct Machine {
+  std::size_t n_on = 1, n_off = 1, shift = 0;
+  std::vector<double> on, off;  // thresholds per channel
+  std::vector<unsigned char> active;
+  std::vector<std::size_t> run;
+  std::vector<std::uint64_t> run_start;
+
+  void init(std::size_t C, const OnsetConfig& c, double fs, std::size_t alignment) {
+    n_on = samples_of(c.min_on_s, fs);
+    n_off = samples_of(c.min_off_s, fs);
+    shift = alignment;
+    on.assign(C, 0.0);
+    off.assign(C, 0.0);
+    reset();
+  }
+  void set_thresholds(std::span<const double> mean, std::span<const double> sd, const OnsetConfig& c) {
+    for (std::size_t i = 0; i < on.size(); ++i) {
+      on[i] = mean[i] + c.k_on * sd[i];
+      off[i] = mean[i] + c.k_off * sd[i];
+    }
+  }
+  void reset() {
+    active.assign(on.size(), 0);
+    run.assign(on.size(), 0);
+    run_start.assign(on.size(), 0);
+  }
+  // Feeds conditioned sample v of channel ch at conditioned index k; calls emit(onset, sample) on a decision.
+  template <class Emit>
+  void step(std::size_t ch, double v, std::uint64_t k, Emit&& emit) {
+    const bool beyond = active[ch] ? v < off[ch] : v > on[ch];
+    if (!beyond) {
+      run[ch] = 0;
+      return;
+    }
+    if (run[ch]++ == 0) run_start[ch] = k;
+    if (run[ch] < (active[ch] ? n_off : n_on)) return;
+    const std::uint64_t start = run_start[ch] >= shift ? run_start[ch] - shift : 0;
+    emit(!active[ch], start);
+    active[ch] = !active[ch];
+    run[ch] = 0;
+  }
+};
+
+// Sample mean and SD (n - 1) per channel of frames [from, n) of an interleaved signal.
+void baseline_stats(const std::vector<double>& c, std::size_t C, std::size_t from, std::size_t to,
+                    std::vector<double>& mean, std::vector<double>& sd) {
+  mean.assign(C, 0.0);
+  sd.assign(C, 0.0);
+  const auto count = static_cast<double>(to - from);
+  for (std::size_t ch = 0; ch < C; ++ch) {
+    double s = 0.0;
+    for (std::size_t t = from; t < to; ++t) s += c[t * C + ch];
+    mean[ch] = s / count;
+    double ss = 0.0;
+    for (std::size_t t = from; t < to; ++t) ss += (c[t * C + ch] - mean[ch]) * (c[t * C + ch] - mean[ch]);
+    sd[ch] = std::sqrt(ss / (count - 1.0));
+  }
+}
+
+std::size_t check_rest(std::span<const double> rest, std::size_t C, double fs) {
+  const std::size_t n = detail::frames_of(rest.size(), C);
+  if (static_cast<double>(n) / fs < kMinRestS)
+    detail::fail("rest", "must last at least " + num(kMinRestS) + " s, got " + num(static_cast<double>(n) / fs) + " s");
+  detail::require_finite_samples(rest.data(), rest.size(), C);
+  return n;
+}
+
+// Zero-phase conditioning of a whole signal (offline).
+std::vector<double> condition_offline(std::span<const double> x, std::size_t C, double fs, const OnsetConfig& c) {
+  std::vector<double> y(x.begin(), x.end());
+  if (c.method == OnsetMethod::threshold) return y;
+  if (c.method == OnsetMethod::tkeo) {
+    dsp::teager_kaiser<double>(x, y, C);
+  }
+  for (auto& v : y) v = std::abs(v);
+  const auto lp = dsp::butterworth_sos(2, {c.lowpass_hz}, dsp::FilterKind::lowpass, fs);
+  if (y.size() / C > dsp::sosfiltfilt_padlen(lp)) dsp::sosfiltfilt<double>(lp, y, y, C);
+  if (c.method == OnsetMethod::hodges_bui)
+    dsp::moving_window<double>(y, y, C, samples_of(c.window_s, fs), dsp::WindowStatistic::mean);
+  return y;
+}
+
+}  // namespace
+
+struct OnsetDetector::Impl {
+  std::size_t C;
+  double fs;
+  OnsetConfig config;
+  Machine machine;
+  bool has_baseline = false;
+  std::vector<double> mean, sd;
+  std::optional<dsp::TeagerKaiser> tkeo;
+  std::optional<dsp::SosFilter> lowpass;
+  std::optional<dsp::MovingWindow> window;
+  static constexpr std::size_t block = 256;
+  std::vector<double> buf;
+  std::uint64_t k = 0;  // conditioned samples since reset
+  std::uint64_t dropped = 0;
+
+  Impl(std::size_t n_channels, double rate, const OnsetConfig& c) : C(n_channels), fs(rate), config(c) {
+    detail::require_positive_count("n_channels", n_channels);
+    validate(c, fs);
+    if (c.method == OnsetMethod::tkeo) tkeo.emplace(C);
+    if (c.method != OnsetMethod::threshold)
+      lowpass.emplace(dsp::butterworth_sos(2, {c.lowpass_hz}, dsp::FilterKind::lowpass, fs), C);
+    if (c.method == OnsetMethod::hodges_bui)
+      window.emplace(samples_of(c.window_s, fs), C, dsp::WindowStatistic::mean, dsp::NonFinitePolicy::propagate);
+    buf.assign(block * C, 0.0);
+    machine.init(C, c, fs, alignment_shift(c, fs, true));
+  }
+
+  // Causal conditioning of n <= block frames in place in buf.
+  void condition(std::size_t n) noexcept {
+    if (tkeo) tkeo->process_interleaved(buf.data(), buf.data(), n);
+    if (lowpass) {
+      for (std::size_t i = 0; i < n * C; ++i) buf[i] = std::abs(buf[i]);
+      lowpass->process_interleaved(buf.data(), buf.data(), n);
+    }
+    if (window) window->process_interleaved(buf.data(), buf.data(), n);
+  }
+
+  void reset() noexcept {
+    if (tkeo) tkeo->reset();
+    if (lowpass) lowpass->reset();
+    if (window) window->reset();
+    machine.reset();
+    k = 0;
+    dropped = 0;
+  }
+};
+
+OnsetDetector::OnsetDetector(std::size_t n_channels, double fs, const OnsetConfig& config)
+    : impl_(std::make_unique<Impl>(n_channels, fs, config)) {}
+OnsetDetector::~OnsetDetector() = default;
+OnsetDetector::OnsetDetector(OnsetDetector&&) noexcept = default;
+OnsetDetector& OnsetDetector::operator=(OnsetDetector&&) noexcept = default;
+
+void OnsetDetector::set_baseline(std::span<const double> rest) {
+  auto& m = *impl_;
+  const std::size_t n = check_rest(rest, m.C, m.fs);
+  m.reset();
+  std::vector<double> conditioned(rest.size());
+  for (std::size_t done = 0; done < n;) {
+    const std::size_t b = std::min(Impl::block, n - done);
+    std::copy_n(rest.data() + done * m.C, b * m.C, m.buf.data());
+    m.condition(b);
+    std::copy_n(m.buf.data(), b * m.C, conditioned.data() + done * m.C);
+    done += b;
+  }
+  const std::size_t settle = m.config.method == OnsetMethod::threshold ? 0 : samples_of(kSettleS, m.fs);
+  baseline_stats(conditioned, m.C, settle, n, m.mean, m.sd);
+  m.machine.set_thresholds(m.mean, m.sd, m.config);
+  m.has_baseline = true;
+  m.reset();
+}
+
+void OnsetDetector::set_baseline_stats(std::span<const double> mean, std::span<const double> sd) {
+  auto& m = *impl_;
+  if (mean.size() != m.C || sd.size() != m.C)
+    detail::fail("mean", "mean and sd need one value per channel (" + std::to_string(m.C) + ")");
+  for (std::size_t i = 0; i < m.C; ++i) {
+    if (!std::isfinite(mean[i])) detail::fail("mean", "must be finite");
+    if (!std::isfinite(sd[i]) || sd[i] < 0.0) detail::fail("sd", "must be finite and >= 0");
+  }
+  m.mean.assign(mean.begin(), mean.end());
+  m.sd.assign(sd.begin(), sd.end());
+  m.machine.set_thresholds(m.mean, m.sd, m.config);
+  m.has_baseline = true;
+  m.reset();
+}
+
+std::size_t OnsetDetector::process(const double* in, std::size_t n_frames, OnsetEvent* events,
+                                   std::size_t capacity) noexcept {
+  auto& m = *impl_;
+  std::size_t written = 0;
+  for (std::size_t done = 0; done < n_frames;) {
+    const std::size_t b = std::min(Impl::block, n_frames - done);
+    std::copy_n(in + done * m.C, b * m.C, m.buf.data());
+    m.condition(b);
+    for (std::size_t t = 0; t < b; ++t) {
+      const std::uint64_t k = m.k + t;
+      for (std::size_t ch = 0; ch < m.C; ++ch) {
+        if (!m.has_baseline) continue;
+        m.machine.step(ch, m.buf[t * m.C + ch], k, [&](bool onset, std::uint64_t sample) {
+          if (written == capacity) {
+            ++m.dropped;
+            return;
+          }
+          OnsetEvent& e = events[written++];
+          e.channel = ch;
+          e.onset = onset;
+          e.sample = sample;
+          e.detected_at = k;
+          e.time_s = static_cast<double>(sample) / m.fs;
+          e.detection_delay_s = static_cast<double>(k - sample) / m.fs;
+        });
+      }
+    }
+    m.k += b;
+    done += b;
+  }
+  return written;
+}
+
+void OnsetDetector::reset() noexcept { impl_->reset(); }
+bool OnsetDetector::has_baseline() const noexcept { return impl_->has_baseline; }
+std::vector<double> OnsetDetector::baseline_mean() const { return impl_->mean; }
+std::vector<double> OnsetDetector::baseline_sd() const { return impl_->sd; }
+std::uint64_t OnsetDetector::dropped_events() const noexcept { return impl_->dropped; }
+const OnsetConfig& OnsetDetector::config() const noexcept { return impl_->config; }
+
+bool OnsetDetector::active(std::size_t channel) const {
+  if (channel >= impl_->C) detail::fail("channel", "must be < " + std::to_string(impl_->C));
+  return impl_->machine.active[channel] != 0;
+}
+
+double OnsetDetector::minimum_detection_delay_s() const noexcept {
+  const auto& m = *impl_;
+  return static_cast<double>(m.machine.n_on - 1 + m.machine.shift) / m.fs;
+}
+
+double OnsetDetector::conditioning_delay_s() const {
+  const auto& m = *impl_;
+  if (!m.lowpass) return 0.0;
+  return m.lowpass->group_delay(0.0, m.fs);
+}
+
+std::vector<ActivationBurst> detect_activations(std::span<const double> x, std::span<const double> rest,
+                                                std::size_t n_channels, double fs, const OnsetConfig& config) {
+  detail::require_positive_count("n_channels", n_channels);
+  validate(config, fs);
+  const std::size_t C = n_channels;
+  const std::size_t n = detail::frames_of(x.size(), C);
+  if (n == 0) detail::fail("x", "must not be empty");
+  detail::require_finite_samples(x.data(), x.size(), C);
+  const std::size_t n_rest = check_rest(rest, C, fs);
+
+  // Baseline from the zero-phase conditioned rest, away from both edges where the conditioning is unsettled.
+  const auto rest_c = condition_offline(rest, C, fs, config);
+  const std::size_t edge = config.method == OnsetMethod::threshold ? 0 : samples_of(kSettleS, fs);
+  std::vector<double> mean, sd;
+  baseline_stats(rest_c, C, edge, n_rest - edge, mean, sd);
+
+  Machine machine;
+  machine.init(C, config, fs, alignment_shift(config, fs, false));
+  machine.set_thresholds(mean, sd, config);
+  const auto c = condition_offline(x, C, fs, config);
+  std::vector<ActivationBurst> bursts;
+  std::vector<std::optional<std::size_t>> open(C);
+  for (std::size_t t = 0; t < n; ++t)
+    for (std::size_t ch = 0; ch < C; ++ch)
+      machine.step(ch, c[t * C + ch], t, [&](bool onset, std::uint64_t sample) {
+        if (onset) {
+          ActivationBurst b;
+          b.channel = ch;
+          b.onset_sample = sample;
+          b.onset_s = static_cast<double>(sample) / fs;
+          open[ch] = bursts.size();
+          bursts.push_back(b);
+        } else {
+          auto& b = bursts[*open[ch]];
+          b.offset_sample = sample;
+          b.offset_s = static_cast<double>(sample) / fs;
+          open[ch].reset();
+        }
+      });
+  for (std::size_t ch = 0; ch < C; ++ch)
+    if (open[ch]) {
+      auto& b = bursts[*open[ch]];
+      b.offset_sample = n;
+      b.offset_s = static_cast<double>(n) / fs;
+      b.complete = false;
+    }
+  return bursts;
+}
+
+}  // namespace kinemyo::emg

@@ -1,0 +1,77 @@
+"""Onset/offset detection on the real BioSPPy recording emg_1.txt and against hand-made signals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kinemyo import dsp, emg
+from kinemyo.io import read_simple_text
+
+# The four contractions of emg_1.txt, read off plots of the raw signal and its zero-phase envelope
+# (onset, offset in s): the raw bursts start and stop within a few tens of ms of these.
+EMG1_BURSTS = [(1.49, 1.83), (15.54, 16.93), (25.66, 25.85), (26.44, 26.64)]
+
+
+@pytest.fixture(scope="module")
+def emg1(shared_data_dir):
+    rec = read_simple_text(shared_data_dir / "biosppy" / "emg_1.txt")
+    return rec.fs, rec.data - rec.data.mean()
+
+
+@pytest.mark.parametrize("method", ["threshold", "tkeo", "hodges_bui"])
+def test_real_recording_contractions(emg1, method):
+    fs, x = emg1
+    if method == "threshold":
+        signal = emg.offline_envelope(fs, 1, x)  # the envelope domain
+    else:
+        band = np.vstack([dsp.butterworth_sos(4, 20.0, "highpass", fs), dsp.butterworth_sos(4, 450.0, "lowpass", fs)])
+        signal = dsp.sosfiltfilt(band, x)  # band-passed EMG
+    rest = signal[int(5 * fs) : int(14 * fs)]  # a quiet stretch, 9 s
+    config = emg.OnsetConfig(method=method, k_on=20.0, k_off=10.0, min_off_s=0.25)
+    table = emg.detect_activations(signal, rest, fs, config, channel_names=["EMG"])
+    assert len(table) == 4
+    np.testing.assert_allclose(table.onset_s, [b[0] for b in EMG1_BURSTS], atol=0.05)
+    np.testing.assert_allclose(table.offset_s, [b[1] for b in EMG1_BURSTS], atol=0.06)
+    frame = table.to_frame()
+    assert list(frame.columns)[:4] == ["channel", "onset_s", "offset_s", "duration_s"]
+    assert (frame.channel == "EMG").all() and frame.complete.all()
+
+
+def test_streaming_matches_offline_on_the_same_envelope(emg1):
+    fs, x = emg1
+    env = emg.EnvelopePipeline(fs, 1).process(x)  # causal envelope, as live biofeedback sees it
+    rest = env[int(5 * fs) : int(14 * fs)]
+    config = emg.OnsetConfig(k_on=20.0, k_off=10.0, min_off_s=0.25)
+    offline = emg.detect_activations(env, rest, fs, config)
+    det = emg.OnsetDetector(1, fs, config)
+    det.set_baseline(rest)
+    events = []
+    for block in np.array_split(env, 640):  # ~100 ms blocks
+        events += det.process(block)
+    onsets = [e for e in events if e["kind"] == "onset"]
+    offsets = [e for e in events if e["kind"] == "offset"]
+    assert [e["sample"] for e in onsets] == list(offline.onset_sample)
+    assert [e["sample"] for e in offsets] == list(offline.offset_sample)
+    assert all(e["detection_delay_s"] == pytest.approx(0.024) for e in onsets)
+    # The causal envelope lags the zero-phase one by its ~39 ms delay.
+    assert np.all(np.abs(offline.onset_s - np.array([b[0] for b in EMG1_BURSTS]) - 0.04) < 0.05)
+    assert det.baseline_mean[0] == pytest.approx(rest.mean(), rel=1e-12)
+    assert det.baseline_sd[0] == pytest.approx(rest.std(ddof=1), rel=1e-12)
+
+
+def test_tkeo_baseline_is_in_the_tkeo_domain(rng):
+    fs = 1000.0
+    rest = rng.standard_normal((4000, 1))
+    det = emg.OnsetDetector(1, fs, emg.OnsetConfig(method="tkeo"))
+    det.set_baseline(rest)
+    # The detector's statistics are those of |TKEO| smoothed by its causal 50 Hz low-pass, after 0.5 s settling.
+    tk = np.abs(dsp.teager_kaiser(rest[:, 0]))
+    tk = np.concatenate([[0.0], tk[:-1]])  # the streaming operator lags by one sample
+    smooth = dsp.sosfilt(dsp.butterworth_sos(2, 50.0, "lowpass", fs), tk)[500:]
+    assert det.baseline_mean[0] == pytest.approx(smooth.mean(), rel=1e-9)
+    assert det.baseline_sd[0] == pytest.approx(smooth.std(ddof=1), rel=1e-9)
+    with pytest.raises(ValueError, match="rest"):
+        det.set_baseline(rest[:2000])
+    with pytest.raises(ValueError, match="config.k_off"):
+        emg.OnsetDetector(1, fs, emg.OnsetConfig(k_on=2.0, k_off=3.0))
