@@ -3,5 +3,6 @@
 #include "kinemyo/dsp.hpp"
 #include "kinemyo/emg/calibration.hpp"
 #include "kinemyo/emg/envelope_pipeline.hpp"
+#include "kinemyo/emg/indices.hpp"
 #include "kinemyo/emg/onsets.hpp"
 #include "kinemyo/version.hpp"

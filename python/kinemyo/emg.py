@@ -5,7 +5,8 @@ notches), rectification and envelope (linear envelope, moving RMS or ARV) on blo
 latency, frequency responses and an ISEK-style processing report. :func:`offline_envelope` is the same chain
 zero-phase with Winter's cutoff correction, for publication. :func:`detect_activations` and
 :class:`OnsetDetector` find muscle activation onsets and offsets (threshold with hysteresis, TKEO-conditioned,
-Hodges & Bui), offline and streaming. :class:`Calibration` holds the rest baseline and the
+Hodges & Bui), offline and streaming. :func:`activation_ratio`, :func:`rudolph_cci`,
+:func:`falconer_winter_coi` and :func:`sliding_indices` compare two muscles. :class:`Calibration` holds the rest baseline and the
 MVC or submaximal reference, serialisable to JSON, and expresses envelopes in % of the reference.
 """
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kinemyo._core import _detect_activations
+from kinemyo._core import _detect_activations, _sliding_indices
 from kinemyo._core import (
     Calibration,
     ChannelCalibration,
@@ -24,6 +25,9 @@ from kinemyo._core import (
     EnvelopePipeline,
     NotchConfig,
     OnsetConfig,
+    activation_ratio,
+    falconer_winter_coi,
+    rudolph_cci,
     OnsetDetector,
     offline_envelope,
     winter_correction,
@@ -39,7 +43,12 @@ __all__ = [
     "OnsetConfig",
     "OnsetDetector",
     "detect_activations",
+    "IndexTable",
+    "activation_ratio",
+    "falconer_winter_coi",
     "offline_envelope",
+    "rudolph_cci",
+    "sliding_indices",
     "processing_report_dict",
     "winter_correction",
 ]
@@ -112,3 +121,40 @@ def detect_activations(x, rest, fs: float, config: OnsetConfig | None = None,
         offset_sample=np.asarray(cols[2], dtype=np.int64), onset_s=np.asarray(cols[3], dtype=np.float64),
         offset_s=np.asarray(cols[4], dtype=np.float64), complete=np.asarray(cols[5], dtype=bool), fs=float(fs),
         method=config.method, channel_names=list(channel_names or []))
+
+
+@dataclass(frozen=True)
+class IndexTable:
+    """Indices between two envelopes over sliding windows (see :func:`sliding_indices`)."""
+
+    t_start_s: np.ndarray
+    t_end_s: np.ndarray
+    activation_ratio: np.ndarray
+    rudolph_cci: np.ndarray
+    falconer_winter_coi_pct: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.t_end_s.size)
+
+    def to_frame(self):
+        """The table as a pandas DataFrame."""
+        import pandas as pd
+
+        return pd.DataFrame({"t_start_s": self.t_start_s, "t_end_s": self.t_end_s,
+                             "activation_ratio": self.activation_ratio, "rudolph_cci": self.rudolph_cci,
+                             "falconer_winter_coi_pct": self.falconer_winter_coi_pct})
+
+
+def sliding_indices(a, b, fs: float, window_s: float = 1.0, step_s: float = 0.1) -> IndexTable:
+    """Activation ratio a:b, Rudolph CCI and Falconer-Winter co-contraction over sliding windows.
+
+    Parameters
+    ----------
+    a, b : array_like, shape (n_samples,)
+        Two normalised envelopes (e.g. % reference of gluteus medius and of the ipsilateral paraspinal).
+    fs : float
+        Sampling rate in Hz.
+    window_s, step_s : float
+        Window length and update interval in seconds (defaults: 1 s windows at 10 Hz).
+    """
+    return IndexTable(*_sliding_indices(a, b, fs, window_s, step_s))

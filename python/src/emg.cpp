@@ -4,6 +4,7 @@
 
 #include <kinemyo/emg/calibration.hpp>
 #include <kinemyo/emg/envelope_pipeline.hpp>
+#include <kinemyo/emg/indices.hpp>
 #include <kinemyo/emg/onsets.hpp>
 
 #include "common.hpp"
@@ -412,6 +413,53 @@ detected_at and detection_delay_s.
           return out;
         },
         py::arg("x"), py::arg("rest"), py::arg("fs"), py::arg("config"));
+
+  auto pair = [](py::handle a, py::handle b) {
+    auto sa = as_signal<double>(a, "a");
+    auto sb = as_signal<double>(b, "b");
+    if (!sa.one_d && sa.n_channels != 1) throw py::value_error("a: expected one envelope, shape (n_samples,)");
+    if (!sb.one_d && sb.n_channels != 1) throw py::value_error("b: expected one envelope, shape (n_samples,)");
+    return std::make_pair(sa, sb);
+  };
+  m.def("activation_ratio",
+        [pair](py::handle a, py::handle b) {
+          auto [sa, sb] = pair(a, b);
+          return activation_ratio(sa.span(), sb.span());
+        },
+        py::arg("a"), py::arg("b"), "mean(a) / mean(b) of two normalised envelopes (e.g. gluteus medius : paraspinal).");
+  m.def("rudolph_cci",
+        [pair](py::handle a, py::handle b) {
+          auto [sa, sb] = pair(a, b);
+          return rudolph_cci(sa.span(), sb.span());
+        },
+        py::arg("a"), py::arg("b"),
+        "Rudolph et al. (2000) co-contraction: mean over samples of (lower/higher) * (lower + higher).");
+  m.def("falconer_winter_coi",
+        [pair](py::handle a, py::handle b) {
+          auto [sa, sb] = pair(a, b);
+          return falconer_winter_coi(sa.span(), sb.span());
+        },
+        py::arg("a"), py::arg("b"), "Falconer & Winter (1985) co-contraction: 200 * sum(min(a, b)) / sum(a + b), in %.");
+  m.def("_sliding_indices",
+        [pair](py::handle a, py::handle b, double fs, double window_s, double step_s) {
+          auto [sa, sb] = pair(a, b);
+          const auto rows = sliding_indices(sa.span(), sb.span(), fs, window_s, step_s);
+          std::vector<double> cols[5];
+          for (const auto& r : rows) {
+            cols[0].push_back(r.t_start_s);
+            cols[1].push_back(r.t_end_s);
+            cols[2].push_back(r.activation_ratio);
+            cols[3].push_back(r.rudolph_cci);
+            cols[4].push_back(r.falconer_winter_coi);
+          }
+          py::tuple out(5);
+          for (int i = 0; i < 5; ++i) {
+            const auto n = static_cast<py::ssize_t>(cols[i].size());
+            out[i] = to_array(std::move(cols[i]), {n});
+          }
+          return out;
+        },
+        py::arg("a"), py::arg("b"), py::arg("fs"), py::arg("window_s"), py::arg("step_s"));
 
   m.def("winter_correction", &winter_correction, py::arg("order"),
         "Winter's factor C = (sqrt(2) - 1) ** (1 / (2 order)) for a Butterworth run forward and backward.");

@@ -1,0 +1,93 @@
+#include "kinemyo/emg/indices.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+#include "dsp/check.hpp"
+
+namespace kinemyo::emg {
+namespace {
+
+void check_pair(std::span<const double> a, std::span<const double> b) {
+  if (a.empty()) detail::fail("a", "must not be empty");
+  if (a.size() != b.size())
+    detail::fail("b", "must have the length of a (" + std::to_string(a.size()) + "), got " + std::to_string(b.size()));
+  for (const auto* v : {&a, &b}) {
+    const char* name = v == &a ? "a" : "b";
+    for (std::size_t i = 0; i < v->size(); ++i)
+      if (!std::isfinite((*v)[i]) || (*v)[i] < 0.0)
+        detail::fail(name, "envelopes must be finite and >= 0; bad value at sample " + std::to_string(i));
+  }
+}
+
+double ratio_unchecked(std::span<const double> a, std::span<const double> b) {
+  double sa = 0.0, sb = 0.0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    sa += a[i];
+    sb += b[i];
+  }
+  return sb == 0.0 ? std::numeric_limits<double>::quiet_NaN() : sa / sb;
+}
+
+double rudolph_unchecked(std::span<const double> a, std::span<const double> b) {
+  double s = 0.0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const double lo = std::min(a[i], b[i]), hi = std::max(a[i], b[i]);
+    if (hi > 0.0) s += lo / hi * (lo + hi);
+  }
+  return s / static_cast<double>(a.size());
+}
+
+double winter_unchecked(std::span<const double> a, std::span<const double> b) {
+  double common = 0.0, total = 0.0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    common += std::min(a[i], b[i]);
+    total += a[i] + b[i];
+  }
+  return total == 0.0 ? std::numeric_limits<double>::quiet_NaN() : 200.0 * common / total;
+}
+
+}  // namespace
+
+double activation_ratio(std::span<const double> a, std::span<const double> b) {
+  check_pair(a, b);
+  const double r = ratio_unchecked(a, b);
+  if (std::isnan(r)) throw std::domain_error("b: mean is 0, the ratio is undefined");
+  return r;
+}
+
+double rudolph_cci(std::span<const double> a, std::span<const double> b) {
+  check_pair(a, b);
+  return rudolph_unchecked(a, b);
+}
+
+double falconer_winter_coi(std::span<const double> a, std::span<const double> b) {
+  check_pair(a, b);
+  const double c = winter_unchecked(a, b);
+  if (std::isnan(c)) throw std::domain_error("a: both envelopes are 0, the co-contraction is undefined");
+  return c;
+}
+
+std::vector<IndexRow> sliding_indices(std::span<const double> a, std::span<const double> b, double fs,
+                                      double window_s, double step_s) {
+  check_pair(a, b);
+  detail::require_positive_finite("fs", fs);
+  detail::require_positive_finite("window_s", window_s);
+  detail::require_positive_finite("step_s", step_s);
+  const auto w = static_cast<std::size_t>(std::llround(window_s * fs));
+  const auto step = static_cast<std::size_t>(std::llround(step_s * fs));
+  if (w < 1) detail::fail("window_s", "is shorter than one sample");
+  if (step < 1) detail::fail("step_s", "is shorter than one sample");
+  std::vector<IndexRow> rows;
+  for (std::size_t start = 0; start + w <= a.size(); start += step) {
+    const auto wa = a.subspan(start, w), wb = b.subspan(start, w);
+    rows.push_back({static_cast<double>(start) / fs, static_cast<double>(start + w) / fs, ratio_unchecked(wa, wb),
+                    rudolph_unchecked(wa, wb), winter_unchecked(wa, wb)});
+  }
+  return rows;
+}
+
+}  // namespace kinemyo::emg

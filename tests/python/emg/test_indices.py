@@ -1,0 +1,37 @@
+"""Muscle indices against direct NumPy evaluations of their definitions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kinemyo import emg
+
+
+def test_indices_match_definitions(rng):
+    a = np.abs(rng.standard_normal(5000)) * 30
+    b = np.abs(rng.standard_normal(5000)) * 50
+    assert emg.activation_ratio(a, b) == pytest.approx(a.mean() / b.mean(), rel=1e-12)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    assert emg.rudolph_cci(a, b) == pytest.approx(np.mean(lo / hi * (lo + hi)), rel=1e-12)
+    assert emg.falconer_winter_coi(a, b) == pytest.approx(200 * lo.sum() / (a + b).sum(), rel=1e-12)
+    assert emg.falconer_winter_coi(a, a) == pytest.approx(100.0)
+    with pytest.raises(ValueError, match="b"):
+        emg.activation_ratio(a, np.zeros_like(a))
+    with pytest.raises(ValueError, match="b"):
+        emg.rudolph_cci(a, b[:10])
+
+
+def test_sliding_indices_table(rng):
+    fs = 1000.0
+    a = np.abs(rng.standard_normal(3000))
+    b = np.abs(rng.standard_normal(3000)) + 0.5
+    table = emg.sliding_indices(a, b, fs)
+    assert len(table) == 21  # 1 s windows every 0.1 s over 3 s
+    for i in (0, 7, 20):
+        seg = slice(i * 100, i * 100 + 1000)
+        assert table.activation_ratio[i] == pytest.approx(a[seg].mean() / b[seg].mean(), rel=1e-12)
+        assert table.falconer_winter_coi_pct[i] == pytest.approx(emg.falconer_winter_coi(a[seg], b[seg]), rel=1e-12)
+        assert table.rudolph_cci[i] == pytest.approx(emg.rudolph_cci(a[seg], b[seg]), rel=1e-12)
+    frame = table.to_frame()
+    assert frame.shape == (21, 5) and frame.t_end_s.iloc[-1] == pytest.approx(3.0)
