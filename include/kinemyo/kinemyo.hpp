@@ -1,6 +1,7 @@
 #pragma once
 // Umbrella header for kinemyo.
 #include "kinemyo/dsp.hpp"
+#include "kinemyo/emg/biofeedback.hpp"
 #include "kinemyo/emg/calibration.hpp"
 #include "kinemyo/emg/envelope_pipeline.hpp"
 #include "kinemyo/emg/indices.hpp"

@@ -6,7 +6,8 @@ latency, frequency responses and an ISEK-style processing report. :func:`offline
 zero-phase with Winter's cutoff correction, for publication. :func:`detect_activations` and
 :class:`OnsetDetector` find muscle activation onsets and offsets (threshold with hysteresis, TKEO-conditioned,
 Hodges & Bui), offline and streaming. :func:`activation_ratio`, :func:`rudolph_cci`,
-:func:`falconer_winter_coi` and :func:`sliding_indices` compare two muscles. :class:`Calibration` holds the rest baseline and the
+:func:`falconer_winter_coi` and :func:`sliding_indices` compare two muscles. :class:`TargetZoneTracker`
+turns live values into debounced biofeedback target-zone states. :class:`Calibration` holds the rest baseline and the
 MVC or submaximal reference, serialisable to JSON, and expresses envelopes in % of the reference.
 """
 
@@ -25,6 +26,8 @@ from kinemyo._core import (
     EnvelopePipeline,
     NotchConfig,
     OnsetConfig,
+    TargetZone,
+    TargetZoneTracker,
     activation_ratio,
     falconer_winter_coi,
     rudolph_cci,
@@ -42,6 +45,8 @@ __all__ = [
     "NotchConfig",
     "OnsetConfig",
     "OnsetDetector",
+    "TargetZone",
+    "TargetZoneTracker",
     "detect_activations",
     "IndexTable",
     "activation_ratio",

@@ -2,6 +2,7 @@
 #include <pybind11/complex.h>
 #include <pybind11/stl.h>
 
+#include <kinemyo/emg/biofeedback.hpp>
 #include <kinemyo/emg/calibration.hpp>
 #include <kinemyo/emg/envelope_pipeline.hpp>
 #include <kinemyo/emg/indices.hpp>
@@ -76,6 +77,16 @@ OnsetMethod parse_method(const std::string& s) {
 }
 std::string method_str(OnsetMethod m) {
   return m == OnsetMethod::tkeo ? "tkeo" : m == OnsetMethod::hodges_bui ? "hodges_bui" : "threshold";
+}
+
+std::string zone_str(ZoneState z) {
+  switch (z) {
+    case ZoneState::below: return "below";
+    case ZoneState::inside: return "inside";
+    case ZoneState::above: return "above";
+    case ZoneState::unknown: break;
+  }
+  return "unknown";
 }
 
 std::string reference_kind_str(ReferenceKind k) {
@@ -460,6 +471,51 @@ detected_at and detection_delay_s.
           return out;
         },
         py::arg("a"), py::arg("b"), py::arg("fs"), py::arg("window_s"), py::arg("step_s"));
+
+  py::class_<TargetZone>(m, "TargetZone", R"doc(
+Biofeedback target zone for one channel: inside means ``lower <= value <= upper``; a state is left only when
+the value passes a bound by ``hysteresis``; a new state is reported after it has lasted ``min_dwell_s``.
+)doc")
+      .def(py::init([](double lower, double upper, double hysteresis, double min_dwell_s) {
+             return TargetZone{lower, upper, hysteresis, min_dwell_s};
+           }),
+           py::arg("lower"), py::arg("upper"), py::arg("hysteresis") = 0.0, py::arg("min_dwell_s") = 0.0)
+      .def_readwrite("lower", &TargetZone::lower)
+      .def_readwrite("upper", &TargetZone::upper)
+      .def_readwrite("hysteresis", &TargetZone::hysteresis)
+      .def_readwrite("min_dwell_s", &TargetZone::min_dwell_s);
+
+  py::class_<TargetZoneTracker>(m, "TargetZoneTracker", R"doc(
+Debounced below / inside / above states of live values (e.g. % reference envelopes, or a gluteus medius :
+paraspinal ratio), one zone per channel, evaluated at ``display_rate_hz``. ``process`` returns the state
+changes as dicts (channel, from, to, sample, time_s).
+)doc")
+      .def(py::init<std::vector<TargetZone>, double, double>(), py::arg("zones"), py::arg("input_rate_hz"),
+           py::arg("display_rate_hz"))
+      .def("process",
+           [](TargetZoneTracker& z, py::handle values) {
+             auto s = as_signal<double>(values, "values");
+             if (s.n_channels != z.n_channels())
+               throw py::value_error("values: expected " + std::to_string(z.n_channels()) + " channels");
+             std::vector<ZoneEvent> events(s.n_frames * s.n_channels + s.n_channels);
+             const std::size_t n = z.process(s.array.data(), s.n_frames, events.data(), events.size());
+             py::list out;
+             for (std::size_t i = 0; i < n; ++i) {
+               py::dict d;
+               d["channel"] = events[i].channel;
+               d["from"] = zone_str(events[i].from);
+               d["to"] = zone_str(events[i].to);
+               d["sample"] = events[i].sample;
+               d["time_s"] = events[i].time_s;
+               out.append(d);
+             }
+             return out;
+           },
+           py::arg("values"))
+      .def("state", [](const TargetZoneTracker& z, std::size_t c) { return zone_str(z.state(c)); }, py::arg("channel"))
+      .def("reset", &TargetZoneTracker::reset)
+      .def_property_readonly("n_channels", &TargetZoneTracker::n_channels)
+      .def_property_readonly("dropped_events", &TargetZoneTracker::dropped_events);
 
   m.def("winter_correction", &winter_correction, py::arg("order"),
         "Winter's factor C = (sqrt(2) - 1) ** (1 / (2 order)) for a Butterworth run forward and backward.");
