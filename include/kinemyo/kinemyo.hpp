@@ -6,4 +6,5 @@
 #include "kinemyo/emg/envelope_pipeline.hpp"
 #include "kinemyo/emg/indices.hpp"
 #include "kinemyo/emg/onsets.hpp"
+#include "kinemyo/emg/quality.hpp"
 #include "kinemyo/version.hpp"

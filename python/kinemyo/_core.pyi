@@ -247,3 +247,26 @@ class TargetZoneTracker:
     def n_channels(self) -> int: ...
     @property
     def dropped_events(self) -> int: ...
+
+class QualityConfig:
+    def __init__(
+        self,
+        adc_min: float | None = None,
+        adc_max: float | None = None,
+        max_clipped_fraction: float = 0.001,
+        flat_sd: float = 0.0,
+        mains_hz: float = 50.0,
+        max_mains_ratio: float = 0.2,
+        max_motion_ratio: float = 0.3,
+        motion_cutoff_hz: float = 20.0,
+    ) -> None: ...
+    adc_min: float | None
+    adc_max: float | None
+    max_clipped_fraction: float
+    flat_sd: float
+    mains_hz: float
+    max_mains_ratio: float
+    max_motion_ratio: float
+    motion_cutoff_hz: float
+
+def assess_quality(block: _Real, fs: float, config: QualityConfig = ...) -> list[dict[str, float | bool]]: ...

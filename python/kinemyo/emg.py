@@ -7,7 +7,8 @@ zero-phase with Winter's cutoff correction, for publication. :func:`detect_activ
 :class:`OnsetDetector` find muscle activation onsets and offsets (threshold with hysteresis, TKEO-conditioned,
 Hodges & Bui), offline and streaming. :func:`activation_ratio`, :func:`rudolph_cci`,
 :func:`falconer_winter_coi` and :func:`sliding_indices` compare two muscles. :class:`TargetZoneTracker`
-turns live values into debounced biofeedback target-zone states. :class:`Calibration` holds the rest baseline and the
+turns live values into debounced biofeedback target-zone states. :func:`assess_quality` flags clipping, flat
+lines, mains interference and motion artefact per block. :class:`Calibration` holds the rest baseline and the
 MVC or submaximal reference, serialisable to JSON, and expresses envelopes in % of the reference.
 """
 
@@ -26,9 +27,11 @@ from kinemyo._core import (
     EnvelopePipeline,
     NotchConfig,
     OnsetConfig,
+    QualityConfig,
     TargetZone,
     TargetZoneTracker,
     activation_ratio,
+    assess_quality,
     falconer_winter_coi,
     rudolph_cci,
     OnsetDetector,
@@ -45,11 +48,13 @@ __all__ = [
     "NotchConfig",
     "OnsetConfig",
     "OnsetDetector",
+    "QualityConfig",
     "TargetZone",
     "TargetZoneTracker",
     "detect_activations",
     "IndexTable",
     "activation_ratio",
+    "assess_quality",
     "falconer_winter_coi",
     "offline_envelope",
     "rudolph_cci",

@@ -7,6 +7,7 @@
 #include <kinemyo/emg/envelope_pipeline.hpp>
 #include <kinemyo/emg/indices.hpp>
 #include <kinemyo/emg/onsets.hpp>
+#include <kinemyo/emg/quality.hpp>
 
 #include "common.hpp"
 
@@ -516,6 +517,59 @@ changes as dicts (channel, from, to, sample, time_s).
       .def("reset", &TargetZoneTracker::reset)
       .def_property_readonly("n_channels", &TargetZoneTracker::n_channels)
       .def_property_readonly("dropped_events", &TargetZoneTracker::dropped_events);
+
+  py::class_<QualityConfig>(m, "QualityConfig", R"doc(
+Signal-quality thresholds (engineering defaults, all configurable): clipping share > 0.1 % of samples at the ADC
+rails (when ``adc_min``/``adc_max`` are given), flat line when SD <= ``flat_sd``, mains when the power within
++-1 Hz of ``mains_hz`` and its harmonics exceeds 20 % of the 20-450 Hz power, motion when the power below
+``motion_cutoff_hz`` exceeds 30 % of the total.
+)doc")
+      .def(py::init([](std::optional<double> adc_min, std::optional<double> adc_max, double max_clipped_fraction,
+                       double flat_sd, double mains_hz, double max_mains_ratio, double max_motion_ratio,
+                       double motion_cutoff_hz) {
+             return QualityConfig{adc_min, adc_max, max_clipped_fraction, flat_sd, mains_hz, max_mains_ratio,
+                                  max_motion_ratio, motion_cutoff_hz};
+           }),
+           py::arg("adc_min") = py::none(), py::arg("adc_max") = py::none(), py::arg("max_clipped_fraction") = 0.001,
+           py::arg("flat_sd") = 0.0, py::arg("mains_hz") = 50.0, py::arg("max_mains_ratio") = 0.2,
+           py::arg("max_motion_ratio") = 0.3, py::arg("motion_cutoff_hz") = 20.0)
+      .def_readwrite("adc_min", &QualityConfig::adc_min)
+      .def_readwrite("adc_max", &QualityConfig::adc_max)
+      .def_readwrite("max_clipped_fraction", &QualityConfig::max_clipped_fraction)
+      .def_readwrite("flat_sd", &QualityConfig::flat_sd)
+      .def_readwrite("mains_hz", &QualityConfig::mains_hz)
+      .def_readwrite("max_mains_ratio", &QualityConfig::max_mains_ratio)
+      .def_readwrite("max_motion_ratio", &QualityConfig::max_motion_ratio)
+      .def_readwrite("motion_cutoff_hz", &QualityConfig::motion_cutoff_hz);
+
+  m.def("assess_quality",
+        [](py::handle block, double fs, const QualityConfig& config) {
+          auto s = as_signal<double>(block, "block");
+          std::vector<QualityReport> reports;
+          {
+            py::gil_scoped_release nogil;
+            reports = assess_quality(s.span(), s.n_channels, fs, config);
+          }
+          py::list out;
+          for (const auto& r : reports) {
+            py::dict d;
+            d["clipped_fraction"] = r.clipped_fraction;
+            d["sd"] = r.sd;
+            d["mains_ratio"] = r.mains_ratio;
+            d["motion_ratio"] = r.motion_ratio;
+            d["clipping"] = r.clipping;
+            d["flat"] = r.flat;
+            d["mains"] = r.mains;
+            d["motion"] = r.motion;
+            d["ok"] = r.ok();
+            out.append(d);
+          }
+          return out;
+        },
+        py::arg("block"), py::arg("fs"), py::arg("config") = QualityConfig{}, R"doc(
+Quality flags of a raw EMG block (>= 1 s), one dict per channel: clipped_fraction, sd, mains_ratio,
+motion_ratio and the booleans clipping, flat, mains, motion, ok. Spectra are Welch with 1 s Hann segments.
+)doc");
 
   m.def("winter_correction", &winter_correction, py::arg("order"),
         "Winter's factor C = (sqrt(2) - 1) ** (1 / (2 order)) for a Butterworth run forward and backward.");
