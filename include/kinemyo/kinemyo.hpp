@@ -3,6 +3,7 @@
 #include "kinemyo/dsp.hpp"
 #include "kinemyo/emg/biofeedback.hpp"
 #include "kinemyo/emg/calibration.hpp"
+#include "kinemyo/emg/ecg_removal.hpp"
 #include "kinemyo/emg/envelope_pipeline.hpp"
 #include "kinemyo/emg/indices.hpp"
 #include "kinemyo/emg/onsets.hpp"

@@ -270,3 +270,25 @@ class QualityConfig:
     motion_cutoff_hz: float
 
 def assess_quality(block: _Real, fs: float, config: QualityConfig = ...) -> list[dict[str, float | bool]]: ...
+
+class EcgRemovalConfig:
+    def __init__(
+        self,
+        method: Literal["template", "gating"] = "template",
+        pre_s: float = 0.1,
+        post_s: float = 0.15,
+        template_beats: int = 30,
+        max_shift_s: float = 0.01,
+        gate_half_width_s: float = 0.05,
+        min_beats: int = 5,
+    ) -> None: ...
+    qrs_low_hz: float
+    qrs_high_hz: float
+    integration_s: float
+    threshold_fraction: float
+    refractory_s: float
+
+def detect_qrs(signal: _Real, fs: float, config: EcgRemovalConfig = ...) -> npt.NDArray[np.int64]: ...
+def _remove_ecg(
+    emg: _Real, fs: float, ecg_reference: _Real | None, config: EcgRemovalConfig
+) -> tuple[np.ndarray, np.ndarray, npt.NDArray[np.int64], list[float], list[bool]]: ...

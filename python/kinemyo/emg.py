@@ -8,7 +8,8 @@ zero-phase with Winter's cutoff correction, for publication. :func:`detect_activ
 Hodges & Bui), offline and streaming. :func:`activation_ratio`, :func:`rudolph_cci`,
 :func:`falconer_winter_coi` and :func:`sliding_indices` compare two muscles. :class:`TargetZoneTracker`
 turns live values into debounced biofeedback target-zone states. :func:`assess_quality` flags clipping, flat
-lines, mains interference and motion artefact per block. :class:`Calibration` holds the rest baseline and the
+lines, mains interference and motion artefact per block. :func:`remove_ecg` takes the heartbeat out of trunk
+EMG (R-peak detection, aligned running-template subtraction, gating fallback). :class:`Calibration` holds the rest baseline and the
 MVC or submaximal reference, serialisable to JSON, and expresses envelopes in % of the reference.
 """
 
@@ -19,11 +20,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kinemyo._core import _detect_activations, _sliding_indices
+from kinemyo._core import _detect_activations, _remove_ecg, _sliding_indices
 from kinemyo._core import (
     Calibration,
     ChannelCalibration,
     ChannelConfig,
+    EcgRemovalConfig,
     EnvelopePipeline,
     NotchConfig,
     OnsetConfig,
@@ -32,6 +34,7 @@ from kinemyo._core import (
     TargetZoneTracker,
     activation_ratio,
     assess_quality,
+    detect_qrs,
     falconer_winter_coi,
     rudolph_cci,
     OnsetDetector,
@@ -43,6 +46,8 @@ __all__ = [
     "Calibration",
     "ChannelCalibration",
     "ChannelConfig",
+    "EcgRemoval",
+    "EcgRemovalConfig",
     "EnvelopePipeline",
     "ActivationTable",
     "NotchConfig",
@@ -55,6 +60,8 @@ __all__ = [
     "IndexTable",
     "activation_ratio",
     "assess_quality",
+    "detect_qrs",
+    "remove_ecg",
     "falconer_winter_coi",
     "offline_envelope",
     "rudolph_cci",
@@ -168,3 +175,52 @@ def sliding_indices(a, b, fs: float, window_s: float = 1.0, step_s: float = 0.1)
         Window length and update interval in seconds (defaults: 1 s windows at 10 Hz).
     """
     return IndexTable(*_sliding_indices(a, b, fs, window_s, step_s))
+
+
+@dataclass(frozen=True)
+class EcgRemoval:
+    """Result of :func:`remove_ecg`."""
+
+    cleaned: np.ndarray
+    ecg_estimate: np.ndarray
+    r_peaks: np.ndarray
+    contamination_pct: list[float]
+    gated: list[bool]
+    fs: float
+
+    @property
+    def r_peak_times_s(self) -> np.ndarray:
+        return self.r_peaks / self.fs
+
+    def to_frame(self):
+        """Per-channel summary as a pandas DataFrame."""
+        import pandas as pd
+
+        return pd.DataFrame({"channel": np.arange(len(self.gated)), "contamination_pct": self.contamination_pct,
+                             "method": ["gating" if g else "template" for g in self.gated],
+                             "beats": len(self.r_peaks)})
+
+
+def remove_ecg(emg, fs: float, ecg_reference=None, config: EcgRemovalConfig | None = None) -> EcgRemoval:
+    """Remove the heartbeat from trunk EMG (offline).
+
+    Parameters
+    ----------
+    emg : array_like, shape (n_samples,) or (n_samples, n_channels)
+        Raw or band-passed trunk EMG.
+    fs : float
+        Sampling rate in Hz.
+    ecg_reference : array_like, shape (n_samples,), optional
+        A reference ECG lead; without it the R peaks are found in the EMG channel with the most QRS-band power.
+    config : EcgRemovalConfig, optional
+
+    Returns
+    -------
+    EcgRemoval
+        ``cleaned`` (same shape as ``emg``), the removed ``ecg_estimate``, the ``r_peaks`` used, and per channel
+        the ECG contamination index (energy of the estimate over the energy of the input above 1 Hz, in %) and
+        whether the gating fallback was used.
+    """
+    config = config if config is not None else EcgRemovalConfig()
+    cleaned, estimate, peaks, eci, gated = _remove_ecg(emg, fs, ecg_reference, config)
+    return EcgRemoval(cleaned, estimate, peaks, list(eci), list(gated), float(fs))

@@ -4,6 +4,7 @@
 
 #include <kinemyo/emg/biofeedback.hpp>
 #include <kinemyo/emg/calibration.hpp>
+#include <kinemyo/emg/ecg_removal.hpp>
 #include <kinemyo/emg/envelope_pipeline.hpp>
 #include <kinemyo/emg/indices.hpp>
 #include <kinemyo/emg/onsets.hpp>
@@ -570,6 +571,64 @@ rails (when ``adc_min``/``adc_max`` are given), flat line when SD <= ``flat_sd``
 Quality flags of a raw EMG block (>= 1 s), one dict per channel: clipped_fraction, sd, mains_ratio,
 motion_ratio and the booleans clipping, flat, mains, motion, ok. Spectra are Welch with 1 s Hann segments.
 )doc");
+
+  py::class_<EcgRemovalConfig>(m, "EcgRemovalConfig", R"doc(
+ECG removal settings: method 'template' (running average of aligned beats, subtracted) or 'gating'
+(interpolation across each QRS); beat window pre_s/post_s around the R peak; template_beats averaged;
+max_shift_s alignment range; QRS detection band qrs_low_hz-qrs_high_hz, integration_s, threshold_fraction of
+the 99th percentile, refractory_s.
+)doc")
+      .def(py::init([](const std::string& method, double pre_s, double post_s, std::size_t template_beats,
+                       double max_shift_s, double gate_half_width_s, std::size_t min_beats) {
+             EcgRemovalConfig c;
+             if (method == "template") c.method = EcgRemovalMethod::template_subtraction;
+             else if (method == "gating") c.method = EcgRemovalMethod::gating;
+             else throw py::value_error("method: must be 'template' or 'gating', got '" + method + "'");
+             c.pre_s = pre_s;
+             c.post_s = post_s;
+             c.template_beats = template_beats;
+             c.max_shift_s = max_shift_s;
+             c.gate_half_width_s = gate_half_width_s;
+             c.min_beats = min_beats;
+             return c;
+           }),
+           py::arg("method") = "template", py::arg("pre_s") = 0.10, py::arg("post_s") = 0.15,
+           py::arg("template_beats") = 30, py::arg("max_shift_s") = 0.010, py::arg("gate_half_width_s") = 0.05,
+           py::arg("min_beats") = 5)
+      .def_readwrite("qrs_low_hz", &EcgRemovalConfig::qrs_low_hz)
+      .def_readwrite("qrs_high_hz", &EcgRemovalConfig::qrs_high_hz)
+      .def_readwrite("integration_s", &EcgRemovalConfig::integration_s)
+      .def_readwrite("threshold_fraction", &EcgRemovalConfig::threshold_fraction)
+      .def_readwrite("refractory_s", &EcgRemovalConfig::refractory_s);
+
+  m.def("detect_qrs",
+        [](py::handle x, double fs, const EcgRemovalConfig& config) {
+          auto s = as_signal<double>(x, "signal");
+          if (!s.one_d && s.n_channels != 1) throw py::value_error("signal: expected one channel");
+          auto peaks = detect_qrs(s.span(), fs, config);
+          std::vector<std::int64_t> out(peaks.begin(), peaks.end());
+          const auto n = static_cast<py::ssize_t>(out.size());
+          return to_array(std::move(out), {n});
+        },
+        py::arg("signal"), py::arg("fs"), py::arg("config") = EcgRemovalConfig{},
+        "R-peak sample indices (Pan-Tompkins-style band-pass, squared derivative, integration, threshold).");
+
+  m.def("_remove_ecg",
+        [](py::handle x, double fs, py::object reference, const EcgRemovalConfig& config) {
+          auto s = as_signal<double>(x, "emg");
+          std::optional<Signal<double>> ref;
+          if (!reference.is_none()) ref = as_signal<double>(reference, "ecg_reference");
+          std::optional<std::span<const double>> ref_span;
+          if (ref) ref_span = ref->span();
+          auto r = remove_ecg(s.span(), s.n_channels, fs, ref_span, config);
+          std::vector<std::int64_t> peaks(r.r_peaks.begin(), r.r_peaks.end());
+          const auto np = static_cast<py::ssize_t>(peaks.size());
+          std::vector<bool> gated = r.gated;
+          return py::make_tuple(shaped_like(std::move(r.cleaned), s, s.n_frames),
+                                shaped_like(std::move(r.ecg_estimate), s, s.n_frames), to_array(std::move(peaks), {np}),
+                                r.contamination_pct, gated);
+        },
+        py::arg("emg"), py::arg("fs"), py::arg("ecg_reference"), py::arg("config"));
 
   m.def("winter_correction", &winter_correction, py::arg("order"),
         "Winter's factor C = (sqrt(2) - 1) ** (1 / (2 order)) for a Butterworth run forward and backward.");

@@ -1,0 +1,51 @@
+#pragma once
+// Removal of the heartbeat (ECG) from trunk surface EMG, offline. Paraspinal EMG carries the ECG, whose QRS
+// energy lies mostly below 30 Hz but overlaps the EMG band; high-pass filtering at 30 Hz removes EMG with it.
+// Template subtraction keeps that EMG (Drake & Callaghan, J Electromyogr Kinesiol 16:175, 2006, found it and a
+// 30 Hz high-pass the best of 23 methods): detect the R peaks, average the aligned beats into a running template,
+// subtract it beat by beat. Gating (interpolating across each QRS) is the fallback when too few beats are found.
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <vector>
+
+namespace kinemyo::emg {
+
+enum class EcgRemovalMethod { template_subtraction, gating };
+
+struct EcgRemovalConfig {
+  EcgRemovalMethod method = EcgRemovalMethod::template_subtraction;
+  double pre_s = 0.10;             // beat window before the R peak
+  double post_s = 0.15;            // and after it
+  std::size_t template_beats = 30; // beats averaged into each beat's template (centred running average)
+  double max_shift_s = 0.010;      // beats are aligned to the template by cross-correlation within +- this
+  double gate_half_width_s = 0.05; // gating: samples within +- this of the R peak are interpolated
+  std::size_t min_beats = 5;       // fewer detected beats: fall back to gating
+  // QRS detection (Pan & Tompkins, IEEE Trans Biomed Eng 32:230, 1985, family): band-pass, squared derivative,
+  // moving integration, a threshold relative to the integrated signal's 99th percentile, a refractory period.
+  double qrs_low_hz = 5.0;
+  double qrs_high_hz = 20.0;
+  double integration_s = 0.10;
+  double threshold_fraction = 0.35;
+  double refractory_s = 0.25;
+};
+
+// R-peak sample indices in one channel (a reference ECG, or trunk EMG whose ECG dominates its low frequencies).
+std::vector<std::size_t> detect_qrs(std::span<const double> signal, double fs, const EcgRemovalConfig& config);
+
+struct EcgRemovalResult {
+  std::vector<double> cleaned;               // frames x channels, the input minus the ECG estimate
+  std::vector<double> ecg_estimate;          // frames x channels, what was removed
+  std::vector<std::size_t> r_peaks;          // the beats used
+  std::vector<double> contamination_pct;     // per channel: 100 * energy(estimate) / energy(input above 1 Hz)
+  std::vector<bool> gated;                   // per channel: the gating fallback was used
+};
+
+// Removes the ECG from every channel of `emg` (interleaved frames x channels, finite). R peaks come from
+// `ecg_reference` (one channel, same length and rate) when given, else from the channel with the largest
+// low-frequency (QRS-band) power.
+EcgRemovalResult remove_ecg(std::span<const double> emg, std::size_t n_channels, double fs,
+                            std::optional<std::span<const double>> ecg_reference, const EcgRemovalConfig& config);
+
+}  // namespace kinemyo::emg

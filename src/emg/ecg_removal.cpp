@@ -1,0 +1,220 @@
+#include "kinemyo/emg/ecg_removal.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "dsp/check.hpp"
+#include "kinemyo/dsp/batch_filter.hpp"
+#include "kinemyo/dsp/filter_design.hpp"
+#include "kinemyo/dsp/moving_window.hpp"
+
+namespace kinemyo::emg {
+namespace {
+
+using detail::num;
+
+std::size_t samples(double seconds, double fs) { return static_cast<std::size_t>(std::llround(seconds * fs)); }
+
+void validate(const EcgRemovalConfig& c, double fs) {
+  detail::require_positive_finite("fs", fs);
+  if (c.method != EcgRemovalMethod::template_subtraction && c.method != EcgRemovalMethod::gating)
+    detail::fail("config.method", "unknown EcgRemovalMethod value");
+  detail::require_positive_finite("config.pre_s", c.pre_s);
+  detail::require_positive_finite("config.post_s", c.post_s);
+  detail::require_positive_finite("config.gate_half_width_s", c.gate_half_width_s);
+  detail::require_positive_finite("config.integration_s", c.integration_s);
+  detail::require_positive_finite("config.refractory_s", c.refractory_s);
+  if (!std::isfinite(c.max_shift_s) || c.max_shift_s < 0.0) detail::fail("config.max_shift_s", "must be >= 0");
+  if (c.template_beats < 1) detail::fail("config.template_beats", "must be >= 1");
+  if (!(c.threshold_fraction > 0.0 && c.threshold_fraction < 1.0))
+    detail::fail("config.threshold_fraction", "must be in (0, 1), got " + num(c.threshold_fraction));
+  if (!(c.qrs_low_hz > 0.0 && c.qrs_low_hz < c.qrs_high_hz && c.qrs_high_hz < fs / 2.0))
+    detail::fail("config.qrs_high_hz", "need 0 < qrs_low_hz < qrs_high_hz < fs/2 = " + num(fs / 2.0));
+}
+
+// Zero-phase band of a single channel.
+std::vector<double> zero_phase(const dsp::Sos& sos, std::span<const double> x) {
+  std::vector<double> y(x.size());
+  dsp::sosfiltfilt<double>(sos, x, y, 1);
+  return y;
+}
+
+std::vector<double> column(std::span<const double> x, std::size_t C, std::size_t c) {
+  std::vector<double> out(x.size() / C);
+  for (std::size_t t = 0; t < out.size(); ++t) out[t] = x[t * C + c];
+  return out;
+}
+
+// Lag in [-max, max] maximising the correlation of x around `at` (window [at - pre, at + post)) with `tmpl`.
+long best_lag(const std::vector<double>& x, std::size_t at, std::size_t pre, const std::vector<double>& tmpl,
+              long max) {
+  long best = 0;
+  double best_c = -1e300;
+  for (long lag = -max; lag <= max; ++lag) {
+    const long start = static_cast<long>(at) - static_cast<long>(pre) + lag;
+    if (start < 0 || start + static_cast<long>(tmpl.size()) > static_cast<long>(x.size())) continue;
+    double c = 0.0;
+    for (std::size_t k = 0; k < tmpl.size(); ++k) c += x[static_cast<std::size_t>(start) + k] * tmpl[k];
+    if (c > best_c) {
+      best_c = c;
+      best = lag;
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+std::vector<std::size_t> detect_qrs(std::span<const double> signal, double fs, const EcgRemovalConfig& config) {
+  validate(config, fs);
+  const std::size_t n = signal.size();
+  const std::size_t w = std::max<std::size_t>(1, samples(config.integration_s, fs));
+  const auto band = dsp::butterworth_sos(2, {config.qrs_low_hz, config.qrs_high_hz}, dsp::FilterKind::bandpass, fs);
+  if (n <= dsp::sosfiltfilt_padlen(band) || n < 2 * w + 3)
+    detail::fail("signal", "is too short for QRS detection (" + std::to_string(n) + " samples)");
+  detail::require_finite_samples(signal.data(), n, 1);
+  const auto y = zero_phase(band, signal);
+  // Squared central derivative, integrated over a centred window.
+  std::vector<double> e(n, 0.0);
+  for (std::size_t t = 1; t + 1 < n; ++t) {
+    const double d = 0.5 * (y[t + 1] - y[t - 1]);
+    e[t] = d * d;
+  }
+  std::vector<double> causal(n);
+  dsp::moving_window<double>(e, causal, 1, w, dsp::WindowStatistic::mean);
+  std::vector<double> integ(n, 0.0);
+  const std::size_t half = (w - 1) / 2;
+  for (std::size_t t = 0; t + half < n; ++t) integ[t] = causal[t + half];
+  std::vector<double> sorted(integ);
+  const auto q = static_cast<std::size_t>(0.99 * static_cast<double>(n - 1));
+  std::nth_element(sorted.begin(), sorted.begin() + static_cast<long>(q), sorted.end());
+  const double threshold = config.threshold_fraction * sorted[q];
+  // One candidate per supra-threshold region: its integrated maximum; then the R peak is the largest |band|
+  // sample within half an integration window of it; candidates closer than the refractory period keep the larger.
+  const std::size_t refractory = samples(config.refractory_s, fs);
+  std::vector<std::size_t> peaks;
+  std::size_t t = 0;
+  while (t < n) {
+    if (integ[t] <= threshold) {
+      ++t;
+      continue;
+    }
+    std::size_t arg = t;
+    while (t < n && integ[t] > threshold) {
+      if (integ[t] > integ[arg]) arg = t;
+      ++t;
+    }
+    const std::size_t lo = arg > w / 2 ? arg - w / 2 : 0, hi = std::min(n, arg + w / 2 + 1);
+    std::size_t r = lo;
+    for (std::size_t k = lo; k < hi; ++k)
+      if (std::abs(y[k]) > std::abs(y[r])) r = k;
+    if (!peaks.empty() && r - peaks.back() < refractory) {
+      if (std::abs(y[r]) > std::abs(y[peaks.back()])) peaks.back() = r;
+    } else {
+      peaks.push_back(r);
+    }
+  }
+  return peaks;
+}
+
+EcgRemovalResult remove_ecg(std::span<const double> emg, std::size_t n_channels, double fs,
+                            std::optional<std::span<const double>> ecg_reference, const EcgRemovalConfig& config) {
+  validate(config, fs);
+  const std::size_t C = n_channels;
+  const std::size_t n = detail::frames_of(emg.size(), C);
+  detail::require_finite_samples(emg.data(), emg.size(), C);
+  const auto baseline_hp = dsp::butterworth_sos(2, {1.0}, dsp::FilterKind::highpass, fs);
+  if (n <= dsp::sosfiltfilt_padlen(baseline_hp)) detail::fail("emg", "is too short");
+
+  EcgRemovalResult result;
+  if (ecg_reference) {
+    if (ecg_reference->size() != n)
+      detail::fail("ecg_reference", "must have one sample per EMG frame (" + std::to_string(n) + "), got " +
+                                        std::to_string(ecg_reference->size()));
+    result.r_peaks = detect_qrs(*ecg_reference, fs, config);
+  } else {
+    // The channel with the most QRS-band power carries the clearest ECG.
+    const auto band = dsp::butterworth_sos(2, {config.qrs_low_hz, config.qrs_high_hz}, dsp::FilterKind::bandpass, fs);
+    std::size_t best = 0;
+    double best_p = -1.0;
+    for (std::size_t c = 0; c < C; ++c) {
+      const auto y = zero_phase(band, column(emg, C, c));
+      double p = 0.0;
+      for (double v : y) p += v * v;
+      if (p > best_p) {
+        best_p = p;
+        best = c;
+      }
+    }
+    result.r_peaks = detect_qrs(column(emg, C, best), fs, config);
+  }
+
+  const std::size_t pre = samples(config.pre_s, fs), post = samples(config.post_s, fs), len = pre + post;
+  const auto max_shift = static_cast<long>(samples(config.max_shift_s, fs));
+  // Beats whose whole window (with the alignment margin) lies inside the recording.
+  std::vector<std::size_t> beats;
+  for (std::size_t r : result.r_peaks)
+    if (r >= pre + static_cast<std::size_t>(max_shift) && r + post + static_cast<std::size_t>(max_shift) <= n)
+      beats.push_back(r);
+
+  result.cleaned.assign(emg.begin(), emg.end());
+  result.ecg_estimate.assign(emg.size(), 0.0);
+  for (std::size_t c = 0; c < C; ++c) {
+    const auto x = zero_phase(baseline_hp, column(emg, C, c));  // baseline-free copy for the estimate
+    std::vector<double> est(n, 0.0);
+    const bool gate = config.method == EcgRemovalMethod::gating || beats.size() < config.min_beats;
+    if (gate) {
+      // Straight line across +- gate_half_width_s of every R peak: what lies between is taken as ECG.
+      const std::size_t hw = samples(config.gate_half_width_s, fs);
+      for (std::size_t r : result.r_peaks) {
+        const std::size_t a = r > hw ? r - hw : 0, b = std::min(n - 1, r + hw);
+        for (std::size_t t = a; t <= b; ++t) {
+          const double frac = b > a ? static_cast<double>(t - a) / static_cast<double>(b - a) : 0.0;
+          est[t] = x[t] - (x[a] + frac * (x[b] - x[a]));
+        }
+      }
+    } else {
+      // Align every beat to the mean beat by cross-correlation, then subtract a centred running average of the
+      // aligned beats.
+      std::vector<double> mean(len, 0.0);
+      for (std::size_t r : beats)
+        for (std::size_t k = 0; k < len; ++k) mean[k] += x[r - pre + k] / static_cast<double>(beats.size());
+      std::vector<std::size_t> start(beats.size());
+      for (std::size_t i = 0; i < beats.size(); ++i)
+        start[i] = static_cast<std::size_t>(static_cast<long>(beats[i] - pre) + best_lag(x, beats[i], pre, mean, max_shift));
+      const std::size_t m = std::min(config.template_beats, beats.size());
+      std::vector<double> tmpl(len);
+      for (std::size_t i = 0; i < beats.size(); ++i) {
+        const std::size_t first = std::min(i >= m / 2 ? i - m / 2 : 0, beats.size() - m);
+        for (std::size_t k = 0; k < len; ++k) {
+          double s = 0.0;
+          for (std::size_t j = first; j < first + m; ++j) s += x[start[j] + k];
+          tmpl[k] = s / static_cast<double>(m);
+        }
+        // Least-squares amplitude of the template in this beat (beat amplitudes vary with breathing).
+        double xt = 0.0, tt = 0.0;
+        for (std::size_t k = 0; k < len; ++k) {
+          xt += x[start[i] + k] * tmpl[k];
+          tt += tmpl[k] * tmpl[k];
+        }
+        const double gain = tt > 0.0 ? xt / tt : 0.0;
+        for (std::size_t k = 0; k < len; ++k) est[start[i] + k] = gain * tmpl[k];
+      }
+    }
+    double e_est = 0.0, e_in = 0.0;
+    for (std::size_t t = 0; t < n; ++t) {
+      e_est += est[t] * est[t];
+      e_in += x[t] * x[t];
+      result.ecg_estimate[t * C + c] = est[t];
+      result.cleaned[t * C + c] -= est[t];
+    }
+    result.contamination_pct.push_back(e_in > 0.0 ? 100.0 * e_est / e_in : 0.0);
+    result.gated.push_back(gate);
+  }
+  if (beats.size() >= config.min_beats && config.method == EcgRemovalMethod::template_subtraction)
+    result.r_peaks = beats;
+  return result;
+}
+
+}  // namespace kinemyo::emg
