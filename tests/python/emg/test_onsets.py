@@ -75,3 +75,15 @@ def test_tkeo_baseline_is_in_the_tkeo_domain(rng):
         det.set_baseline(rest[:2000])
     with pytest.raises(ValueError, match="config.k_off"):
         emg.OnsetDetector(1, fs, emg.OnsetConfig(k_on=2.0, k_off=3.0))
+
+
+def test_real_recording_emg_txt_contraction_periods(shared_data_dir):
+    # emg.txt holds two sustained contractions, visible on its plots at about 36-41 s and 50-58 s; with a 2 Hz
+    # envelope and a rest baseline from 20-30 s the detector finds exactly those two periods.
+    rec = read_simple_text(shared_data_dir / "biosppy" / "emg.txt")
+    fs = rec.fs
+    env = emg.offline_envelope(fs, [emg.ChannelConfig(envelope_cutoff_hz=2.0)], rec.data - rec.data.mean())
+    config = emg.OnsetConfig(k_on=5.0, k_off=4.0, min_on_s=0.5, min_off_s=1.0)
+    table = emg.detect_activations(env, env[int(20 * fs) : int(30 * fs)], fs, config)
+    np.testing.assert_allclose(table.onset_s, [36.2, 49.9], atol=0.3)
+    np.testing.assert_allclose(table.offset_s, [41.1, 58.0], atol=0.3)
