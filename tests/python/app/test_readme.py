@@ -11,5 +11,6 @@ def test_readme_python_blocks_run(repo_dir, capsys):
     assert len(blocks) >= 2
     namespace: dict = {}
     exec(compile("\n".join(blocks), "README.md", "exec"), namespace)  # noqa: S102 - our own documentation
-    assert namespace["envelope"].shape == (100, 4)  # 2000 samples at 2 kHz -> 100 frames at 100 Hz
+    assert namespace["envelope"].shape == (2000, 4)  # 20 s at 2 kHz -> 2000 frames at 100 Hz
+    assert namespace["percent"].shape == (2000, 4)
     assert "ES_R (trunk profile)" in capsys.readouterr().out
