@@ -9,7 +9,8 @@ Hodges & Bui), offline and streaming. :func:`activation_ratio`, :func:`rudolph_c
 :func:`falconer_winter_coi` and :func:`sliding_indices` compare two muscles. :class:`TargetZoneTracker`
 turns live values into debounced biofeedback target-zone states. :func:`assess_quality` flags clipping, flat
 lines, mains interference and motion artefact per block. :func:`remove_ecg` takes the heartbeat out of trunk
-EMG (R-peak detection, aligned running-template subtraction, gating fallback). :class:`Calibration` holds the rest baseline and the
+EMG (R-peak detection, aligned running-template subtraction, gating fallback). :func:`windowed_features`
+(Phinyomark et al. 2012), :class:`FatigueTracker` and :func:`median_frequency_trend` cover features and fatigue. :class:`Calibration` holds the rest baseline and the
 MVC or submaximal reference, serialisable to JSON, and expresses envelopes in % of the reference.
 """
 
@@ -20,13 +21,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kinemyo._core import _detect_activations, _remove_ecg, _sliding_indices
+from kinemyo._core import _detect_activations, _remove_ecg, _sliding_indices, _windowed_features
 from kinemyo._core import (
     Calibration,
     ChannelCalibration,
     ChannelConfig,
     EcgRemovalConfig,
     EnvelopePipeline,
+    FatigueTracker,
+    FeatureThresholds,
     NotchConfig,
     OnsetConfig,
     QualityConfig,
@@ -36,7 +39,9 @@ from kinemyo._core import (
     assess_quality,
     detect_qrs,
     falconer_winter_coi,
+    linear_trend,
     rudolph_cci,
+    window_features,
     OnsetDetector,
     offline_envelope,
     winter_correction,
@@ -49,6 +54,8 @@ __all__ = [
     "EcgRemoval",
     "EcgRemovalConfig",
     "EnvelopePipeline",
+    "FatigueTracker",
+    "FeatureThresholds",
     "ActivationTable",
     "NotchConfig",
     "OnsetConfig",
@@ -63,9 +70,13 @@ __all__ = [
     "detect_qrs",
     "remove_ecg",
     "falconer_winter_coi",
+    "linear_trend",
+    "median_frequency_trend",
     "offline_envelope",
     "rudolph_cci",
     "sliding_indices",
+    "window_features",
+    "windowed_features",
     "processing_report_dict",
     "winter_correction",
 ]
@@ -224,3 +235,37 @@ def remove_ecg(emg, fs: float, ecg_reference=None, config: EcgRemovalConfig | No
     config = config if config is not None else EcgRemovalConfig()
     cleaned, estimate, peaks, eci, gated = _remove_ecg(emg, fs, ecg_reference, config)
     return EcgRemoval(cleaned, estimate, peaks, list(eci), list(gated), float(fs))
+
+
+def windowed_features(x, fs: float, window_s: float, step_s: float, thresholds: FeatureThresholds,
+                      channel_names: list[str] | None = None):
+    """Phinyomark et al. (2012) features over sliding windows, as a pandas DataFrame (one row per window and channel).
+
+    Columns: channel, t_start_s, t_end_s, mav, rms, wl, zc, ssc, wamp, var, iav, log_detector, mnf_hz, mdf_hz,
+    peak_frequency_hz, mean_power.
+    """
+    import pandas as pd
+
+    rows = _windowed_features(x, fs, window_s, step_s, thresholds)
+    frame = pd.DataFrame(rows)
+    if channel_names:
+        frame["channel"] = [channel_names[c] for c in frame["channel"]]
+    first = ["channel", "t_start_s", "t_end_s"]
+    return frame[first + [c for c in frame.columns if c not in first]] if len(frame) else frame
+
+
+def median_frequency_trend(t_s, mdf_hz) -> list[dict]:
+    """Median-frequency slope (Hz/s) per channel with its regression statistics (see :func:`linear_trend`).
+
+    ``t_s`` and ``mdf_hz`` are the arrays returned by :meth:`FatigueTracker.process` (n_updates, n_channels);
+    windows with NaN (non-finite input) are left out.
+    """
+    t_s = np.asarray(t_s, dtype=float)
+    mdf_hz = np.asarray(mdf_hz, dtype=float)
+    if t_s.ndim == 1:
+        t_s, mdf_hz = t_s[:, None], mdf_hz[:, None]
+    out = []
+    for c in range(mdf_hz.shape[1]):
+        keep = np.isfinite(mdf_hz[:, c])
+        out.append(linear_trend(t_s[keep, c], mdf_hz[keep, c]))
+    return out

@@ -6,6 +6,7 @@
 #include <kinemyo/emg/calibration.hpp>
 #include <kinemyo/emg/ecg_removal.hpp>
 #include <kinemyo/emg/envelope_pipeline.hpp>
+#include <kinemyo/emg/features.hpp>
 #include <kinemyo/emg/indices.hpp>
 #include <kinemyo/emg/onsets.hpp>
 #include <kinemyo/emg/quality.hpp>
@@ -89,6 +90,24 @@ std::string zone_str(ZoneState z) {
     case ZoneState::unknown: break;
   }
   return "unknown";
+}
+
+py::dict features_dict(const WindowFeatures& f) {
+  py::dict d;
+  d["mav"] = f.mav;
+  d["rms"] = f.rms;
+  d["wl"] = f.wl;
+  d["zc"] = f.zc;
+  d["ssc"] = f.ssc;
+  d["wamp"] = f.wamp;
+  d["var"] = f.var;
+  d["iav"] = f.iav;
+  d["log_detector"] = f.log_detector;
+  d["mnf_hz"] = f.mnf_hz;
+  d["mdf_hz"] = f.mdf_hz;
+  d["peak_frequency_hz"] = f.peak_frequency_hz;
+  d["mean_power"] = f.mean_power;
+  return d;
 }
 
 std::string reference_kind_str(ReferenceKind k) {
@@ -629,6 +648,100 @@ the 99th percentile, refractory_s.
                                 r.contamination_pct, gated);
         },
         py::arg("emg"), py::arg("fs"), py::arg("ecg_reference"), py::arg("config"));
+
+  py::class_<FeatureThresholds>(m, "FeatureThresholds", R"doc(
+Thresholds of the count features in signal units (no defaults: they depend on gain and noise floor):
+``zero_crossing`` and ``willison_amplitude`` on |x[i] - x[i+1]|, ``slope_sign_change`` on
+(x[i] - x[i-1]) * (x[i] - x[i+1]).
+)doc")
+      .def(py::init([](double zc, double ssc, double wamp) { return FeatureThresholds{zc, ssc, wamp}; }),
+           py::arg("zero_crossing"), py::arg("slope_sign_change"), py::arg("willison_amplitude"))
+      .def_readwrite("zero_crossing", &FeatureThresholds::zero_crossing)
+      .def_readwrite("slope_sign_change", &FeatureThresholds::slope_sign_change)
+      .def_readwrite("willison_amplitude", &FeatureThresholds::willison_amplitude);
+
+  m.def("window_features",
+        [](py::handle x, double fs, const FeatureThresholds& th) {
+          auto s = as_signal<double>(x, "x");
+          if (!s.one_d && s.n_channels != 1) throw py::value_error("x: expected one channel");
+          return features_dict(window_features(s.span(), fs, th));
+        },
+        py::arg("x"), py::arg("fs"), py::arg("thresholds"), R"doc(
+Phinyomark et al. (2012) features of one window of one channel: mav, rms, wl, zc, ssc, wamp, var, iav,
+log_detector, and from its Hann periodogram mnf_hz, mdf_hz, peak_frequency_hz, mean_power.
+)doc");
+
+  m.def("_windowed_features",
+        [](py::handle x, double fs, double window_s, double step_s, const FeatureThresholds& th) {
+          auto s = as_signal<double>(x, "x");
+          std::vector<FeatureRow> rows;
+          {
+            py::gil_scoped_release nogil;
+            rows = windowed_features(s.span(), s.n_channels, fs, window_s, step_s, th);
+          }
+          py::list out;
+          for (const auto& r : rows) {
+            py::dict d = features_dict(r.f);
+            d["channel"] = r.channel;
+            d["t_start_s"] = r.t_start_s;
+            d["t_end_s"] = r.t_end_s;
+            out.append(d);
+          }
+          return out;
+        },
+        py::arg("x"), py::arg("fs"), py::arg("window_s"), py::arg("step_s"), py::arg("thresholds"));
+
+  py::class_<FatigueTracker>(m, "FatigueTracker", R"doc(
+Streaming mean and median frequency for fatigue tracking: windows of ``window_s`` (default 1 s) every
+``update_s`` (default 0.5 s, 50 % overlap). ``process`` returns (t_s, mnf_hz, mdf_hz), each shaped
+(n_updates, n_channels); t_s is the window centre.
+)doc")
+      .def(py::init<std::size_t, double, double, double>(), py::arg("n_channels"), py::arg("fs"),
+           py::arg("window_s") = 1.0, py::arg("update_s") = 0.5)
+      .def("process",
+           [](FatigueTracker& f, py::handle x) {
+             auto s = as_signal<double>(x, "x");
+             if (s.n_channels != f.n_channels())
+               throw py::value_error("x: expected " + std::to_string(f.n_channels()) + " channels");
+             std::vector<SpectralFatiguePoint> pts(f.output_points_for(s.n_frames));
+             std::size_t n = 0;
+             {
+               py::gil_scoped_release nogil;
+               n = f.process(s.array.data(), s.n_frames, pts.data(), pts.size());
+             }
+             const std::size_t C = f.n_channels();
+             std::vector<double> t(n), mnf(n), mdf(n);
+             for (std::size_t i = 0; i < n; ++i) {
+               t[i] = pts[i].t_s;
+               mnf[i] = pts[i].mnf_hz;
+               mdf[i] = pts[i].mdf_hz;
+             }
+             const std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(n / C), static_cast<py::ssize_t>(C)};
+             return py::make_tuple(to_array(std::move(t), shape), to_array(std::move(mnf), shape),
+                                   to_array(std::move(mdf), shape));
+           },
+           py::arg("x"))
+      .def("reset", &FatigueTracker::reset)
+      .def_property_readonly("n_channels", &FatigueTracker::n_channels)
+      .def_property_readonly("window_samples", &FatigueTracker::window_samples)
+      .def_property_readonly("update_samples", &FatigueTracker::update_samples);
+
+  m.def("linear_trend",
+        [](py::handle t, py::handle y) {
+          auto st = as_signal<double>(t, "t");
+          auto sy = as_signal<double>(y, "y");
+          const auto r = linear_trend(st.span(), sy.span());
+          py::dict d;
+          d["slope"] = r.slope;
+          d["intercept"] = r.intercept;
+          d["r"] = r.r;
+          d["stderr_slope"] = r.stderr_slope;
+          d["p_value"] = r.p_value;
+          d["n"] = r.n;
+          return d;
+        },
+        py::arg("t"), py::arg("y"),
+        "Least-squares line y = intercept + slope * t with r, two-sided p-value and slope SE (as scipy.stats.linregress).");
 
   m.def("winter_correction", &winter_correction, py::arg("order"),
         "Winter's factor C = (sqrt(2) - 1) ** (1 / (2 order)) for a Butterworth run forward and backward.");
