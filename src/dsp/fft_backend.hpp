@@ -10,7 +10,8 @@
 namespace kinemyo::detail {
 
 // Unnormalised discrete Fourier transforms of one fixed length n >= 1. A plan may be used by one thread at a
-// time; creating and destroying plans is thread-safe.
+// time; creating and destroying plans is thread-safe. Transforms never allocate (all memory is taken by the
+// constructor), so streaming objects may run them in their process calls.
 class FftPlan {
  public:
   explicit FftPlan(std::size_t n);

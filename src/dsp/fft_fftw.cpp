@@ -1,6 +1,8 @@
 // FftPlan on FFTW3 (double precision). Planning and plan destruction go through one global mutex because the
 // FFTW planner is not thread-safe; fftw_execute on distinct plans is. Each plan owns fftw_malloc'ed (aligned)
 // buffers and copies in and out, so callers' arrays need no particular alignment.
+// FFTW serves lengths with a prime factor above 7 with generic/Rader solvers that call malloc inside
+// fftw_execute; such lengths use kissfft instead, so that no transform ever allocates (real-time code relies on it).
 
 #include <fftw3.h>
 
@@ -8,11 +10,13 @@
 #include <complex>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <new>
 #include <string>
 
 #include "check.hpp"
 #include "fft_backend.hpp"
+#include "fft_kiss.hpp"
 
 namespace kinemyo::detail {
 namespace {
@@ -22,9 +26,16 @@ std::mutex& planner_mutex() {
   return m;
 }
 
+bool only_small_prime_factors(std::size_t n) {
+  for (std::size_t p : {2u, 3u, 5u, 7u})
+    while (n % p == 0) n /= p;
+  return n == 1;
+}
+
 }  // namespace
 
 struct FftPlan::Impl {
+  std::optional<KissPlan> kiss;  // lengths FFTW would allocate for
   fftw_complex* cin = nullptr;
   fftw_complex* cout = nullptr;
   double* rin = nullptr;
@@ -33,6 +44,10 @@ struct FftPlan::Impl {
   fftw_plan forward_real = nullptr;
 
   explicit Impl(std::size_t n) {
+    if (!only_small_prime_factors(n)) {
+      kiss.emplace(n);
+      return;
+    }
     const int len = static_cast<int>(n);
     std::lock_guard<std::mutex> lock(planner_mutex());
     cin = fftw_alloc_complex(n);
@@ -91,12 +106,14 @@ void copy_in(const std::complex<double>* in, fftw_complex* buf, std::size_t n) {
 }  // namespace
 
 void FftPlan::forward(const std::complex<double>* in, std::complex<double>* out) {
+  if (impl_->kiss) return impl_->kiss->forward(in, out);
   copy_in(in, impl_->cin, n_);
   fftw_execute(impl_->forward);
   for (std::size_t i = 0; i < n_; ++i) out[i] = std::complex<double>(impl_->cout[i][0], impl_->cout[i][1]);
 }
 
 void FftPlan::inverse(const std::complex<double>* in, std::complex<double>* out) {
+  if (impl_->kiss) return impl_->kiss->inverse(in, out);
   copy_in(in, impl_->cin, n_);
   fftw_execute(impl_->inverse);
   const double scale = 1.0 / static_cast<double>(n_);
@@ -105,6 +122,7 @@ void FftPlan::inverse(const std::complex<double>* in, std::complex<double>* out)
 }
 
 void FftPlan::forward_real(const double* in, std::complex<double>* out) {
+  if (impl_->kiss) return impl_->kiss->forward_real(in, out);
   std::memcpy(impl_->rin, in, n_ * sizeof(double));
   fftw_execute(impl_->forward_real);
   for (std::size_t i = 0; i < n_ / 2 + 1; ++i) out[i] = std::complex<double>(impl_->cout[i][0], impl_->cout[i][1]);

@@ -74,10 +74,8 @@ struct SpectralFatiguePoint {
 // on the same window (same PSD, same MNF/MDF definitions). Validation and allocation happen in the constructor;
 // process never allocates or throws, and its output does not depend on how the input is split into calls.
 // A non-finite sample makes the points of every window containing it NaN on its channel; a zero-power window
-// gives NaN too. Caveat, FFTW backend only: fftw_execute itself calls malloc/free (not operator new) on every
-// transform whose length has a factor FFTW handles with its generic/Rader solvers, e.g. W = 74, 255, 997, 998,
-// 1111, 1926; W = 500, 1000, 1024, 1500, 2000, 2048 were measured allocation-free. The Eigen backend never
-// allocates after construction.
+// gives NaN too. (The FFT never allocates either: with the FFTW backend, lengths whose prime factors exceed 7,
+// which FFTW would serve with allocating solvers, use kissfft.)
 class FatigueTracker {
  public:
   FatigueTracker(std::size_t n_channels, double fs, double window_s = 1.0, double update_s = 0.5);

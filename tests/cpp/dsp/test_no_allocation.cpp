@@ -4,13 +4,17 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cmath>
+#include <complex>
 #include <cstdlib>
 #include <limits>
 #include <new>
 #include <vector>
 
+#include "dsp/fft_backend.hpp"
 #include "kinemyo/dsp/moving_window.hpp"
 #include "kinemyo/emg/envelope_pipeline.hpp"
+#include "kinemyo/emg/features.hpp"
 #include "kinemyo/emg/onsets.hpp"
 #include "kinemyo/dsp/sos_filter.hpp"
 #include "kinemyo/dsp/teager_kaiser.hpp"
@@ -56,6 +60,48 @@ void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::fre
 void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
 void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
 void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
+
+// malloc itself, too (FFTW allocates with malloc/posix_memalign, not operator new). glibc only; AddressSanitizer
+// provides its own malloc, so sanitizer builds skip this part.
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+#define KINEMYO_COUNT_MALLOC 1
+namespace {
+std::atomic<long> g_mallocs{0};
+}
+extern "C" {
+void* __libc_malloc(std::size_t);
+void* __libc_calloc(std::size_t, std::size_t);
+void* __libc_realloc(void*, std::size_t);
+void* __libc_memalign(std::size_t, std::size_t);
+void __libc_free(void*);
+void* malloc(std::size_t n) {
+  ++g_mallocs;
+  return __libc_malloc(n);
+}
+void* calloc(std::size_t n, std::size_t m) {
+  ++g_mallocs;
+  return __libc_calloc(n, m);
+}
+void* realloc(void* p, std::size_t n) {
+  ++g_mallocs;
+  return __libc_realloc(p, n);
+}
+int posix_memalign(void** p, std::size_t align, std::size_t n) {
+  ++g_mallocs;
+  *p = __libc_memalign(align, n);
+  return *p ? 0 : 12;  // ENOMEM
+}
+void* aligned_alloc(std::size_t align, std::size_t n) {
+  ++g_mallocs;
+  return __libc_memalign(align, n);
+}
+void* memalign(std::size_t align, std::size_t n) {
+  ++g_mallocs;
+  return __libc_memalign(align, n);
+}
+void free(void* p) { __libc_free(p); }
+}
+#endif
 
 namespace dsp = kinemyo::dsp;
 
@@ -119,3 +165,33 @@ TEST(NoAllocation, OnsetDetectorProcessDoesNotAllocate) {
   det.process(x.data(), 5000, events.data(), events.size());
   EXPECT_EQ(g_allocations.load(), before);
 }
+
+#if defined(KINEMYO_COUNT_MALLOC)
+TEST(NoAllocation, FftTransformsAndFatigueTrackerNeverCallMalloc) {
+  {
+    const long before = g_mallocs.load();
+    void* p = std::malloc(16);
+    std::free(p);
+    ASSERT_GT(g_mallocs.load(), before);  // the probe sees malloc
+  }
+  // Lengths FFTW serves with allocating solvers (large prime factors) and plain ones.
+  for (std::size_t n : {74u, 255u, 997u, 1111u, 1926u, 1000u, 1024u, 2000u}) {
+    kinemyo::detail::FftPlan plan(n);
+    std::vector<double> r(n, 0.5);
+    std::vector<std::complex<double>> c(n, {0.25, 0.0}), out(n);
+    const long before = g_mallocs.load();
+    plan.forward_real(r.data(), out.data());
+    plan.forward(c.data(), out.data());
+    plan.inverse(out.data(), out.data());
+    EXPECT_EQ(g_mallocs.load(), before) << "n = " << n << " (" << kinemyo::detail::fft_backend_name() << ")";
+  }
+  kinemyo::emg::FatigueTracker tracker(4, 1926.0);  // a 1 s window at a Delsys rate: 1926 = 2 * 3^2 * 107
+  std::vector<double> x(4 * 1926 * 3, 0.0);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = std::sin(0.37 * static_cast<double>(i));
+  std::vector<kinemyo::emg::SpectralFatiguePoint> pts(tracker.output_points_for(1926 * 3));
+  const long before = g_mallocs.load();
+  const std::size_t n = tracker.process(x.data(), 1926 * 3, pts.data(), pts.size());
+  EXPECT_EQ(g_mallocs.load(), before);
+  EXPECT_EQ(n, pts.size());
+}
+#endif
