@@ -41,6 +41,7 @@ from kinemyo._core import (
     falconer_winter_coi,
     linear_trend,
     rudolph_cci,
+    symmetry_index,
     window_features,
     OnsetDetector,
     offline_envelope,
@@ -74,7 +75,9 @@ __all__ = [
     "median_frequency_trend",
     "offline_envelope",
     "rudolph_cci",
+    "indices_per_activation",
     "sliding_indices",
+    "symmetry_index",
     "window_features",
     "windowed_features",
     "processing_report_dict",
@@ -160,6 +163,7 @@ class IndexTable:
     activation_ratio: np.ndarray
     rudolph_cci: np.ndarray
     falconer_winter_coi_pct: np.ndarray
+    symmetry_index_pct: np.ndarray
 
     def __len__(self) -> int:
         return int(self.t_end_s.size)
@@ -170,11 +174,13 @@ class IndexTable:
 
         return pd.DataFrame({"t_start_s": self.t_start_s, "t_end_s": self.t_end_s,
                              "activation_ratio": self.activation_ratio, "rudolph_cci": self.rudolph_cci,
-                             "falconer_winter_coi_pct": self.falconer_winter_coi_pct})
+                             "falconer_winter_coi_pct": self.falconer_winter_coi_pct,
+                             "symmetry_index_pct": self.symmetry_index_pct})
 
 
 def sliding_indices(a, b, fs: float, window_s: float = 1.0, step_s: float = 0.1) -> IndexTable:
-    """Activation ratio a:b, Rudolph CCI and Falconer-Winter co-contraction over sliding windows.
+    """Activation ratio a:b, Rudolph CCI, Falconer-Winter co-contraction and the a/b symmetry index (a as left)
+    over sliding windows.
 
     Parameters
     ----------
@@ -269,3 +275,24 @@ def median_frequency_trend(t_s, mdf_hz) -> list[dict]:
         keep = np.isfinite(mdf_hz[:, c])
         out.append(linear_trend(t_s[keep, c], mdf_hz[keep, c]))
     return out
+
+
+def indices_per_activation(a, b, fs: float, activations: ActivationTable):
+    """The two-muscle indices over each activation (repetition) of an :class:`ActivationTable`.
+
+    Returns a pandas DataFrame with onset_s, offset_s, activation_ratio, rudolph_cci, falconer_winter_coi_pct and
+    symmetry_index_pct per activation (a as left, b as right).
+    """
+    import pandas as pd
+
+    a = np.asarray(a, dtype=float).reshape(-1)
+    b = np.asarray(b, dtype=float).reshape(-1)
+    rows = []
+    for on, off, s0, s1 in zip(activations.onset_s, activations.offset_s, activations.onset_sample,
+                               activations.offset_sample):
+        wa, wb = a[s0:s1], b[s0:s1]
+        rows.append({"onset_s": on, "offset_s": off, "activation_ratio": activation_ratio(wa, wb),
+                     "rudolph_cci": rudolph_cci(wa, wb), "falconer_winter_coi_pct": falconer_winter_coi(wa, wb),
+                     "symmetry_index_pct": symmetry_index(wa, wb)})
+    return pd.DataFrame(rows, columns=["onset_s", "offset_s", "activation_ratio", "rudolph_cci",
+                                       "falconer_winter_coi_pct", "symmetry_index_pct"])

@@ -472,20 +472,28 @@ detected_at and detection_delay_s.
           return falconer_winter_coi(sa.span(), sb.span());
         },
         py::arg("a"), py::arg("b"), "Falconer & Winter (1985) co-contraction: 200 * sum(min(a, b)) / sum(a + b), in %.");
+  m.def("symmetry_index",
+        [pair](py::handle left, py::handle right) {
+          auto [sa, sb] = pair(left, right);
+          return symmetry_index(sa.span(), sb.span());
+        },
+        py::arg("left"), py::arg("right"),
+        "Robinson (1987) symmetry index of two envelopes' means, 100 (L - R) / (0.5 (L + R)), in %.");
   m.def("_sliding_indices",
         [pair](py::handle a, py::handle b, double fs, double window_s, double step_s) {
           auto [sa, sb] = pair(a, b);
           const auto rows = sliding_indices(sa.span(), sb.span(), fs, window_s, step_s);
-          std::vector<double> cols[5];
+          std::vector<double> cols[6];
           for (const auto& r : rows) {
             cols[0].push_back(r.t_start_s);
             cols[1].push_back(r.t_end_s);
             cols[2].push_back(r.activation_ratio);
             cols[3].push_back(r.rudolph_cci);
             cols[4].push_back(r.falconer_winter_coi);
+            cols[5].push_back(r.symmetry_index);
           }
-          py::tuple out(5);
-          for (int i = 0; i < 5; ++i) {
+          py::tuple out(6);
+          for (int i = 0; i < 6; ++i) {
             const auto n = static_cast<py::ssize_t>(cols[i].size());
             out[i] = to_array(std::move(cols[i]), {n});
           }

@@ -50,7 +50,23 @@ double winter_unchecked(std::span<const double> a, std::span<const double> b) {
   return total == 0.0 ? std::numeric_limits<double>::quiet_NaN() : 200.0 * common / total;
 }
 
+double symmetry_unchecked(std::span<const double> left, std::span<const double> right) {
+  double sl = 0.0, sr = 0.0;
+  for (std::size_t i = 0; i < left.size(); ++i) {
+    sl += left[i];
+    sr += right[i];
+  }
+  return sl + sr == 0.0 ? std::numeric_limits<double>::quiet_NaN() : 100.0 * (sl - sr) / (0.5 * (sl + sr));
+}
+
 }  // namespace
+
+double symmetry_index(std::span<const double> left, std::span<const double> right) {
+  check_pair(left, right);
+  const double s = symmetry_unchecked(left, right);
+  if (std::isnan(s)) throw std::domain_error("left: both envelopes are 0, the symmetry index is undefined");
+  return s;
+}
 
 double activation_ratio(std::span<const double> a, std::span<const double> b) {
   check_pair(a, b);
@@ -85,7 +101,7 @@ std::vector<IndexRow> sliding_indices(std::span<const double> a, std::span<const
   for (std::size_t start = 0; start + w <= a.size(); start += step) {
     const auto wa = a.subspan(start, w), wb = b.subspan(start, w);
     rows.push_back({static_cast<double>(start) / fs, static_cast<double>(start + w) / fs, ratio_unchecked(wa, wb),
-                    rudolph_unchecked(wa, wb), winter_unchecked(wa, wb)});
+                    rudolph_unchecked(wa, wb), winter_unchecked(wa, wb), symmetry_unchecked(wa, wb)});
   }
   return rows;
 }

@@ -20,15 +20,21 @@ double rudolph_cci(std::span<const double> a, std::span<const double> b);
 // 25:135, 1985): 100 * 2 * sum(min(a, b)) / sum(a + b), in %. 100 % when the envelopes are identical.
 double falconer_winter_coi(std::span<const double> a, std::span<const double> b);
 
+// Left/right symmetry of two envelopes (Robinson et al., J Manipulative Physiol Ther 10:172, 1987, index applied to
+// the window means): 100 * (mean(left) - mean(right)) / (0.5 * (mean(left) + mean(right))), in %; positive when
+// the left side works harder. Throws std::domain_error when both means are 0.
+double symmetry_index(std::span<const double> left, std::span<const double> right);
+
 struct IndexRow {
   double t_start_s = 0.0;
   double t_end_s = 0.0;
   double activation_ratio = 0.0;  // NaN where mean(b) == 0 in the window
   double rudolph_cci = 0.0;
   double falconer_winter_coi = 0.0;  // NaN where both envelopes are 0 in the window
+  double symmetry_index = 0.0;       // a as left, b as right; NaN where both are 0 in the window
 };
 
-// The three indices over sliding windows of window_s every step_s (defaults 1 s and 0.1 s: a 10 Hz update),
+// The four indices over sliding windows of window_s every step_s (defaults 1 s and 0.1 s: a 10 Hz update),
 // complete windows only. a and b: one envelope each, same length, finite and non-negative.
 std::vector<IndexRow> sliding_indices(std::span<const double> a, std::span<const double> b, double fs,
                                       double window_s = 1.0, double step_s = 0.1);

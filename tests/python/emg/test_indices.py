@@ -16,6 +16,7 @@ def test_indices_match_definitions(rng):
     assert emg.rudolph_cci(a, b) == pytest.approx(np.mean(lo / hi * (lo + hi)), rel=1e-12)
     assert emg.falconer_winter_coi(a, b) == pytest.approx(200 * lo.sum() / (a + b).sum(), rel=1e-12)
     assert emg.falconer_winter_coi(a, a) == pytest.approx(100.0)
+    assert emg.symmetry_index(a, b) == pytest.approx(100 * (a.mean() - b.mean()) / (0.5 * (a.mean() + b.mean())))
     with pytest.raises(ValueError, match="b"):
         emg.activation_ratio(a, np.zeros_like(a))
     with pytest.raises(ValueError, match="b"):
@@ -33,5 +34,20 @@ def test_sliding_indices_table(rng):
         assert table.activation_ratio[i] == pytest.approx(a[seg].mean() / b[seg].mean(), rel=1e-12)
         assert table.falconer_winter_coi_pct[i] == pytest.approx(emg.falconer_winter_coi(a[seg], b[seg]), rel=1e-12)
         assert table.rudolph_cci[i] == pytest.approx(emg.rudolph_cci(a[seg], b[seg]), rel=1e-12)
+        assert table.symmetry_index_pct[i] == pytest.approx(emg.symmetry_index(a[seg], b[seg]), rel=1e-12)
     frame = table.to_frame()
-    assert frame.shape == (21, 5) and frame.t_end_s.iloc[-1] == pytest.approx(3.0)
+    assert frame.shape == (21, 6) and frame.t_end_s.iloc[-1] == pytest.approx(3.0)
+
+
+def test_indices_per_activation(rng):
+    fs = 100.0
+    a = np.full(1000, 1.0)
+    b = np.full(1000, 2.0)
+    a[200:400] = 6.0  # two "repetitions" of muscle a
+    a[600:700] = 4.0
+    rest = 1.0 + rng.normal(0, 0.01, 400)  # 4 s of rest at the baseline level
+    table = emg.detect_activations(a, rest, fs, emg.OnsetConfig(min_off_s=0.1))
+    per = emg.indices_per_activation(a, b, fs, table)
+    assert len(per) == 2
+    np.testing.assert_allclose(per.activation_ratio, [3.0, 2.0])
+    np.testing.assert_allclose(per.symmetry_index_pct, [100 * 4 / 4, 100 * 2 / 3])
