@@ -6,6 +6,7 @@
 #include <random>
 #include <vector>
 
+#include "bench_util.hpp"
 #include "kinemyo/dsp.hpp"
 
 namespace dsp = kinemyo::dsp;
@@ -18,15 +19,6 @@ dsp::Sos emg_chain() {
   const auto lp = dsp::butterworth_sos(2, {6.0}, dsp::FilterKind::lowpass, 2000.0);
   sos.insert(sos.end(), lp.begin(), lp.end());
   return sos;
-}
-
-template <class T>
-std::vector<T> noise(std::size_t n) {
-  std::mt19937 rng(1);
-  std::normal_distribution<double> d;
-  std::vector<T> v(n);
-  for (auto& x : v) x = static_cast<T>(d(rng));
-  return v;
 }
 
 void BM_SosFilterFrame(benchmark::State& state) {

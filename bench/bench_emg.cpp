@@ -8,25 +8,18 @@
 #include <random>
 #include <vector>
 
+#include "bench_util.hpp"
 #include "kinemyo/emg/envelope_pipeline.hpp"
 
 namespace emg = kinemyo::emg;
 
 namespace {
 
-std::vector<double> noise(std::size_t n) {
-  std::mt19937 rng(2);
-  std::normal_distribution<double> d;
-  std::vector<double> v(n);
-  for (auto& x : v) x = d(rng);
-  return v;
-}
-
 void BM_EnvelopePipelineFrame(benchmark::State& state) {
   const auto C = static_cast<std::size_t>(state.range(0));
   emg::EnvelopePipeline p(emg::PipelineConfig::uniform(2000.0, C));
   const std::size_t frames = 4096;
-  const auto x = noise(frames * C);
+  const auto x = noise<double>(frames * C);
   std::vector<double> y(C);
   std::size_t t = 0;
   for (auto _ : state) {
@@ -43,7 +36,7 @@ void BM_EnvelopePipelineBlock(benchmark::State& state) {
   const double fs = 2000.0;
   emg::EnvelopePipeline p(emg::PipelineConfig::uniform(fs, C));
   const auto frames = static_cast<std::size_t>(fs);
-  const auto x = noise(frames * C);
+  const auto x = noise<double>(frames * C);
   std::vector<double> y(x.size());
   for (auto _ : state) {
     p.process(x.data(), frames, y.data(), frames);

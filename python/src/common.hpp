@@ -5,6 +5,8 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <kinemyo/dsp/non_finite.hpp>
+
 #include <span>
 #include <string>
 #include <utility>
@@ -86,6 +88,14 @@ template <class F>
 py::object dispatch_real(py::handle x, const char* name, F&& f) {
   if (is_float32(x, name)) return f(float{});
   return f(double{});
+}
+
+// The `non_finite` argument of every streaming object.
+inline dsp::NonFinitePolicy parse_policy(const std::string& p) {
+  if (p == "hold_last") return dsp::NonFinitePolicy::hold_last;
+  if (p == "zero") return dsp::NonFinitePolicy::zero;
+  if (p == "propagate") return dsp::NonFinitePolicy::propagate;
+  throw py::value_error("non_finite: must be 'hold_last', 'zero' or 'propagate', got '" + p + "'");
 }
 
 void bind_dsp(py::module_& m);

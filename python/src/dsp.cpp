@@ -19,13 +19,6 @@ FilterKind parse_kind(const std::string& kind) {
   throw py::value_error("kind: must be 'lowpass', 'highpass', 'bandpass' or 'bandstop', got '" + kind + "'");
 }
 
-NonFinitePolicy parse_policy(const std::string& p) {
-  if (p == "hold_last") return NonFinitePolicy::hold_last;
-  if (p == "zero") return NonFinitePolicy::zero;
-  if (p == "propagate") return NonFinitePolicy::propagate;
-  throw py::value_error("non_finite: must be 'hold_last', 'zero' or 'propagate', got '" + p + "'");
-}
-
 std::string policy_name(NonFinitePolicy p) {
   switch (p) {
     case NonFinitePolicy::hold_last: return "hold_last";

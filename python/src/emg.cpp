@@ -35,13 +35,6 @@ std::string envelope_str(EnvelopeKind k) {
   return k == EnvelopeKind::lowpass ? "lowpass" : k == EnvelopeKind::moving_rms ? "moving_rms" : "moving_arv";
 }
 
-dsp::NonFinitePolicy parse_policy(const std::string& p) {
-  if (p == "hold_last") return dsp::NonFinitePolicy::hold_last;
-  if (p == "zero") return dsp::NonFinitePolicy::zero;
-  if (p == "propagate") return dsp::NonFinitePolicy::propagate;
-  throw py::value_error("non_finite: must be 'hold_last', 'zero' or 'propagate', got '" + p + "'");
-}
-
 // channels: an int (that many default limb channels) or a sequence of ChannelConfig.
 PipelineConfig make_config(double fs, py::handle channels, double output_rate_hz, const std::string& non_finite) {
   PipelineConfig cfg;
