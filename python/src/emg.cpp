@@ -472,6 +472,19 @@ detected_at and detection_delay_s.
         },
         py::arg("left"), py::arg("right"),
         "Robinson (1987) symmetry index of two envelopes' means, 100 (L - R) / (0.5 (L + R)), in %.");
+  m.def("flexion_relaxation_ratio",
+        [](py::handle envelope, double fs, std::pair<double, double> flexion, std::pair<double, double> full_flexion,
+           double window_s) {
+          auto s = as_signal<double>(envelope, "envelope");
+          if (!s.one_d && s.n_channels != 1) throw py::value_error("envelope: expected one channel");
+          return flexion_relaxation_ratio(s.span(), fs, flexion.first, flexion.second, full_flexion.first,
+                                          full_flexion.second, window_s);
+        },
+        py::arg("envelope"), py::arg("fs"), py::arg("flexion"), py::arg("full_flexion"), py::arg("window_s") = 0.5,
+        R"doc(
+Flexion-relaxation ratio (Watson et al. 1997) of a paraspinal envelope: the largest ``window_s`` moving average
+during the ``flexion`` phase over the mean during ``full_flexion``; phases are (start_s, end_s).
+)doc");
   m.def("_sliding_indices",
         [pair](py::handle a, py::handle b, double fs, double window_s, double step_s) {
           auto [sa, sb] = pair(a, b);

@@ -68,6 +68,41 @@ double symmetry_index(std::span<const double> left, std::span<const double> righ
   return s;
 }
 
+double flexion_relaxation_ratio(std::span<const double> envelope, double fs, double flexion_start_s,
+                                double flexion_end_s, double full_flexion_start_s, double full_flexion_end_s,
+                                double window_s) {
+  if (envelope.empty()) detail::fail("envelope", "must not be empty");
+  for (std::size_t i = 0; i < envelope.size(); ++i)
+    if (!std::isfinite(envelope[i]) || envelope[i] < 0.0)
+      detail::fail("envelope", "must be finite and >= 0; bad value at sample " + std::to_string(i));
+  detail::require_positive_finite("fs", fs);
+  detail::require_positive_finite("window_s", window_s);
+  const double duration = static_cast<double>(envelope.size()) / fs;
+  auto index = [&](const char* name, double t) {
+    if (!std::isfinite(t) || t < 0.0 || t > duration)
+      detail::fail(name, "must lie in [0, " + detail::num(duration) + "] s, got " + detail::num(t));
+    return static_cast<std::size_t>(std::llround(t * fs));
+  };
+  const std::size_t f0 = index("flexion_start_s", flexion_start_s), f1 = index("flexion_end_s", flexion_end_s);
+  const std::size_t r0 = index("full_flexion_start_s", full_flexion_start_s);
+  const std::size_t r1 = index("full_flexion_end_s", full_flexion_end_s);
+  const auto w = std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(window_s * fs)));
+  if (f1 < f0 + w) detail::fail("flexion_end_s", "the flexion phase must last at least window_s");
+  if (r1 <= r0) detail::fail("full_flexion_end_s", "must be after full_flexion_start_s");
+  double peak = 0.0, sum = 0.0;
+  for (std::size_t k = f0; k < f0 + w; ++k) sum += envelope[k];
+  peak = sum;
+  for (std::size_t k = f0 + w; k < f1; ++k) {
+    sum += envelope[k] - envelope[k - w];
+    peak = std::max(peak, sum);
+  }
+  double rest = 0.0;
+  for (std::size_t k = r0; k < r1; ++k) rest += envelope[k];
+  rest /= static_cast<double>(r1 - r0);
+  if (rest == 0.0) throw std::domain_error("full_flexion_start_s: the envelope is 0 in full flexion, the ratio is undefined");
+  return peak / static_cast<double>(w) / rest;
+}
+
 double activation_ratio(std::span<const double> a, std::span<const double> b) {
   check_pair(a, b);
   const double r = ratio_unchecked(a, b);

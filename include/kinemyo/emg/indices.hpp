@@ -25,6 +25,15 @@ double falconer_winter_coi(std::span<const double> a, std::span<const double> b)
 // the left side works harder. Throws std::domain_error when both means are 0.
 double symmetry_index(std::span<const double> left, std::span<const double> right);
 
+// Flexion-relaxation ratio of a paraspinal envelope (Watson et al., Clin Biomech 12:165, 1997): the maximal activity
+// during forward flexion over the activity in full flexion, where healthy back extensors fall silent (ratios well
+// above 1); in chronic low-back pain the relaxation often fails (ratio near 1). Maximal activity is the largest
+// trailing moving average over window_s (default 0.5 s) that lies inside the flexion phase; full-flexion activity
+// is the mean over that phase. Phases are [start, end) times in s on the envelope's own time axis (sample / fs).
+double flexion_relaxation_ratio(std::span<const double> envelope, double fs, double flexion_start_s,
+                                double flexion_end_s, double full_flexion_start_s, double full_flexion_end_s,
+                                double window_s = 0.5);
+
 struct IndexRow {
   double t_start_s = 0.0;
   double t_end_s = 0.0;

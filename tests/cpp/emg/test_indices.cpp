@@ -44,3 +44,14 @@ TEST(EmgIndices, SlidingWindowsAtTenHertz) {
   EXPECT_DOUBLE_EQ(rows[10].activation_ratio, (50 * 1.0 + 50 * 3.0) / 100.0 / 2.0);
   EXPECT_DOUBLE_EQ(rows.back().falconer_winter_coi, 200.0 * 2.0 / 5.0);
 }
+
+TEST(EmgIndices, FlexionRelaxationRatio) {
+  // 10 Hz envelope: flexion 0-2 s with activity 1 rising to 4 at 1.5-2.0 s, full flexion 2-4 s at 0.5.
+  std::vector<double> env(40, 0.5);
+  for (std::size_t i = 0; i < 20; ++i) env[i] = i >= 15 ? 4.0 : 1.0;
+  // Largest 0.5 s mean inside [0, 2) s is 4 (samples 15-19); full flexion mean 0.5.
+  EXPECT_DOUBLE_EQ(emg::flexion_relaxation_ratio(env, 10.0, 0.0, 2.0, 2.0, 4.0), 8.0);
+  EXPECT_DOUBLE_EQ(emg::flexion_relaxation_ratio(env, 10.0, 0.0, 2.0, 2.0, 4.0, 1.0), (5 * 1.0 + 5 * 4.0) / 10 / 0.5);
+  EXPECT_THROW(emg::flexion_relaxation_ratio(env, 10.0, 0.0, 0.2, 2.0, 4.0), std::invalid_argument);
+  EXPECT_THROW(emg::flexion_relaxation_ratio(env, 10.0, 0.0, 2.0, 2.0, 9.0), std::invalid_argument);
+}

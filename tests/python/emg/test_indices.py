@@ -51,3 +51,14 @@ def test_indices_per_activation(rng):
     assert len(per) == 2
     np.testing.assert_allclose(per.activation_ratio, [3.0, 2.0])
     np.testing.assert_allclose(per.symmetry_index_pct, [100 * 4 / 4, 100 * 2 / 3])
+
+
+def test_flexion_relaxation_ratio_matches_definition(rng):
+    fs = 100.0
+    env = np.concatenate([np.linspace(1, 5, 200), np.full(300, 0.4)]) + rng.uniform(0, 0.05, 500)
+    frr = emg.flexion_relaxation_ratio(env, fs, flexion=(0.0, 2.0), full_flexion=(2.5, 5.0))
+    w = 50
+    ma = np.convolve(env[:200], np.ones(w) / w, mode="valid")
+    assert frr == pytest.approx(ma.max() / env[250:500].mean(), rel=1e-12)
+    with pytest.raises(ValueError, match="flexion_end_s"):
+        emg.flexion_relaxation_ratio(env, fs, flexion=(0.0, 0.2), full_flexion=(2.5, 5.0))
