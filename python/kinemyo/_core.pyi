@@ -181,7 +181,7 @@ class Calibration:
     @property
     def n_channels(self) -> int: ...
 
-_Method = Literal["threshold", "tkeo", "hodges_bui"]
+_Method = Literal["threshold", "tkeo", "hodges_bui", "bonato"]
 
 class OnsetConfig:
     def __init__(
@@ -193,6 +193,9 @@ class OnsetConfig:
         min_off_s: float = 0.05,
         lowpass_hz: float = 50.0,
         window_s: float = 0.025,
+        bonato_pfa: float = 0.05,
+        bonato_m: int = 5,
+        bonato_r0: int = 1,
     ) -> None: ...
     method: _Method
     k_on: float
@@ -201,6 +204,9 @@ class OnsetConfig:
     min_off_s: float
     lowpass_hz: float
     window_s: float
+    bonato_pfa: float
+    bonato_m: int
+    bonato_r0: int
 
 class OnsetDetector:
     def __init__(self, n_channels: int, fs: float, config: OnsetConfig = ...) -> None: ...

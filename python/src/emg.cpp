@@ -69,10 +69,13 @@ OnsetMethod parse_method(const std::string& s) {
   if (s == "threshold") return OnsetMethod::threshold;
   if (s == "tkeo") return OnsetMethod::tkeo;
   if (s == "hodges_bui") return OnsetMethod::hodges_bui;
-  throw py::value_error("method: must be 'threshold', 'tkeo' or 'hodges_bui', got '" + s + "'");
+  if (s == "bonato") return OnsetMethod::bonato;
+  throw py::value_error("method: must be 'threshold', 'tkeo', 'hodges_bui' or 'bonato', got '" + s + "'");
 }
 std::string method_str(OnsetMethod m) {
-  return m == OnsetMethod::tkeo ? "tkeo" : m == OnsetMethod::hodges_bui ? "hodges_bui" : "threshold";
+  return m == OnsetMethod::tkeo ? "tkeo" : m == OnsetMethod::hodges_bui ? "hodges_bui"
+                                        : m == OnsetMethod::bonato   ? "bonato"
+                                                                     : "threshold";
 }
 
 std::string zone_str(ZoneState z) {
@@ -343,9 +346,11 @@ Onset/offset detection settings, all durations in seconds.
 
 Parameters
 ----------
-method : {'threshold', 'tkeo', 'hodges_bui'}
+method : {'threshold', 'tkeo', 'hodges_bui', 'bonato'}
     'threshold' works on an envelope; 'tkeo' (Li 2007, Solnik 2010) and 'hodges_bui' (Hodges & Bui 1996) on
-    band-passed EMG, with baseline statistics in their conditioned domain.
+    band-passed EMG, with baseline statistics in their conditioned domain; 'bonato' (Bonato et al. 1998,
+    double threshold on pairs of samples, offline only) on band-passed EMG with bonato_pfa, bonato_m,
+    bonato_r0.
 k_on, k_off : float
     Onset threshold mean + k_on SD, offset threshold mean + k_off SD of the rest baseline (k_off <= k_on).
 min_on_s, min_off_s : float
@@ -356,11 +361,13 @@ window_s : float
     'hodges_bui' window whose mean must exceed the threshold.
 )doc")
       .def(py::init([](const std::string& method, double k_on, double k_off, double min_on_s, double min_off_s,
-                       double lowpass_hz, double window_s) {
-             return OnsetConfig{parse_method(method), k_on, k_off, min_on_s, min_off_s, lowpass_hz, window_s};
+                       double lowpass_hz, double window_s, double bonato_pfa, int bonato_m, int bonato_r0) {
+             return OnsetConfig{parse_method(method), k_on,       k_off,      min_on_s, min_off_s, lowpass_hz,
+                                window_s,             bonato_pfa, bonato_m,   bonato_r0};
            }),
            py::arg("method") = "threshold", py::arg("k_on") = 3.0, py::arg("k_off") = 2.0, py::arg("min_on_s") = 0.025,
-           py::arg("min_off_s") = 0.050, py::arg("lowpass_hz") = 50.0, py::arg("window_s") = 0.025)
+           py::arg("min_off_s") = 0.050, py::arg("lowpass_hz") = 50.0, py::arg("window_s") = 0.025,
+           py::arg("bonato_pfa") = 0.05, py::arg("bonato_m") = 5, py::arg("bonato_r0") = 1)
       .def_property("method", [](const OnsetConfig& c) { return method_str(c.method); },
                     [](OnsetConfig& c, const std::string& s) { c.method = parse_method(s); })
       .def_readwrite("k_on", &OnsetConfig::k_on)
@@ -368,7 +375,10 @@ window_s : float
       .def_readwrite("min_on_s", &OnsetConfig::min_on_s)
       .def_readwrite("min_off_s", &OnsetConfig::min_off_s)
       .def_readwrite("lowpass_hz", &OnsetConfig::lowpass_hz)
-      .def_readwrite("window_s", &OnsetConfig::window_s);
+      .def_readwrite("window_s", &OnsetConfig::window_s)
+      .def_readwrite("bonato_pfa", &OnsetConfig::bonato_pfa)
+      .def_readwrite("bonato_m", &OnsetConfig::bonato_m)
+      .def_readwrite("bonato_r0", &OnsetConfig::bonato_r0);
 
   py::class_<OnsetDetector>(m, "OnsetDetector", R"doc(
 Streaming onset/offset detector. Give it a rest baseline (``set_baseline``), then feed blocks; ``process``

@@ -25,14 +25,20 @@ std::size_t samples_of(double seconds, double fs) {
 
 void validate(const OnsetConfig& c, double fs) {
   detail::require_positive_finite("fs", fs);
-  if (c.method != OnsetMethod::threshold && c.method != OnsetMethod::tkeo && c.method != OnsetMethod::hodges_bui)
+  if (c.method != OnsetMethod::threshold && c.method != OnsetMethod::tkeo && c.method != OnsetMethod::hodges_bui &&
+      c.method != OnsetMethod::bonato)
     detail::fail("config.method", "unknown OnsetMethod value");
+  if (c.method == OnsetMethod::bonato) {
+    if (!(c.bonato_pfa > 0.0 && c.bonato_pfa < 1.0)) detail::fail("config.bonato_pfa", "must be in (0, 1)");
+    if (c.bonato_m < 1) detail::fail("config.bonato_m", "must be >= 1");
+    if (c.bonato_r0 < 1 || c.bonato_r0 > c.bonato_m) detail::fail("config.bonato_r0", "must be in [1, bonato_m]");
+  }
   if (!std::isfinite(c.k_on) || c.k_on < 0.0) detail::fail("config.k_on", "must be finite and >= 0, got " + num(c.k_on));
   if (!std::isfinite(c.k_off) || c.k_off < 0.0 || c.k_off > c.k_on)
     detail::fail("config.k_off", "must satisfy 0 <= k_off <= k_on = " + num(c.k_on) + ", got " + num(c.k_off));
   detail::require_positive_finite("config.min_on_s", c.min_on_s);
   detail::require_positive_finite("config.min_off_s", c.min_off_s);
-  if (c.method != OnsetMethod::threshold) {
+  if (c.method == OnsetMethod::tkeo || c.method == OnsetMethod::hodges_bui) {
     if (!std::isfinite(c.lowpass_hz) || c.lowpass_hz <= 0.0 || c.lowpass_hz >= fs / 2.0)
       detail::fail("config.lowpass_hz", "must satisfy 0 < lowpass < fs/2 = " + num(fs / 2.0) + ", got " + num(c.lowpass_hz));
   }
@@ -45,9 +51,61 @@ std::size_t alignment_shift(const OnsetConfig& c, double fs, bool streaming) {
   switch (c.method) {
     case OnsetMethod::tkeo: return streaming ? 1 : 0;
     case OnsetMethod::hodges_bui: return samples_of(c.window_s, fs) - 1;
-    case OnsetMethod::threshold: break;
+    case OnsetMethod::threshold:
+    case OnsetMethod::bonato: break;
   }
   return 0;
+}
+
+// P(at least r0 of m independent trials succeed) for success probability p.
+double at_least(int r0, int m, double p) {
+  double below = 0.0, term = std::pow(1.0 - p, m);  // P(0 successes)
+  for (int j = 0; j < r0; ++j) {
+    below += term;
+    term *= static_cast<double>(m - j) / static_cast<double>(j + 1) * p / (1.0 - p);
+  }
+  return 1.0 - below;
+}
+
+// Bonato et al. (1998) detector on one channel x (baseline SD sd): per-sample activity flags, phases merged.
+std::vector<unsigned char> bonato_activity(const std::vector<double>& x, double sd, std::size_t min_on,
+                                           std::size_t min_off, const OnsetConfig& c) {
+  // Per-pair false-alarm probability P with P(at least r0 of m pairs above) = pfa (bisection; monotone in P).
+  double lo = 0.0, hi = 1.0;
+  for (int it = 0; it < 200; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    (at_least(c.bonato_r0, c.bonato_m, mid) < c.bonato_pfa ? lo : hi) = mid;
+  }
+  const double zeta = -2.0 * std::log(0.5 * (lo + hi));  // chi-square(2) upper tail exp(-z/2)
+  const std::size_t n = x.size(), pairs = n / 2;
+  std::vector<unsigned char> above(pairs);
+  for (std::size_t k = 0; k < pairs; ++k)
+    above[k] = (x[2 * k] * x[2 * k] + x[2 * k + 1] * x[2 * k + 1]) / (sd * sd) > zeta;
+  const auto m = static_cast<std::size_t>(c.bonato_m);
+  std::vector<unsigned char> active(n, 0);
+  std::size_t count = 0;
+  for (std::size_t k = 0; k < std::min(m, pairs); ++k) count += above[k];
+  for (std::size_t k = 0; k < pairs; ++k) {
+    if (count >= static_cast<std::size_t>(c.bonato_r0)) active[2 * k] = active[2 * k + 1] = 1;
+    count -= above[k];
+    if (k + m < pairs) count += above[k + m];
+  }
+  // Merge away short phases: active runs shorter than min_on (isolated false alarms), then gaps shorter than
+  // min_off inside activity.
+  auto merge = [&](unsigned char value, std::size_t min_len) {
+    std::size_t t = 0;
+    while (t < n) {
+      std::size_t e = t;
+      while (e < n && active[e] == active[t]) ++e;
+      const bool interior = t > 0 && e < n;
+      if (active[t] == value && e - t < min_len && (value == 1 || interior))
+        std::fill(active.begin() + static_cast<long>(t), active.begin() + static_cast<long>(e), 1 - value);
+      t = e;
+    }
+  };
+  merge(1, min_on);
+  merge(0, min_off);
+  return active;
 }
 
 // Onset / offset decision per channel, shared by the streaming and offline detectors.
@@ -153,8 +211,10 @@ struct OnsetDetector::Impl {
   Impl(std::size_t n_channels, double rate, const OnsetConfig& c) : C(n_channels), fs(rate), config(c) {
     detail::require_positive_count("n_channels", n_channels);
     validate(c, fs);
+    if (c.method == OnsetMethod::bonato)
+      detail::fail("config.method", "bonato decides on pairs ahead of time and merges phases: use detect_activations");
     if (c.method == OnsetMethod::tkeo) tkeo.emplace(C);
-    if (c.method != OnsetMethod::threshold)
+    if (c.method == OnsetMethod::tkeo || c.method == OnsetMethod::hodges_bui)
       lowpass.emplace(dsp::butterworth_sos(2, {c.lowpass_hz}, dsp::FilterKind::lowpass, fs), C);
     if (c.method == OnsetMethod::hodges_bui)
       window.emplace(samples_of(c.window_s, fs), C, dsp::WindowStatistic::mean, dsp::NonFinitePolicy::propagate);
@@ -288,6 +348,38 @@ std::vector<ActivationBurst> detect_activations(std::span<const double> x, std::
   detail::require_finite_samples(x.data(), x.size(), C);
   const std::size_t n_rest = check_rest(rest, C, fs);
 
+  if (config.method == OnsetMethod::bonato) {
+    std::vector<ActivationBurst> bursts;
+    std::vector<double> mean, sd;
+    baseline_stats(std::vector<double>(rest.begin(), rest.end()), C, 0, n_rest, mean, sd);
+    for (std::size_t ch = 0; ch < C; ++ch) {
+      if (!(sd[ch] > 0.0)) detail::fail("rest", "has zero variance on channel " + std::to_string(ch));
+      std::vector<double> col(n);
+      for (std::size_t t = 0; t < n; ++t) col[t] = x[t * C + ch] - mean[ch];
+      const auto active = bonato_activity(col, sd[ch], samples_of(config.min_on_s, fs), samples_of(config.min_off_s, fs),
+                                          config);
+      for (std::size_t t = 0; t < n;) {
+        if (!active[t]) {
+          ++t;
+          continue;
+        }
+        std::size_t e = t;
+        while (e < n && active[e]) ++e;
+        ActivationBurst b;
+        b.channel = ch;
+        b.onset_sample = t;
+        b.offset_sample = e;
+        b.onset_s = static_cast<double>(t) / fs;
+        b.offset_s = static_cast<double>(e) / fs;
+        b.complete = e < n;
+        bursts.push_back(b);
+        t = e;
+      }
+    }
+    std::stable_sort(bursts.begin(), bursts.end(),
+                     [](const ActivationBurst& a, const ActivationBurst& b) { return a.onset_sample < b.onset_sample; });
+    return bursts;
+  }
   // Baseline from the zero-phase conditioned rest, away from both edges where the conditioning is unsettled.
   const auto rest_c = condition_offline(rest, C, fs, config);
   const std::size_t edge = config.method == OnsetMethod::threshold ? 0 : samples_of(kSettleS, fs);

@@ -127,3 +127,23 @@ TEST(Onsets, ValidationNamesTheField) {
   EXPECT_EQ(field_of(c), "config.lowpass_hz");
   EXPECT_THROW(emg::OnsetDetector(0, 1000.0, {}), std::invalid_argument);
 }
+
+TEST(Onsets, BonatoDoubleThresholdOnWhiteNoiseBurst) {
+  // White Gaussian noise (the detector's model) with SD 1, and SD 5 during [3.0, 3.5) s.
+  std::mt19937_64 rng(21);
+  std::normal_distribution<double> d;
+  std::vector<double> x(5000);
+  for (std::size_t t = 0; t < x.size(); ++t) x[t] = d(rng) * (t >= 3000 && t < 3500 ? 5.0 : 1.0);
+  const std::vector<double> rest(x.begin(), x.begin() + 3000);
+  emg::OnsetConfig cfg;
+  cfg.method = emg::OnsetMethod::bonato;
+  cfg.min_on_s = 0.1;  // longer than any false-alarm run at Pfa 0.05
+  const auto bursts = emg::detect_activations(x, rest, 1, 1000.0, cfg);
+  ASSERT_EQ(bursts.size(), 1u);
+  EXPECT_NEAR(static_cast<double>(bursts[0].onset_sample), 3000.0, 40.0);
+  EXPECT_NEAR(static_cast<double>(bursts[0].offset_sample), 3500.0, 20.0);
+  // Bonato is offline only.
+  EXPECT_THROW(emg::OnsetDetector(1, 1000.0, cfg), std::invalid_argument);
+  cfg.bonato_r0 = 6;  // more than m
+  EXPECT_THROW(emg::detect_activations(x, rest, 1, 1000.0, cfg), std::invalid_argument);
+}

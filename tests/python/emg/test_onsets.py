@@ -87,3 +87,17 @@ def test_real_recording_emg_txt_contraction_periods(shared_data_dir):
     table = emg.detect_activations(env, env[int(20 * fs) : int(30 * fs)], fs, config)
     np.testing.assert_allclose(table.onset_s, [36.2, 49.9], atol=0.3)
     np.testing.assert_allclose(table.offset_s, [41.1, 58.0], atol=0.3)
+
+
+def test_bonato_finds_the_contractions_and_weaker_activity(emg1):
+    fs, x = emg1
+    band = np.vstack([dsp.butterworth_sos(4, 20.0, "highpass", fs), dsp.butterworth_sos(4, 450.0, "lowpass", fs)])
+    bp = dsp.sosfiltfilt(band, x)
+    config = emg.OnsetConfig(method="bonato", min_on_s=0.03, min_off_s=0.03)
+    table = emg.detect_activations(bp, bp[int(5 * fs) : int(14 * fs)], fs, config)
+    long = table.duration_s > 0.1
+    # Bonato's test is more sensitive than an envelope threshold: every contraction starts at most 150 ms before
+    # the envelope-threshold onset (it also finds the weak activity around 17-21 s and 35-41 s).
+    for onset, offset in EMG1_BURSTS:
+        hits = table.onset_s[long][(table.onset_s[long] <= onset + 0.05) & (table.offset_s[long] >= offset - 0.1)]
+        assert hits.size == 1 and onset - hits[0] < 0.15, (onset, table.onset_s[long])
