@@ -108,6 +108,8 @@ class ChannelConfig:
         envelope_cutoff_hz: float = 6.0,
         envelope_order: int = 2,
         window_s: float = 0.1,
+        remove_ecg: bool = False,
+        ecg: EcgRemovalConfig | None = None,
     ) -> None: ...
     name: str
     profile: _Profile
@@ -119,6 +121,8 @@ class ChannelConfig:
     envelope_cutoff_hz: float
     envelope_order: int
     window_s: float
+    remove_ecg: bool
+    ecg: EcgRemovalConfig
 
 class EnvelopePipeline:
     def __init__(
@@ -297,6 +301,19 @@ class EcgRemovalConfig:
     integration_s: float
     threshold_fraction: float
     refractory_s: float
+
+class EcgRemover:
+    def __init__(self, n_channels: int, fs: float, config: EcgRemovalConfig = ...) -> None: ...
+    def process(self, x: _Real) -> npt.NDArray[np.float64]: ...
+    def reset(self) -> None: ...
+    def beats(self, channel: int) -> int: ...
+    def late_beats(self, channel: int) -> int: ...
+    @property
+    def latency_samples(self) -> int: ...
+    @property
+    def latency_s(self) -> float: ...
+    @property
+    def n_channels(self) -> int: ...
 
 def detect_qrs(signal: _Real, fs: float, config: EcgRemovalConfig = ...) -> npt.NDArray[np.int64]: ...
 def _remove_ecg(

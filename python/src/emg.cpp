@@ -147,10 +147,13 @@ envelope_order : int
     Linear-envelope low-pass order (default 2).
 window_s : float
     Moving RMS / ARV window in seconds (default 0.1).
+remove_ecg : bool
+    Streaming ECG removal before the pre-filter (trunk channels); adds its ~0.3 s delay to ``latency_ms``.
+ecg : EcgRemovalConfig, optional
 )doc")
       .def(py::init([](std::string name, const std::string& profile, std::optional<double> hp, std::optional<double> lp,
                        int order, std::optional<NotchConfig> notch, const std::string& envelope, double cutoff,
-                       int env_order, double window_s) {
+                       int env_order, double window_s, bool remove_ecg, std::optional<EcgRemovalConfig> ecg) {
              ChannelConfig c;
              c.name = std::move(name);
              c.profile = parse_profile(profile);
@@ -162,12 +165,14 @@ window_s : float
              c.envelope_cutoff_hz = cutoff;
              c.envelope_order = env_order;
              c.window_s = window_s;
+             c.remove_ecg = remove_ecg;
+             if (ecg) c.ecg = *ecg;
              return c;
            }),
            py::arg("name") = "", py::arg("profile") = "limb", py::arg("highpass_hz") = py::none(),
            py::arg("lowpass_hz") = py::none(), py::arg("prefilter_order") = 4, py::arg("notch") = py::none(),
            py::arg("envelope") = "lowpass", py::arg("envelope_cutoff_hz") = 6.0, py::arg("envelope_order") = 2,
-           py::arg("window_s") = 0.1)
+           py::arg("window_s") = 0.1, py::arg("remove_ecg") = false, py::arg("ecg") = py::none())
       .def_readwrite("name", &ChannelConfig::name)
       .def_property("profile", [](const ChannelConfig& c) { return profile_str(c.profile); },
                     [](ChannelConfig& c, const std::string& s) { c.profile = parse_profile(s); })
@@ -180,6 +185,8 @@ window_s : float
       .def_readwrite("envelope_cutoff_hz", &ChannelConfig::envelope_cutoff_hz)
       .def_readwrite("envelope_order", &ChannelConfig::envelope_order)
       .def_readwrite("window_s", &ChannelConfig::window_s)
+      .def_readwrite("remove_ecg", &ChannelConfig::remove_ecg)
+      .def_readwrite("ecg", &ChannelConfig::ecg)
       .def("__repr__", [](const ChannelConfig& c) {
         return "ChannelConfig(name='" + c.name + "', profile='" + profile_str(c.profile) + "', envelope='" +
                envelope_str(c.envelope) + "')";
@@ -216,8 +223,9 @@ Notes
                if (s.n_channels != p.n_channels() || (s.one_d && p.n_channels() != 1))
                  throw py::value_error("x: expected shape (n_samples, " + std::to_string(p.n_channels()) + ")");
                const std::size_t n_out = p.output_frames_for(s.n_frames);
-               py::array_t<T> out(std::vector<py::ssize_t>{static_cast<py::ssize_t>(n_out),
-                                                           static_cast<py::ssize_t>(p.n_channels())});
+               std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(n_out)};
+               if (!s.one_d) shape.push_back(static_cast<py::ssize_t>(p.n_channels()));
+               py::array_t<T> out(shape);
                T* dst = out.mutable_data();
                {
                  py::gil_scoped_release nogil;
@@ -227,8 +235,9 @@ Notes
              });
            },
            py::arg("x"), R"doc(
-Process the next block, shape (n_samples, n_channels); returns the envelope frames produced,
-shape (n_out, n_channels) (n_out == n_samples without decimation). float32 stays float32.
+Process the next block, shape (n_samples, n_channels) (or (n_samples,) for one channel); returns the
+envelope frames produced, shape (n_out, n_channels) (or (n_out,)); n_out == n_samples without decimation.
+float32 stays float32.
 )doc")
       .def("reset", &EnvelopePipeline::reset)
       .def("latency_ms", &EnvelopePipeline::latency_ms, py::arg("channel") = 0,
@@ -655,6 +664,34 @@ the 99th percentile, refractory_s.
         },
         py::arg("signal"), py::arg("fs"), py::arg("config") = EcgRemovalConfig{},
         "R-peak sample indices (Pan-Tompkins-style band-pass, squared derivative, integration, threshold).");
+
+  py::class_<EcgRemover>(m, "EcgRemover", R"doc(
+Streaming ECG removal for trunk channels: causal R-peak detection per channel and subtraction of the scaled
+running average of aligned beats, output delayed by ``latency_s`` (beat window + alignment + detection).
+``process`` returns the cleaned, 1 Hz high-passed input of ``latency_samples`` frames earlier.
+)doc")
+      .def(py::init<std::size_t, double, const EcgRemovalConfig&>(), py::arg("n_channels"), py::arg("fs"),
+           py::arg("config") = EcgRemovalConfig{})
+      .def("process",
+           [](EcgRemover& r, py::handle x) {
+             auto s = as_signal<double>(x, "x");
+             if (s.n_channels != r.n_channels())
+               throw py::value_error("x: expected " + std::to_string(r.n_channels()) + " channels");
+             py::array_t<double> out = empty_like_signal(s);
+             double* dst = out.mutable_data();
+             {
+               py::gil_scoped_release nogil;
+               r.process(s.array.data(), dst, s.n_frames);
+             }
+             return out;
+           },
+           py::arg("x"))
+      .def("reset", &EcgRemover::reset)
+      .def("beats", &EcgRemover::beats, py::arg("channel"))
+      .def("late_beats", &EcgRemover::late_beats, py::arg("channel"))
+      .def_property_readonly("latency_samples", &EcgRemover::latency_samples)
+      .def_property_readonly("latency_s", &EcgRemover::latency_s)
+      .def_property_readonly("n_channels", &EcgRemover::n_channels);
 
   m.def("_remove_ecg",
         [](py::handle x, double fs, py::object reference, const EcgRemovalConfig& config) {

@@ -8,6 +8,7 @@
 #include "kinemyo/dsp/batch_filter.hpp"
 #include "kinemyo/dsp/filter_design.hpp"
 #include "kinemyo/dsp/moving_window.hpp"
+#include "kinemyo/dsp/sos_filter.hpp"
 
 namespace kinemyo::emg {
 namespace {
@@ -215,6 +216,227 @@ EcgRemovalResult remove_ecg(std::span<const double> emg, std::size_t n_channels,
   if (beats.size() >= config.min_beats && config.method == EcgRemovalMethod::template_subtraction)
     result.r_peaks = beats;
   return result;
+}
+
+}  // namespace kinemyo::emg
+
+// ---------------------------------------------------------------------------------------------------------------
+// Streaming removal
+
+namespace kinemyo::emg {
+
+struct EcgRemover::Impl {
+  std::size_t C;
+  double fs;
+  EcgRemovalConfig cfg;
+  std::size_t pre, post, len, shift, hw, refractory, learn, delay, line_len;
+  dsp::SosFilter highpass, qrs_band;
+  dsp::MovingWindow integrator;
+  std::vector<double> frame, band, energy, y1, y2;  // per channel scratch and derivative history
+  std::vector<double> line;                          // (line_len, C) delay line of the high-passed input
+  std::vector<double> templates;                     // (C, template_beats, len) ring of aligned beats
+  std::vector<double> tmpl, seg;                     // scratch, len
+  struct Channel {
+    double peak_level = 0.0, threshold = 0.0;
+    bool in_region = false;
+    double region_max = 0.0, cand_abs = 0.0;
+    std::uint64_t cand = 0;
+    bool has_last = false;
+    std::uint64_t last = 0;
+    std::uint64_t pending[8] = {};
+    std::size_t n_pending = 0;
+    std::size_t ring_next = 0, ring_count = 0;
+    std::uint64_t beats = 0, late = 0;
+  };
+  std::vector<Channel> ch;
+  std::uint64_t t = 0;
+
+  Impl(std::size_t n, double rate, const EcgRemovalConfig& c)
+      : C(n),
+        fs(rate),
+        cfg(c),
+        highpass((validate(c, rate), detail::require_positive_count("n_channels", n),
+                  dsp::butterworth_sos(2, {1.0}, dsp::FilterKind::highpass, rate)),
+                 n),
+        qrs_band(dsp::butterworth_sos(2, {c.qrs_low_hz, c.qrs_high_hz}, dsp::FilterKind::bandpass, rate), n,
+                 dsp::NonFinitePolicy::propagate),
+        integrator(std::max<std::size_t>(1, samples(c.integration_s, rate)), n, dsp::WindowStatistic::mean,
+                   dsp::NonFinitePolicy::propagate) {
+    pre = samples(c.pre_s, fs);
+    post = samples(c.post_s, fs);
+    len = pre + post;
+    shift = samples(c.max_shift_s, fs);
+    hw = samples(c.gate_half_width_s, fs);
+    refractory = samples(c.refractory_s, fs);
+    learn = samples(2.0, fs);
+    if (len < 2) detail::fail("config.post_s", "the beat window is shorter than two samples");
+    if (hw > pre || hw > post) detail::fail("config.gate_half_width_s", "must fit inside the beat window");
+    delay = pre + post + 2 * shift + std::max<std::size_t>(1, samples(c.integration_s, fs)) / 2;
+    line_len = delay + len + 2 * shift + 2;
+    frame.assign(C, 0.0);
+    band.assign(C, 0.0);
+    energy.assign(C, 0.0);
+    y1.assign(C, 0.0);
+    y2.assign(C, 0.0);
+    line.assign(line_len * C, 0.0);
+    templates.assign(C * c.template_beats * len, 0.0);
+    tmpl.assign(len, 0.0);
+    seg.assign(len, 0.0);
+    ch.assign(C, Channel{});
+  }
+
+  double& at(std::uint64_t sample, std::size_t c) { return line[(sample % line_len) * C + c]; }
+
+  // Subtracts (or gates) the beat whose R estimate is r on channel c; its whole window is still in the line.
+  void remove_beat(std::size_t c, std::uint64_t r) {
+    Channel& s = ch[c];
+    double* ring = templates.data() + c * cfg.template_beats * len;
+    // Current template: the mean of the stored beats.
+    std::fill(tmpl.begin(), tmpl.end(), 0.0);
+    for (std::size_t b = 0; b < s.ring_count; ++b)
+      for (std::size_t k = 0; k < len; ++k) tmpl[k] += ring[b * len + k] / static_cast<double>(s.ring_count);
+    // Align this beat to it by cross-correlation (no template yet: no shift).
+    long best = 0;
+    if (s.ring_count > 0) {
+      double best_c = -1e300;
+      for (long lag = -static_cast<long>(shift); lag <= static_cast<long>(shift); ++lag) {
+        double corr = 0.0;
+        for (std::size_t k = 0; k < len; ++k)
+          corr += at(static_cast<std::uint64_t>(static_cast<long>(r - pre + k) + lag), c) * tmpl[k];
+        if (corr > best_c) {
+          best_c = corr;
+          best = lag;
+        }
+      }
+    }
+    const auto start = static_cast<std::uint64_t>(static_cast<long>(r - pre) + best);
+    for (std::size_t k = 0; k < len; ++k) seg[k] = at(start + k, c);
+    // Store it, then subtract the running average including it (least-squares scaled), or gate while too few.
+    std::copy(seg.begin(), seg.end(), ring + s.ring_next * len);
+    s.ring_next = (s.ring_next + 1) % cfg.template_beats;
+    s.ring_count = std::min(s.ring_count + 1, cfg.template_beats);
+    ++s.beats;
+    if (s.ring_count < cfg.min_beats) {
+      const std::uint64_t a = r - hw, b = r + hw;
+      const double xa = at(a, c), xb = at(b, c);
+      for (std::uint64_t k = a; k <= b; ++k)
+        at(k, c) = xa + (xb - xa) * static_cast<double>(k - a) / static_cast<double>(b - a);
+      return;
+    }
+    std::fill(tmpl.begin(), tmpl.end(), 0.0);
+    for (std::size_t b = 0; b < s.ring_count; ++b)
+      for (std::size_t k = 0; k < len; ++k) tmpl[k] += ring[b * len + k] / static_cast<double>(s.ring_count);
+    double xt = 0.0, tt = 0.0;
+    for (std::size_t k = 0; k < len; ++k) {
+      xt += seg[k] * tmpl[k];
+      tt += tmpl[k] * tmpl[k];
+    }
+    const double gain = tt > 0.0 ? xt / tt : 0.0;
+    for (std::size_t k = 0; k < len; ++k) at(start + k, c) -= gain * tmpl[k];
+  }
+
+  void step_detector(std::size_t c, double y, double integ) {
+    Channel& s = ch[c];
+    if (t < learn) {  // learn the level of the beats before detecting any
+      s.peak_level = std::max(s.peak_level, integ);
+      s.threshold = cfg.threshold_fraction * s.peak_level;
+      return;
+    }
+    if (!s.in_region) {
+      if (!(integ > s.threshold)) return;
+      s.in_region = true;
+      s.region_max = integ;
+      s.cand = t;
+      s.cand_abs = std::abs(y);
+      return;
+    }
+    if (integ > s.threshold) {
+      s.region_max = std::max(s.region_max, integ);
+      if (std::abs(y) > s.cand_abs) {
+        s.cand = t;
+        s.cand_abs = std::abs(y);
+      }
+      return;
+    }
+    // The region ended: its largest band sample is the beat, unless a bigger one sits within the refractory time.
+    s.in_region = false;
+    s.peak_level = 0.875 * s.peak_level + 0.125 * s.region_max;
+    s.threshold = cfg.threshold_fraction * s.peak_level;
+    const std::uint64_t r = s.cand;
+    if (r < pre + shift) return;  // window starts before the recording
+    if (s.has_last && r - s.last < refractory) return;  // a second region of the same beat
+    s.has_last = true;
+    s.last = r;
+    if (s.n_pending < 8) s.pending[s.n_pending++] = r;
+  }
+
+  void process_frame(const double* in, double* out) {
+    std::copy(in, in + C, frame.begin());
+    highpass.process_frame(frame.data(), frame.data());
+    qrs_band.process_frame(frame.data(), band.data());
+    for (std::size_t c = 0; c < C; ++c) {
+      const double d = 0.5 * (band[c] - y2[c]);  // central derivative at t - 1
+      energy[c] = d * d;
+      y2[c] = y1[c];
+      y1[c] = band[c];
+    }
+    integrator.process_frame(energy.data(), energy.data());
+    for (std::size_t c = 0; c < C; ++c) {
+      at(t, c) = frame[c];
+      step_detector(c, band[c], energy[c]);
+      Channel& s = ch[c];
+      // Beats whose window (with the alignment margin) is complete are removed now; too late ones are skipped.
+      while (s.n_pending > 0 && t >= s.pending[0] + post + shift) {
+        const std::uint64_t r = s.pending[0];
+        std::copy(s.pending + 1, s.pending + s.n_pending, s.pending);
+        --s.n_pending;
+        if (r - pre - shift + delay >= t)
+          remove_beat(c, r);
+        else
+          ++s.late;
+      }
+      out[c] = t >= delay ? at(t - delay, c) : 0.0;
+    }
+    ++t;
+  }
+};
+
+EcgRemover::EcgRemover(std::size_t n_channels, double fs, const EcgRemovalConfig& config)
+    : impl_(std::make_unique<Impl>(n_channels, fs, config)) {}
+EcgRemover::~EcgRemover() = default;
+EcgRemover::EcgRemover(EcgRemover&&) noexcept = default;
+EcgRemover& EcgRemover::operator=(EcgRemover&&) noexcept = default;
+
+void EcgRemover::process(const double* in, double* out, std::size_t n_frames) noexcept {
+  auto& m = *impl_;
+  for (std::size_t f = 0; f < n_frames; ++f) m.process_frame(in + f * m.C, out + f * m.C);
+}
+
+void EcgRemover::reset() noexcept {
+  auto& m = *impl_;
+  m.highpass.reset();
+  m.qrs_band.reset();
+  m.integrator.reset();
+  std::fill(m.y1.begin(), m.y1.end(), 0.0);
+  std::fill(m.y2.begin(), m.y2.end(), 0.0);
+  std::fill(m.line.begin(), m.line.end(), 0.0);
+  std::fill(m.templates.begin(), m.templates.end(), 0.0);
+  std::fill(m.ch.begin(), m.ch.end(), Impl::Channel{});
+  m.t = 0;
+}
+
+std::size_t EcgRemover::latency_samples() const noexcept { return impl_->delay; }
+double EcgRemover::latency_s() const noexcept { return static_cast<double>(impl_->delay) / impl_->fs; }
+std::size_t EcgRemover::n_channels() const noexcept { return impl_->C; }
+
+std::uint64_t EcgRemover::beats(std::size_t channel) const {
+  if (channel >= impl_->C) detail::fail("channel", "must be < " + std::to_string(impl_->C));
+  return impl_->ch[channel].beats;
+}
+
+std::uint64_t EcgRemover::late_beats(std::size_t channel) const {
+  if (channel >= impl_->C) detail::fail("channel", "must be < " + std::to_string(impl_->C));
+  return impl_->ch[channel].late;
 }
 
 }  // namespace kinemyo::emg

@@ -96,9 +96,17 @@ ChannelDesign design_one(const ChannelConfig& c, std::size_t i, double fs, bool 
   return d;
 }
 
+bool same_ecg(const EcgRemovalConfig& a, const EcgRemovalConfig& b) {
+  return a.method == b.method && a.pre_s == b.pre_s && a.post_s == b.post_s && a.template_beats == b.template_beats &&
+         a.max_shift_s == b.max_shift_s && a.gate_half_width_s == b.gate_half_width_s && a.min_beats == b.min_beats &&
+         a.qrs_low_hz == b.qrs_low_hz && a.qrs_high_hz == b.qrs_high_hz && a.integration_s == b.integration_s &&
+         a.threshold_fraction == b.threshold_fraction && a.refractory_s == b.refractory_s;
+}
+
 bool same_design(const ChannelConfig& a, const ChannelDesign& da, const ChannelConfig& b, const ChannelDesign& db) {
   return a.envelope == b.envelope && da.prefilter == db.prefilter && da.envelope == db.envelope &&
-         da.window_samples == db.window_samples;
+         da.window_samples == db.window_samples && a.remove_ecg == b.remove_ecg &&
+         (!a.remove_ecg || same_ecg(a.ecg, b.ecg));
 }
 
 std::size_t decimation_factor(const PipelineConfig& config) {
@@ -153,6 +161,7 @@ struct EnvelopePipeline::Impl {
     std::vector<std::size_t> channels;
     dsp::SosFilter filter;
     std::optional<dsp::MovingWindow> window;
+    std::optional<EcgRemover> ecg;
     std::vector<double> buf;  // (block, group channels)
   };
 
@@ -187,7 +196,8 @@ struct EnvelopePipeline::Impl {
         rectify_after = cascade.size() - 1;
         cascade.insert(cascade.end(), d.envelope.begin(), d.envelope.end());
       }
-      Group g{members, dsp::SosFilter(std::move(cascade), m, config.non_finite, rectify_after), {}, {}};
+      Group g{members, dsp::SosFilter(std::move(cascade), m, config.non_finite, rectify_after), {}, {}, {}};
+      if (config.channels[i].remove_ecg) g.ecg.emplace(m, config.fs, config.channels[i].ecg);
       // Only the cascade sees raw samples; what follows it is already cleaned (or NaN by request).
       if (kind != EnvelopeKind::lowpass)
         g.window.emplace(d.window_samples, m,
@@ -201,6 +211,7 @@ struct EnvelopePipeline::Impl {
 
   // Runs one group over n frames held in `buf` (n x group channels), in place.
   static void filter_group(Group& g, double* buf, std::size_t n) noexcept {
+    if (g.ecg) g.ecg->process(buf, buf, n);
     g.filter.process_interleaved(buf, buf, n);
     if (g.window) g.window->process_interleaved(buf, buf, n);
   }
@@ -281,6 +292,7 @@ void EnvelopePipeline::reset() noexcept {
   for (auto& g : impl_->groups) {
     g.filter.reset();
     if (g.window) g.window->reset();
+    if (g.ecg) g.ecg->reset();
   }
   impl_->phase = 0;
 }
@@ -310,6 +322,9 @@ double EnvelopePipeline::latency_ms(std::size_t channel) const {
   else
     seconds += (static_cast<double>(d.window_samples) - 1.0) / 2.0 / fs;
   seconds += (static_cast<double>(impl_->decimation) - 1.0) / 2.0 / fs;
+  for (const auto& g : impl_->groups)
+    if (g.ecg && std::find(g.channels.begin(), g.channels.end(), channel) != g.channels.end())
+      seconds += g.ecg->latency_s();
   return 1e3 * seconds;
 }
 
@@ -360,6 +375,9 @@ nlohmann::json channel_json(const ChannelConfig& c, const ChannelDesign& stated,
     j["notch"] = nullptr;
   }
   j["envelope_kind"] = envelope_name(c.envelope);
+  j["ecg_removal"] = c.remove_ecg ? nlohmann::json(offline ? "template subtraction (offline remove_ecg)"
+                                                            : "streaming template subtraction (EcgRemover)")
+                                  : nlohmann::json(nullptr);
   j["rectification"] = c.envelope == EnvelopeKind::moving_rms ? "squared (root mean square)" : "full-wave";
   if (c.envelope == EnvelopeKind::lowpass) {
     const double design = offline ? c.envelope_cutoff_hz / winter_correction(c.envelope_order) : c.envelope_cutoff_hz;
@@ -414,6 +432,7 @@ std::string EnvelopePipeline::processing_report() const {
     s << "- " << c.name << " (" << profile_name(c.profile) << " profile): causal Butterworth high-pass "
       << num(d.highpass_hz) << " Hz and low-pass " << num(d.lowpass_hz) << " Hz, order " << c.prefilter_order
       << " each";
+    if (c.remove_ecg) s << "; ECG removed by streaming template subtraction";
     if (c.notch) {
       s << "; IIR notch Q " << num(c.notch->q) << " at";
       for (double f : d.notch_hz) s << " " << num(f);
@@ -457,6 +476,7 @@ std::vector<T> offline_envelope(const PipelineConfig& config, std::span<const T>
   for (std::size_t c = 0; c < C; ++c) {
     const ChannelDesign d = design_one(config.channels[c], c, config.fs, true);
     for (std::size_t t = 0; t < n; ++t) col[t] = static_cast<double>(x[t * C + c]);
+    if (config.channels[c].remove_ecg) col = remove_ecg(col, 1, config.fs, std::nullopt, config.channels[c].ecg).cleaned;
     dsp::sosfiltfilt<double>(d.prefilter, col, col, 1);
     const EnvelopeKind kind = config.channels[c].envelope;
     if (kind == EnvelopeKind::lowpass) {

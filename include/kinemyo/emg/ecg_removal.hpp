@@ -6,6 +6,8 @@
 // subtract it beat by beat. Gating (interpolating across each QRS) is the fallback when too few beats are found.
 
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
@@ -47,5 +49,36 @@ struct EcgRemovalResult {
 // low-frequency (QRS-band) power.
 EcgRemovalResult remove_ecg(std::span<const double> emg, std::size_t n_channels, double fs,
                             std::optional<std::span<const double>> ecg_reference, const EcgRemovalConfig& config);
+
+// Streaming ECG removal, for trunk channels of a live pipeline. Each channel finds its own R peaks causally (QRS
+// band-pass, squared derivative, moving integration, a threshold at threshold_fraction of a running average of
+// recent beat peaks, learnt over the first 2 s, and the refractory period) and subtracts the least-squares-scaled
+// running average of its last template_beats aligned beats (gating until min_beats beats are known). The output is
+// the input high-passed at 1 Hz (baseline removal) minus the ECG estimate, delayed by latency_samples() =
+// pre + post + 2 max_shift + the detector's allowance: a beat must be detected and its window complete before the
+// window leaves the delay line. Validates and allocates in the constructor; process never allocates or throws and
+// gives the same output for any split of the input. Beats found later than the delay allows are skipped (counted).
+class EcgRemover {
+ public:
+  EcgRemover(std::size_t n_channels, double fs, const EcgRemovalConfig& config);
+  ~EcgRemover();
+  EcgRemover(EcgRemover&&) noexcept;
+  EcgRemover& operator=(EcgRemover&&) noexcept;
+
+  // Interleaved (frames x channels); out[t] is the cleaned input sample t - latency_samples() (0 before the start).
+  // `out` may equal `in`.
+  void process(const double* in, double* out, std::size_t n_frames) noexcept;
+  void reset() noexcept;
+
+  [[nodiscard]] std::size_t latency_samples() const noexcept;
+  [[nodiscard]] double latency_s() const noexcept;
+  [[nodiscard]] std::size_t n_channels() const noexcept;
+  [[nodiscard]] std::uint64_t beats(std::size_t channel) const;          // beats subtracted (or gated)
+  [[nodiscard]] std::uint64_t late_beats(std::size_t channel) const;     // detected too late to subtract
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace kinemyo::emg

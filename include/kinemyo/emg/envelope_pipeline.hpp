@@ -17,6 +17,7 @@
 #include "kinemyo/dsp/moving_window.hpp"
 #include "kinemyo/dsp/non_finite.hpp"
 #include "kinemyo/dsp/sos_filter.hpp"
+#include "kinemyo/emg/ecg_removal.hpp"
 
 namespace kinemyo::emg {
 
@@ -50,6 +51,10 @@ struct ChannelConfig {
   double envelope_cutoff_hz = 6.0;  // lowpass envelope
   int envelope_order = 2;           // lowpass envelope
   double window_s = 0.100;          // moving RMS / ARV window
+  // Streaming ECG removal before the pre-filter (see EcgRemover): for trunk channels near the heart. Adds its
+  // delay (about 0.3 s with the defaults) to latency_ms(); the 30 Hz trunk high-pass alone adds none.
+  bool remove_ecg = false;
+  EcgRemovalConfig ecg;
 };
 
 struct PipelineConfig {

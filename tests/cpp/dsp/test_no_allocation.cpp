@@ -13,6 +13,7 @@
 
 #include "dsp/fft_backend.hpp"
 #include "kinemyo/dsp/moving_window.hpp"
+#include "kinemyo/emg/ecg_removal.hpp"
 #include "kinemyo/emg/envelope_pipeline.hpp"
 #include "kinemyo/emg/features.hpp"
 #include "kinemyo/emg/onsets.hpp"
@@ -150,6 +151,26 @@ TEST(NoAllocation, EnvelopePipelineProcessDoesNotAllocate) {
   pipeline.process_planar(x.data(), 4000, 4000, y.data(), 4000);
   pipeline.process_frame(x.data(), y.data());
   EXPECT_EQ(g_allocations.load(), before);
+}
+
+TEST(NoAllocation, EcgRemoverAndTrunkPipelineDoNotAllocate) {
+  kinemyo::emg::EcgRemover remover(2, 1000.0, {});
+  auto cfg = kinemyo::emg::PipelineConfig::uniform(1000.0, 2);
+  for (auto& c : cfg.channels) c.remove_ecg = true;
+  kinemyo::emg::EnvelopePipeline pipeline(cfg);
+  // Spikes every 0.9 s so that beats are detected, templated and subtracted inside the measured calls.
+  std::vector<double> x(2 * 12000, 0.0), y(x.size());
+  for (std::size_t t = 0; t < 12000; ++t) {
+    const double s = (t % 900 < 20) ? 50.0 * std::sin(3.14159 * static_cast<double>(t % 900) / 20.0) : 0.0;
+    x[2 * t] = x[2 * t + 1] = s + 0.1 * std::sin(0.7 * static_cast<double>(t));
+  }
+  remover.process(x.data(), y.data(), 3000);  // past the learning period
+  pipeline.process(x.data(), 3000, y.data(), 3000);
+  const long before = g_allocations.load();
+  remover.process(x.data() + 6000, y.data(), 9000);
+  pipeline.process(x.data() + 6000, 9000, y.data(), 9000);
+  EXPECT_EQ(g_allocations.load(), before);
+  EXPECT_GE(remover.beats(0), 8u);
 }
 
 TEST(NoAllocation, OnsetDetectorProcessDoesNotAllocate) {

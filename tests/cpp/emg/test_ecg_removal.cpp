@@ -71,3 +71,35 @@ TEST(EcgRemoval, ReferenceChannelAndValidation) {
   cfg.threshold_fraction = 1.5;
   EXPECT_THROW(emg::detect_qrs(m.ecg, fs, cfg), std::invalid_argument);
 }
+
+TEST(EcgRemoval, StreamingRemoverIsChunkInvariantAndRemovesTheEcg) {
+  const double fs = 1000.0;
+  const auto m = make(fs, 30000, 20.0);
+  emg::EcgRemovalConfig cfg;
+  emg::EcgRemover whole(1, fs, cfg);
+  std::vector<double> out(m.mix.size());
+  whole.process(m.mix.data(), out.data(), m.mix.size());
+  const std::size_t D = whole.latency_samples();
+  EXPECT_NEAR(whole.latency_s(), 0.32, 1e-12);
+  EXPECT_GE(whole.beats(0), m.r.size() - 3);  // all beats after the 2 s learning period
+  EXPECT_EQ(whole.late_beats(0), 0u);
+  // After learning, what is left of the ECG is small: compare with the EMG delayed by D (1 Hz high-pass aside).
+  double ecg_e = 0.0, res_e = 0.0;
+  for (std::size_t t = 4000 + D; t < out.size(); ++t) {
+    const double r = out[t] - m.emg[t - D];
+    res_e += r * r;
+    ecg_e += m.ecg[t - D] * m.ecg[t - D];
+  }
+  EXPECT_LT(res_e, 0.1 * ecg_e);
+  // Any split of the input gives the same output.
+  emg::EcgRemover chunked(1, fs, cfg);
+  std::vector<double> out2(m.mix.size());
+  std::mt19937 rng(4);
+  std::uniform_int_distribution<std::size_t> chunk(1, 900);
+  for (std::size_t done = 0; done < m.mix.size();) {
+    const std::size_t n = std::min(chunk(rng), m.mix.size() - done);
+    chunked.process(m.mix.data() + done, out2.data() + done, n);
+    done += n;
+  }
+  EXPECT_EQ(out, out2);
+}
