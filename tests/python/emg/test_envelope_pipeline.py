@@ -163,3 +163,36 @@ def test_sosfilter_rectify_after_is_the_linear_envelope(rng):
     assert f.rectify_after == 3
     with pytest.raises(ValueError, match="rectify_after"):
         dsp.SosFilter(band, 1, rectify_after=4)
+
+
+def test_moving_rms_of_a_sine_is_amplitude_over_root_two():
+    # A window of whole periods: RMS of A sin is exactly A / sqrt(2), whatever the phase.
+    fs = 2000.0
+    t = np.arange(8000) / fs
+    x = (3.0 * np.sin(2 * np.pi * 100.0 * t + 0.3))[:, None]
+    p = emg.EnvelopePipeline(fs, [emg.ChannelConfig(envelope="moving_rms", window_s=0.1, lowpass_hz=450.0)])
+    env = p.process(x)[:, 0]
+    # The band-pass passes 100 Hz with gain |H(100)|; after its transient the RMS is |H| * 3 / sqrt(2).
+    gain = abs(p.frequency_response(0, [100.0])[0])
+    np.testing.assert_allclose(env[2000:], gain * 3.0 / np.sqrt(2), rtol=1e-6)
+
+
+def test_percent_of_reference_is_sampling_rate_invariant():
+    # The same analogue rest + contraction at 1 and 2 kHz: calibrated envelopes agree in % of reference.
+    def analogue(fs):
+        t = np.arange(int(10 * fs)) / fs
+        amp = np.where((t > 5) & (t < 7), 5.0, 1.0)
+        return (amp * (np.sin(2 * np.pi * 90 * t) + 0.6 * np.sin(2 * np.pi * 210 * t + 1)))[:, None]
+
+    out = {}
+    for fs in (1000.0, 2000.0):
+        env = emg.EnvelopePipeline(fs, 1).process(analogue(fs))
+        cal = emg.Calibration(["m"])
+        cal.set_rest(env[int(1 * fs) : int(4.5 * fs)], fs)
+        cal.add_mvc_trial(env[int(5 * fs) : int(7 * fs)], fs)
+        out[fs] = (cal.normalise(env)[:, 0], cal.channels[0])
+    pct1, c1 = out[1000.0]
+    pct2, c2 = out[2000.0]
+    assert c1.reference == pytest.approx(c2.reference, rel=0.01)
+    assert c1.rest_mean == pytest.approx(c2.rest_mean, rel=0.01)
+    np.testing.assert_allclose(pct1[1000:], pct2[2000::2], atol=1.5)  # % points
