@@ -30,7 +30,7 @@ void validate(const OnsetConfig& c, double fs) {
     detail::fail("config.method", "unknown OnsetMethod value");
   if (c.method == OnsetMethod::bonato) {
     if (!(c.bonato_pfa > 0.0 && c.bonato_pfa < 1.0)) detail::fail("config.bonato_pfa", "must be in (0, 1)");
-    if (c.bonato_m < 1) detail::fail("config.bonato_m", "must be >= 1");
+    if (c.bonato_m < 1 || c.bonato_m > 64) detail::fail("config.bonato_m", "must be in [1, 64]");
     if (c.bonato_r0 < 1 || c.bonato_r0 > c.bonato_m) detail::fail("config.bonato_r0", "must be in [1, bonato_m]");
   }
   if (!std::isfinite(c.k_on) || c.k_on < 0.0) detail::fail("config.k_on", "must be finite and >= 0, got " + num(c.k_on));
@@ -52,7 +52,7 @@ std::size_t alignment_shift(const OnsetConfig& c, double fs, bool streaming) {
     case OnsetMethod::tkeo: return streaming ? 1 : 0;
     case OnsetMethod::hodges_bui: return samples_of(c.window_s, fs) - 1;
     case OnsetMethod::threshold:
-    case OnsetMethod::bonato: break;
+    case OnsetMethod::bonato: break;  // bonato reports true sample indices itself
   }
   return 0;
 }
@@ -67,47 +67,62 @@ double at_least(int r0, int m, double p) {
   return 1.0 - below;
 }
 
-// Bonato et al. (1998) detector on one channel x (baseline SD sd): per-sample activity flags, phases merged.
-std::vector<unsigned char> bonato_activity(const std::vector<double>& x, double sd, std::size_t min_on,
-                                           std::size_t min_off, const OnsetConfig& c) {
-  // Per-pair false-alarm probability P with P(at least r0 of m pairs above) = pfa (bisection; monotone in P).
-  double lo = 0.0, hi = 1.0;
+// Bonato et al. (1998): the chi-square(2) level zeta (in units of the baseline variance) exceeded by one sample
+// pair with probability P, where P makes "at least r0 of m pairs above" happen with probability pfa in noise.
+double bonato_zeta(const OnsetConfig& c) {
+  double lo = 0.0, hi = 1.0;  // P, by bisection (at_least is increasing in P)
   for (int it = 0; it < 200; ++it) {
     const double mid = 0.5 * (lo + hi);
     (at_least(c.bonato_r0, c.bonato_m, mid) < c.bonato_pfa ? lo : hi) = mid;
   }
-  const double zeta = -2.0 * std::log(0.5 * (lo + hi));  // chi-square(2) upper tail exp(-z/2)
-  const std::size_t n = x.size(), pairs = n / 2;
-  std::vector<unsigned char> above(pairs);
-  for (std::size_t k = 0; k < pairs; ++k)
-    above[k] = (x[2 * k] * x[2 * k] + x[2 * k + 1] * x[2 * k + 1]) / (sd * sd) > zeta;
-  const auto m = static_cast<std::size_t>(c.bonato_m);
-  std::vector<unsigned char> active(n, 0);
-  std::size_t count = 0;
-  for (std::size_t k = 0; k < std::min(m, pairs); ++k) count += above[k];
-  for (std::size_t k = 0; k < pairs; ++k) {
-    if (count >= static_cast<std::size_t>(c.bonato_r0)) active[2 * k] = active[2 * k + 1] = 1;
-    count -= above[k];
-    if (k + m < pairs) count += above[k + m];
-  }
-  // Merge away short phases: active runs shorter than min_on (isolated false alarms), then gaps shorter than
-  // min_off inside activity.
-  auto merge = [&](unsigned char value, std::size_t min_len) {
-    std::size_t t = 0;
-    while (t < n) {
-      std::size_t e = t;
-      while (e < n && active[e] == active[t]) ++e;
-      const bool interior = t > 0 && e < n;
-      if (active[t] == value && e - t < min_len && (value == 1 || interior))
-        std::fill(active.begin() + static_cast<long>(t), active.begin() + static_cast<long>(e), 1 - value);
-      t = e;
-    }
-  };
-  merge(1, min_on);
-  merge(0, min_off);
-  return active;
+  return -2.0 * std::log(0.5 * (lo + hi));  // chi-square(2) upper tail: exp(-zeta / 2)
 }
 
+// One channel of the Bonato detector: sample pairs in, an activity indicator out for each sample, m pairs
+// (2m - 1 samples) later, once the window of m pairs starting at that sample's pair is complete.
+struct BonatoPairs {
+  static constexpr std::size_t max_m = 64;
+  double zeta = 0.0, mean = 0.0, sd = 1.0;
+  std::size_t m = 1, r0 = 1;
+  bool have_first = false;
+  double first = 0.0;
+  unsigned char ring[max_m] = {};
+  std::size_t count = 0, pairs = 0;
+
+  void init(const OnsetConfig& c, double baseline_mean, double baseline_sd) {
+    zeta = bonato_zeta(c);
+    mean = baseline_mean;
+    sd = baseline_sd;
+    m = static_cast<std::size_t>(c.bonato_m);
+    r0 = static_cast<std::size_t>(c.bonato_r0);
+    reset();
+  }
+  void reset() {
+    have_first = false;
+    count = pairs = 0;
+    std::fill(std::begin(ring), std::end(ring), 0);
+  }
+  // Feeds one sample; when a pair completes and its window is full, calls out(first_sample_of_pair, active).
+  template <class Out>
+  void push(double x, Out&& out) {
+    const double v = x - mean;
+    if (!have_first) {
+      first = v;
+      have_first = true;
+      return;
+    }
+    have_first = false;
+    const unsigned char above = (first * first + v * v) / (sd * sd) > zeta;
+    const std::size_t slot = pairs % m;
+    count += above;
+    count -= pairs >= m ? ring[slot] : 0;
+    ring[slot] = above;
+    ++pairs;
+    if (pairs < m) return;
+    const std::uint64_t pair = pairs - m;  // the window of m pairs starting here is complete
+    out(2 * pair, count >= r0);
+  }
+};
 // Onset / offset decision per channel, shared by the streaming and offline detectors.
 struct Machine {
   std::size_t n_on = 1, n_off = 1, shift = 0;
@@ -126,8 +141,9 @@ struct Machine {
   }
   void set_thresholds(std::span<const double> mean, std::span<const double> sd, const OnsetConfig& c) {
     for (std::size_t i = 0; i < on.size(); ++i) {
-      on[i] = mean[i] + c.k_on * sd[i];
-      off[i] = mean[i] + c.k_off * sd[i];
+      // Bonato feeds a 0/1 activity indicator; the others the conditioned signal against mean + k SD.
+      on[i] = c.method == OnsetMethod::bonato ? 0.5 : mean[i] + c.k_on * sd[i];
+      off[i] = c.method == OnsetMethod::bonato ? 0.5 : mean[i] + c.k_off * sd[i];
     }
   }
   void reset() {
@@ -179,7 +195,7 @@ std::size_t check_rest(std::span<const double> rest, std::size_t C, double fs) {
 // Zero-phase conditioning of a whole signal (offline).
 std::vector<double> condition_offline(std::span<const double> x, std::size_t C, double fs, const OnsetConfig& c) {
   std::vector<double> y(x.begin(), x.end());
-  if (c.method == OnsetMethod::threshold) return y;
+  if (c.method == OnsetMethod::threshold || c.method == OnsetMethod::bonato) return y;  // no conditioning
   if (c.method == OnsetMethod::tkeo) {
     dsp::teager_kaiser<double>(x, y, C);
   }
@@ -203,6 +219,7 @@ struct OnsetDetector::Impl {
   std::optional<dsp::TeagerKaiser> tkeo;
   std::optional<dsp::SosFilter> lowpass;
   std::optional<dsp::MovingWindow> window;
+  std::vector<BonatoPairs> bonato;
   static constexpr std::size_t block = 256;
   std::vector<double> buf;
   std::uint64_t k = 0;  // conditioned samples since reset
@@ -211,8 +228,6 @@ struct OnsetDetector::Impl {
   Impl(std::size_t n_channels, double rate, const OnsetConfig& c) : C(n_channels), fs(rate), config(c) {
     detail::require_positive_count("n_channels", n_channels);
     validate(c, fs);
-    if (c.method == OnsetMethod::bonato)
-      detail::fail("config.method", "bonato decides on pairs ahead of time and merges phases: use detect_activations");
     if (c.method == OnsetMethod::tkeo) tkeo.emplace(C);
     if (c.method == OnsetMethod::tkeo || c.method == OnsetMethod::hodges_bui)
       lowpass.emplace(dsp::butterworth_sos(2, {c.lowpass_hz}, dsp::FilterKind::lowpass, fs), C);
@@ -232,7 +247,20 @@ struct OnsetDetector::Impl {
     if (window) window->process_interleaved(buf.data(), buf.data(), n);
   }
 
+  void apply_baseline() {
+    if (config.method == OnsetMethod::bonato) {
+      for (std::size_t ch = 0; ch < C; ++ch)
+        if (!(sd[ch] > 0.0)) detail::fail("rest", "has zero variance on channel " + std::to_string(ch));
+      bonato.assign(C, BonatoPairs{});
+      for (std::size_t ch = 0; ch < C; ++ch) bonato[ch].init(config, mean[ch], sd[ch]);
+    }
+    machine.set_thresholds(mean, sd, config);
+    has_baseline = true;
+    reset();
+  }
+
   void reset() noexcept {
+    for (auto& b : bonato) b.reset();
     if (tkeo) tkeo->reset();
     if (lowpass) lowpass->reset();
     if (window) window->reset();
@@ -260,11 +288,9 @@ void OnsetDetector::set_baseline(std::span<const double> rest) {
     std::copy_n(m.buf.data(), b * m.C, conditioned.data() + done * m.C);
     done += b;
   }
-  const std::size_t settle = m.config.method == OnsetMethod::threshold ? 0 : samples_of(kSettleS, m.fs);
-  baseline_stats(conditioned, m.C, settle, n, m.mean, m.sd);
-  m.machine.set_thresholds(m.mean, m.sd, m.config);
-  m.has_baseline = true;
-  m.reset();
+  const bool unconditioned = m.config.method == OnsetMethod::threshold || m.config.method == OnsetMethod::bonato;
+  baseline_stats(conditioned, m.C, unconditioned ? 0 : samples_of(kSettleS, m.fs), n, m.mean, m.sd);
+  m.apply_baseline();
 }
 
 void OnsetDetector::set_baseline_stats(std::span<const double> mean, std::span<const double> sd) {
@@ -277,9 +303,7 @@ void OnsetDetector::set_baseline_stats(std::span<const double> mean, std::span<c
   }
   m.mean.assign(mean.begin(), mean.end());
   m.sd.assign(sd.begin(), sd.end());
-  m.machine.set_thresholds(m.mean, m.sd, m.config);
-  m.has_baseline = true;
-  m.reset();
+  m.apply_baseline();
 }
 
 std::size_t OnsetDetector::process(const double* in, std::size_t n_frames, OnsetEvent* events,
@@ -294,7 +318,7 @@ std::size_t OnsetDetector::process(const double* in, std::size_t n_frames, Onset
       const std::uint64_t k = m.k + t;
       for (std::size_t ch = 0; ch < m.C; ++ch) {
         if (!m.has_baseline) continue;
-        m.machine.step(ch, m.buf[t * m.C + ch], k, [&](bool onset, std::uint64_t sample) {
+        auto emit = [&](bool onset, std::uint64_t sample) {
           if (written == capacity) {
             ++m.dropped;
             return;
@@ -306,7 +330,16 @@ std::size_t OnsetDetector::process(const double* in, std::size_t n_frames, Onset
           e.detected_at = k;
           e.time_s = static_cast<double>(sample) / m.fs;
           e.detection_delay_s = static_cast<double>(k - sample) / m.fs;
-        });
+        };
+        if (m.config.method == OnsetMethod::bonato) {
+          // The indicator of a pair arrives once its window of m pairs is complete; feed both of its samples.
+          m.bonato[ch].push(m.buf[t * m.C + ch], [&](std::uint64_t s0, bool active) {
+            m.machine.step(ch, active ? 1.0 : 0.0, s0, emit);
+            m.machine.step(ch, active ? 1.0 : 0.0, s0 + 1, emit);
+          });
+        } else {
+          m.machine.step(ch, m.buf[t * m.C + ch], k, emit);
+        }
       }
     }
     m.k += b;
@@ -329,7 +362,11 @@ bool OnsetDetector::active(std::size_t channel) const {
 
 double OnsetDetector::minimum_detection_delay_s() const noexcept {
   const auto& m = *impl_;
-  return static_cast<double>(m.machine.n_on - 1 + m.machine.shift) / m.fs;
+  // Bonato's indicator for a sample needs the m pairs from its own on: 2 m - 2 (second sample of a pair) or
+  // 2 m - 1 (first sample) samples of look-ahead.
+  const std::size_t look_ahead =
+      m.config.method == OnsetMethod::bonato ? 2 * static_cast<std::size_t>(m.config.bonato_m) - 2 : 0;
+  return static_cast<double>(m.machine.n_on - 1 + m.machine.shift + look_ahead) / m.fs;
 }
 
 double OnsetDetector::conditioning_delay_s() const {
@@ -348,41 +385,10 @@ std::vector<ActivationBurst> detect_activations(std::span<const double> x, std::
   detail::require_finite_samples(x.data(), x.size(), C);
   const std::size_t n_rest = check_rest(rest, C, fs);
 
-  if (config.method == OnsetMethod::bonato) {
-    std::vector<ActivationBurst> bursts;
-    std::vector<double> mean, sd;
-    baseline_stats(std::vector<double>(rest.begin(), rest.end()), C, 0, n_rest, mean, sd);
-    for (std::size_t ch = 0; ch < C; ++ch) {
-      if (!(sd[ch] > 0.0)) detail::fail("rest", "has zero variance on channel " + std::to_string(ch));
-      std::vector<double> col(n);
-      for (std::size_t t = 0; t < n; ++t) col[t] = x[t * C + ch] - mean[ch];
-      const auto active = bonato_activity(col, sd[ch], samples_of(config.min_on_s, fs), samples_of(config.min_off_s, fs),
-                                          config);
-      for (std::size_t t = 0; t < n;) {
-        if (!active[t]) {
-          ++t;
-          continue;
-        }
-        std::size_t e = t;
-        while (e < n && active[e]) ++e;
-        ActivationBurst b;
-        b.channel = ch;
-        b.onset_sample = t;
-        b.offset_sample = e;
-        b.onset_s = static_cast<double>(t) / fs;
-        b.offset_s = static_cast<double>(e) / fs;
-        b.complete = e < n;
-        bursts.push_back(b);
-        t = e;
-      }
-    }
-    std::stable_sort(bursts.begin(), bursts.end(),
-                     [](const ActivationBurst& a, const ActivationBurst& b) { return a.onset_sample < b.onset_sample; });
-    return bursts;
-  }
   // Baseline from the zero-phase conditioned rest, away from both edges where the conditioning is unsettled.
   const auto rest_c = condition_offline(rest, C, fs, config);
-  const std::size_t edge = config.method == OnsetMethod::threshold ? 0 : samples_of(kSettleS, fs);
+  const bool unconditioned = config.method == OnsetMethod::threshold || config.method == OnsetMethod::bonato;
+  const std::size_t edge = unconditioned ? 0 : samples_of(kSettleS, fs);
   std::vector<double> mean, sd;
   baseline_stats(rest_c, C, edge, n_rest - edge, mean, sd);
 
@@ -392,23 +398,46 @@ std::vector<ActivationBurst> detect_activations(std::span<const double> x, std::
   const auto c = condition_offline(x, C, fs, config);
   std::vector<ActivationBurst> bursts;
   std::vector<std::optional<std::size_t>> open(C);
-  for (std::size_t t = 0; t < n; ++t)
-    for (std::size_t ch = 0; ch < C; ++ch)
-      machine.step(ch, c[t * C + ch], t, [&](bool onset, std::uint64_t sample) {
-        if (onset) {
-          ActivationBurst b;
-          b.channel = ch;
-          b.onset_sample = sample;
-          b.onset_s = static_cast<double>(sample) / fs;
-          open[ch] = bursts.size();
-          bursts.push_back(b);
-        } else {
-          auto& b = bursts[*open[ch]];
-          b.offset_sample = sample;
-          b.offset_s = static_cast<double>(sample) / fs;
-          open[ch].reset();
-        }
-      });
+  auto on_event = [&](std::size_t ch) {
+    return [&, ch](bool onset, std::uint64_t sample) {
+      if (onset) {
+        ActivationBurst b;
+        b.channel = ch;
+        b.onset_sample = sample;
+        b.onset_s = static_cast<double>(sample) / fs;
+        open[ch] = bursts.size();
+        bursts.push_back(b);
+      } else {
+        auto& b = bursts[*open[ch]];
+        b.offset_sample = sample;
+        b.offset_s = static_cast<double>(sample) / fs;
+        open[ch].reset();
+      }
+    };
+  };
+  if (config.method == OnsetMethod::bonato) {
+    // The streaming detector's pair logic, run over the whole signal: the same decisions, without the delay.
+    for (std::size_t ch = 0; ch < C; ++ch) {
+      if (!(sd[ch] > 0.0)) detail::fail("rest", "has zero variance on channel " + std::to_string(ch));
+      BonatoPairs pairs;
+      pairs.init(config, mean[ch], sd[ch]);
+      auto emit = on_event(ch);
+      for (std::size_t t = 0; t < n; ++t)
+        pairs.push(c[t * C + ch], [&](std::uint64_t s0, bool active) {
+          machine.step(ch, active ? 1.0 : 0.0, s0, emit);
+          machine.step(ch, active ? 1.0 : 0.0, s0 + 1, emit);
+        });
+    }
+    std::stable_sort(bursts.begin(), bursts.end(),
+                     [](const ActivationBurst& a, const ActivationBurst& b) { return a.onset_sample < b.onset_sample; });
+    // open[] indexes into the unsorted list; recompute it for the still-active bursts.
+    for (auto& o : open) o.reset();
+    for (std::size_t i = 0; i < bursts.size(); ++i)
+      if (bursts[i].offset_sample == 0 && bursts[i].offset_s == 0.0) open[bursts[i].channel] = i;
+  } else {
+    for (std::size_t t = 0; t < n; ++t)
+      for (std::size_t ch = 0; ch < C; ++ch) machine.step(ch, c[t * C + ch], t, on_event(ch));
+  }
   for (std::size_t ch = 0; ch < C; ++ch)
     if (open[ch]) {
       auto& b = bursts[*open[ch]];

@@ -11,12 +11,13 @@
 //   hodges_bui  input: band-passed EMG; |x|, low-pass, then the mean over a window must exceed the threshold
 //               (Hodges & Bui, Electroencephalogr Clin Neurophysiol 101:511, 1996: 10/50/500 Hz low-pass,
 //               1-3 SD, 20-100 ms windows were compared); the onset is the start of the first such window
-//   bonato      input: band-passed (ideally whitened) EMG; offline only. Double threshold (Bonato, D'Alessio &
+//   bonato      input: band-passed (ideally whitened) EMG. Double threshold (Bonato, D'Alessio &
 //               Knaflitz, IEEE Trans Biomed Eng 45:287, 1998): z = (x[2k]^2 + x[2k+1]^2) / sd^2 of consecutive
 //               sample pairs is chi-square with 2 degrees of freedom in baseline noise; a pair is "above" when
 //               z > zeta = -2 ln(P), with P chosen so that at least r0 of m successive pairs are above with
 //               probability bonato_pfa in noise; activity where at least r0 of the m pairs starting there are
-//               above. Active phases shorter than min_on_s are dropped, then gaps shorter than min_off_s filled.
+//               above; the activity indicator then drives the same onset/offset state machine (min_on_s active
+//               for an onset, min_off_s inactive for an offset). Streaming adds 2 m - 2 or 2 m - 1 samples of look-ahead.
 
 #include <cstddef>
 #include <cstdint>
@@ -59,7 +60,7 @@ struct ActivationBurst {
   bool complete = true;  // false when the recording ended during the burst
 };
 
-// Streaming detector over n_channels (methods threshold, tkeo, hodges_bui; bonato is offline only). Construct, give it a rest baseline (in its input domain), then feed blocks.
+// Streaming detector over n_channels. Construct, give it a rest baseline (in its input domain), then feed blocks.
 // process() never allocates or throws; events beyond the caller's capacity are counted in dropped_events().
 class OnsetDetector {
  public:

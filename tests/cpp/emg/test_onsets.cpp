@@ -142,8 +142,17 @@ TEST(Onsets, BonatoDoubleThresholdOnWhiteNoiseBurst) {
   ASSERT_EQ(bursts.size(), 1u);
   EXPECT_NEAR(static_cast<double>(bursts[0].onset_sample), 3000.0, 40.0);
   EXPECT_NEAR(static_cast<double>(bursts[0].offset_sample), 3500.0, 20.0);
-  // Bonato is offline only.
-  EXPECT_THROW(emg::OnsetDetector(1, 1000.0, cfg), std::invalid_argument);
+  // Streaming gives the same events, later by the look-ahead of m pairs at least.
+  emg::OnsetDetector det(1, 1000.0, cfg);
+  det.set_baseline(rest);
+  std::vector<emg::OnsetEvent> ev(8);
+  const std::size_t k = det.process(x.data(), 2500, ev.data(), ev.size());
+  const std::size_t k2 = det.process(x.data() + 2500, 2500, ev.data() + k, ev.size() - k);
+  ASSERT_EQ(k + k2, 2u);
+  EXPECT_EQ(ev[0].sample, bursts[0].onset_sample);
+  EXPECT_EQ(ev[1].sample, bursts[0].offset_sample);
+  EXPECT_GE(ev[0].detection_delay_s, det.minimum_detection_delay_s());
+  EXPECT_NEAR(det.minimum_detection_delay_s(), (100.0 - 1.0 + 8.0) / 1000.0, 1e-12);
   cfg.bonato_r0 = 6;  // more than m
   EXPECT_THROW(emg::detect_activations(x, rest, 1, 1000.0, cfg), std::invalid_argument);
 }

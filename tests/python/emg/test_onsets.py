@@ -101,3 +101,21 @@ def test_bonato_finds_the_contractions_and_weaker_activity(emg1):
     for onset, offset in EMG1_BURSTS:
         hits = table.onset_s[long][(table.onset_s[long] <= onset + 0.05) & (table.offset_s[long] >= offset - 0.1)]
         assert hits.size == 1 and onset - hits[0] < 0.15, (onset, table.onset_s[long])
+
+
+def test_bonato_streaming_equals_offline(emg1):
+    fs, x = emg1
+    band = np.vstack([dsp.butterworth_sos(4, 20.0, "highpass", fs), dsp.butterworth_sos(4, 450.0, "lowpass", fs)])
+    bp = dsp.sosfilt(band, x)
+    rest = bp[int(5 * fs) : int(14 * fs)]
+    config = emg.OnsetConfig(method="bonato", min_on_s=0.05, min_off_s=0.1)
+    offline = emg.detect_activations(bp, rest, fs, config)
+    det = emg.OnsetDetector(1, fs, config)
+    det.set_baseline(rest)
+    events = []
+    for block in np.array_split(bp, 333):
+        events += det.process(block)
+    assert [e["sample"] for e in events if e["kind"] == "onset"] == list(offline.onset_sample)
+    closed = offline.offset_sample[offline.complete]
+    assert [e["sample"] for e in events if e["kind"] == "offset"] == list(closed)
+    assert len(offline) >= 4
