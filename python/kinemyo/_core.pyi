@@ -273,6 +273,9 @@ class QualityConfig:
         max_mains_ratio: float = 0.2,
         max_motion_ratio: float = 0.3,
         motion_cutoff_hz: float = 20.0,
+        check_ecg: bool = True,
+        max_ecg_pct: float = 5.0,
+        min_ecg_correlation: float = 0.3,
     ) -> None: ...
     adc_min: float | None
     adc_max: float | None
@@ -282,6 +285,9 @@ class QualityConfig:
     max_mains_ratio: float
     max_motion_ratio: float
     motion_cutoff_hz: float
+    check_ecg: bool
+    max_ecg_pct: float
+    min_ecg_correlation: float
 
 def assess_quality(block: _Real, fs: float, config: QualityConfig = ...) -> list[dict[str, float | bool]]: ...
 
@@ -318,7 +324,7 @@ class EcgRemover:
 def detect_qrs(signal: _Real, fs: float, config: EcgRemovalConfig = ...) -> npt.NDArray[np.int64]: ...
 def _remove_ecg(
     emg: _Real, fs: float, ecg_reference: _Real | None, config: EcgRemovalConfig
-) -> tuple[np.ndarray, np.ndarray, npt.NDArray[np.int64], list[float], list[bool]]: ...
+) -> tuple[np.ndarray, np.ndarray, npt.NDArray[np.int64], list[float], list[bool], list[float]]: ...
 
 class FeatureThresholds:
     def __init__(self, zero_crossing: float, slope_sign_change: float, willison_amplitude: float) -> None: ...

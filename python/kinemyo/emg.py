@@ -207,6 +207,7 @@ class EcgRemoval:
     r_peaks: np.ndarray
     contamination_pct: list[float]
     gated: list[bool]
+    beat_correlation: list[float]
     fs: float
 
     @property
@@ -218,6 +219,7 @@ class EcgRemoval:
         import pandas as pd
 
         return pd.DataFrame({"channel": np.arange(len(self.gated)), "contamination_pct": self.contamination_pct,
+                             "beat_correlation": self.beat_correlation,
                              "method": ["gating" if g else "template" for g in self.gated],
                              "beats": len(self.r_peaks)})
 
@@ -243,8 +245,8 @@ def remove_ecg(emg, fs: float, ecg_reference=None, config: EcgRemovalConfig | No
         whether the gating fallback was used.
     """
     config = config if config is not None else EcgRemovalConfig()
-    cleaned, estimate, peaks, eci, gated = _remove_ecg(emg, fs, ecg_reference, config)
-    return EcgRemoval(cleaned, estimate, peaks, list(eci), list(gated), float(fs))
+    cleaned, estimate, peaks, eci, gated, corr = _remove_ecg(emg, fs, ecg_reference, config)
+    return EcgRemoval(cleaned, estimate, peaks, list(eci), list(gated), list(corr), float(fs))
 
 
 def windowed_features(x, fs: float, window_s: float, step_s: float, thresholds: FeatureThresholds,

@@ -575,17 +575,20 @@ changes as dicts (channel, from, to, sample, time_s).
 Signal-quality thresholds (engineering defaults, all configurable): clipping share > 0.1 % of samples at the ADC
 rails (when ``adc_min``/``adc_max`` are given), flat line when SD <= ``flat_sd``, mains when the power within
 +-1 Hz of ``mains_hz`` and its harmonics exceeds 20 % of the 20-450 Hz power, motion when the power below
-``motion_cutoff_hz`` exceeds 30 % of the total.
+``motion_cutoff_hz`` exceeds 30 % of the total; ECG (blocks >= 5 s, ``check_ecg``) when ``remove_ecg``'s
+contamination index exceeds ``max_ecg_pct`` and its beats correlate with their template >= ``min_ecg_correlation``.
 )doc")
       .def(py::init([](std::optional<double> adc_min, std::optional<double> adc_max, double max_clipped_fraction,
                        double flat_sd, double mains_hz, double max_mains_ratio, double max_motion_ratio,
-                       double motion_cutoff_hz) {
-             return QualityConfig{adc_min, adc_max, max_clipped_fraction, flat_sd, mains_hz, max_mains_ratio,
-                                  max_motion_ratio, motion_cutoff_hz};
+                       double motion_cutoff_hz, bool check_ecg, double max_ecg_pct, double min_ecg_correlation) {
+             return QualityConfig{adc_min,          adc_max,   max_clipped_fraction, flat_sd,
+                                  mains_hz,         max_mains_ratio, max_motion_ratio, motion_cutoff_hz,
+                                  check_ecg,        max_ecg_pct,     min_ecg_correlation};
            }),
            py::arg("adc_min") = py::none(), py::arg("adc_max") = py::none(), py::arg("max_clipped_fraction") = 0.001,
            py::arg("flat_sd") = 0.0, py::arg("mains_hz") = 50.0, py::arg("max_mains_ratio") = 0.2,
-           py::arg("max_motion_ratio") = 0.3, py::arg("motion_cutoff_hz") = 20.0)
+           py::arg("max_motion_ratio") = 0.3, py::arg("motion_cutoff_hz") = 20.0, py::arg("check_ecg") = true,
+           py::arg("max_ecg_pct") = 5.0, py::arg("min_ecg_correlation") = 0.3)
       .def_readwrite("adc_min", &QualityConfig::adc_min)
       .def_readwrite("adc_max", &QualityConfig::adc_max)
       .def_readwrite("max_clipped_fraction", &QualityConfig::max_clipped_fraction)
@@ -593,7 +596,10 @@ rails (when ``adc_min``/``adc_max`` are given), flat line when SD <= ``flat_sd``
       .def_readwrite("mains_hz", &QualityConfig::mains_hz)
       .def_readwrite("max_mains_ratio", &QualityConfig::max_mains_ratio)
       .def_readwrite("max_motion_ratio", &QualityConfig::max_motion_ratio)
-      .def_readwrite("motion_cutoff_hz", &QualityConfig::motion_cutoff_hz);
+      .def_readwrite("motion_cutoff_hz", &QualityConfig::motion_cutoff_hz)
+      .def_readwrite("check_ecg", &QualityConfig::check_ecg)
+      .def_readwrite("max_ecg_pct", &QualityConfig::max_ecg_pct)
+      .def_readwrite("min_ecg_correlation", &QualityConfig::min_ecg_correlation);
 
   m.def("assess_quality",
         [](py::handle block, double fs, const QualityConfig& config) {
@@ -610,6 +616,9 @@ rails (when ``adc_min``/``adc_max`` are given), flat line when SD <= ``flat_sd``
             d["sd"] = r.sd;
             d["mains_ratio"] = r.mains_ratio;
             d["motion_ratio"] = r.motion_ratio;
+            d["ecg_contamination_pct"] = r.ecg_contamination_pct;
+            d["ecg_beat_correlation"] = r.ecg_beat_correlation;
+            d["ecg"] = r.ecg;
             d["clipping"] = r.clipping;
             d["flat"] = r.flat;
             d["mains"] = r.mains;
@@ -706,7 +715,7 @@ running average of aligned beats, output delayed by ``latency_s`` (beat window +
           std::vector<bool> gated = r.gated;
           return py::make_tuple(shaped_like(std::move(r.cleaned), s, s.n_frames),
                                 shaped_like(std::move(r.ecg_estimate), s, s.n_frames), to_array(std::move(peaks), {np}),
-                                r.contamination_pct, gated);
+                                r.contamination_pct, gated, r.beat_correlation);
         },
         py::arg("emg"), py::arg("fs"), py::arg("ecg_reference"), py::arg("config"));
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "dsp/check.hpp"
@@ -164,6 +165,7 @@ EcgRemovalResult remove_ecg(std::span<const double> emg, std::size_t n_channels,
   for (std::size_t c = 0; c < C; ++c) {
     const auto x = zero_phase(baseline_hp, column(emg, C, c));  // baseline-free copy for the estimate
     std::vector<double> est(n, 0.0);
+    double correlation = std::numeric_limits<double>::quiet_NaN();
     const bool gate = config.method == EcgRemovalMethod::gating || beats.size() < config.min_beats;
     if (gate) {
       // Straight line across +- gate_half_width_s of every R peak: what lies between is taken as ECG.
@@ -184,6 +186,31 @@ EcgRemovalResult remove_ecg(std::span<const double> emg, std::size_t n_channels,
       std::vector<std::size_t> start(beats.size());
       for (std::size_t i = 0; i < beats.size(); ++i)
         start[i] = static_cast<std::size_t>(static_cast<long>(beats[i] - pre) + best_lag(x, beats[i], pre, mean, max_shift));
+      // How alike the beats are: correlation of each with the mean of all the others.
+      std::vector<double> total(len, 0.0), other(len);
+      for (std::size_t i = 0; i < beats.size(); ++i)
+        for (std::size_t k = 0; k < len; ++k) total[k] += x[start[i] + k];
+      double corr_sum = 0.0;
+      for (std::size_t i = 0; i < beats.size(); ++i) {
+        for (std::size_t k = 0; k < len; ++k)
+          other[k] = (total[k] - x[start[i] + k]) / static_cast<double>(beats.size() - 1);
+        double ma = 0.0, mb = 0.0;
+        for (std::size_t k = 0; k < len; ++k) {
+          ma += x[start[i] + k];
+          mb += other[k];
+        }
+        ma /= static_cast<double>(len);
+        mb /= static_cast<double>(len);
+        double sab = 0.0, saa = 0.0, sbb = 0.0;
+        for (std::size_t k = 0; k < len; ++k) {
+          const double da = x[start[i] + k] - ma, db = other[k] - mb;
+          sab += da * db;
+          saa += da * da;
+          sbb += db * db;
+        }
+        corr_sum += saa > 0.0 && sbb > 0.0 ? sab / std::sqrt(saa * sbb) : 0.0;
+      }
+      correlation = corr_sum / static_cast<double>(beats.size());
       const std::size_t m = std::min(config.template_beats, beats.size());
       std::vector<double> tmpl(len);
       for (std::size_t i = 0; i < beats.size(); ++i) {
@@ -212,6 +239,7 @@ EcgRemovalResult remove_ecg(std::span<const double> emg, std::size_t n_channels,
     }
     result.contamination_pct.push_back(e_in > 0.0 ? 100.0 * e_est / e_in : 0.0);
     result.gated.push_back(gate);
+    result.beat_correlation.push_back(correlation);
   }
   if (beats.size() >= config.min_beats && config.method == EcgRemovalMethod::template_subtraction)
     result.r_peaks = beats;

@@ -1,10 +1,12 @@
 #include "kinemyo/emg/quality.hpp"
 
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "dsp/check.hpp"
 #include "kinemyo/dsp/spectral.hpp"
+#include "kinemyo/emg/ecg_removal.hpp"
 
 namespace kinemyo::emg {
 namespace {
@@ -57,6 +59,15 @@ QualityReport assess_one(std::span<const double> x, double fs, const QualityConf
     }
   }
   r.motion_ratio = total > 0.0 ? low / total : 0.0;
+  r.ecg_contamination_pct = r.ecg_beat_correlation = std::numeric_limits<double>::quiet_NaN();
+  if (c.check_ecg && static_cast<double>(n) >= 5.0 * fs && r.sd > 0.0) {
+    const auto ecg = remove_ecg(x, 1, fs, std::nullopt, EcgRemovalConfig{});
+    if (!ecg.gated[0]) {
+      r.ecg_contamination_pct = ecg.contamination_pct[0];
+      r.ecg_beat_correlation = ecg.beat_correlation[0];
+      r.ecg = r.ecg_contamination_pct > c.max_ecg_pct && r.ecg_beat_correlation >= c.min_ecg_correlation;
+    }
+  }
   r.mains_ratio = band > 0.0 ? mains / band : 0.0;
   r.clipping = r.clipped_fraction > c.max_clipped_fraction;
   r.flat = r.sd <= c.flat_sd;

@@ -42,6 +42,9 @@ struct EcgRemovalResult {
   std::vector<std::size_t> r_peaks;          // the beats used
   std::vector<double> contamination_pct;     // per channel: 100 * energy(estimate) / energy(input above 1 Hz)
   std::vector<bool> gated;                   // per channel: the gating fallback was used
+  // Per channel: mean Pearson correlation of each aligned beat with the average of the other beats (template
+  // subtraction only, else NaN). Near 1 for a real, repeating ECG; near 0 when the "beats" are EMG fluctuations.
+  std::vector<double> beat_correlation;
 };
 
 // Removes the ECG from every channel of `emg` (interleaved frames x channels, finite). R peaks come from

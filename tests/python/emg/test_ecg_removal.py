@@ -55,6 +55,7 @@ def test_template_subtraction_beats_a_30hz_high_pass(recordings, ecg_to_emg_db):
     for p in result.r_peaks:
         assert np.min(np.abs(ref_peaks - p)) <= 10
     assert result.to_frame().contamination_pct.iloc[0] > 10.0
+    assert result.beat_correlation[0] > 0.3
 
 
 def test_reference_lead_and_gating(recordings):

@@ -41,3 +41,18 @@ def test_real_recording_blocks_are_clean_and_rails_detect_clipping(shared_data_d
     assert not any(b["clipping"] or b["flat"] for b in blocks)  # 12-bit data far from the rails
     squeezed = emg.assess_quality(x[50_000:55_000], rec.fs, emg.QualityConfig(adc_min=2048, adc_max=2060))[0]
     assert squeezed["clipping"] and squeezed["clipped_fraction"] > 0.01
+
+
+def test_ecg_contamination_flag_on_real_mixtures(shared_data_dir):
+    ecg = read_simple_text(shared_data_dir / "biosppy" / "ecg.txt").data[:, 0]
+    ecg = ecg - np.median(ecg)
+    rec = read_simple_text(shared_data_dir / "biosppy" / "emg.txt")
+    for start in (20_000, 50_000):
+        clean = rec.data[start : start + ecg.size, 0]
+        report = emg.assess_quality(clean, 1000.0)[0]
+        assert not report["ecg"], report
+        scale = np.sqrt(np.sum((clean - clean.mean()) ** 2) / np.sum(ecg**2) * 10 ** (-10 / 10))  # ECG at -10 dB
+        mixed = emg.assess_quality(clean + scale * ecg, 1000.0)[0]
+        assert mixed["ecg"] and mixed["ecg_beat_correlation"] > 0.3 and mixed["ecg_contamination_pct"] > 5, mixed
+    short = emg.assess_quality(rec.data[:3000, 0], 1000.0)[0]  # < 5 s: not assessed
+    assert np.isnan(short["ecg_contamination_pct"]) and not short["ecg"]
