@@ -7,13 +7,15 @@ kinemyo.dsp
     envelope, Welch PSD and polyphase resampling, each checked against SciPy.
 kinemyo.emg
     Real-time EMG envelope pipeline (profiles, notches, envelopes, decimation, latency, ISEK report) and the
-    offline zero-phase envelope.
+    offline zero-phase envelope, calibration, onsets, indices, fatigue, quality, ECG removal, biofeedback.
+kinemyo.questionnaire
+    Questionnaire scoring (CSI, ODI, RMDQ, STarT Back) with the published rules.
 
 Conventions: SI units, arrays shaped (n_samples, n_channels), float32 stays float32 and every other real
 dtype is computed as float64, and the sampling rate ``fs`` is always an explicit argument.
 """
 
 from kinemyo._core import __version__, fft_backend
-from kinemyo import dsp, emg
+from kinemyo import dsp, emg, questionnaire
 
-__all__ = ["__version__", "dsp", "emg", "fft_backend"]
+__all__ = ["__version__", "dsp", "emg", "fft_backend", "questionnaire"]

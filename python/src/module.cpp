@@ -10,4 +10,5 @@ PYBIND11_MODULE(_core, m) {
   m.attr("fft_backend") = KINEMYO_FFT_BACKEND;
   kinemyo::python::bind_dsp(m);
   kinemyo::python::bind_emg(m);
+  kinemyo::python::bind_questionnaire(m);
 }

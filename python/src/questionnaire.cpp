@@ -1,0 +1,124 @@
+// Python bindings for kinemyo::questionnaire. kinemyo/questionnaire.py wraps them in dataclasses.
+#include <pybind11/stl.h>
+
+#include <cmath>
+
+#include <kinemyo/questionnaire/instrument.hpp>
+
+#include "common.hpp"
+
+namespace kinemyo::python {
+namespace {
+
+using namespace kinemyo::questionnaire;
+
+py::dict info(const Instrument& in) {
+  py::dict d;
+  d["id"] = in.id;
+  d["title"] = in.title;
+  d["version"] = in.version;
+  d["citation"] = in.citation;
+  d["licence"] = in.licence;
+  d["direction"] = in.direction == Direction::higher_is_worse ? "higher_is_worse" : "higher_is_better";
+  d["n_items"] = in.item_ranges.size();
+  d["item_ranges"] = in.item_ranges;
+  py::list scores;
+  for (const auto& s : in.scores) {
+    py::dict sd;
+    sd["name"] = s.name;
+    sd["items"] = s.items;
+    sd["transform"] = s.transform == Transform::sum ? "sum" : "percent_of_answered";
+    sd["missing_rule"] = py::dict(py::arg("name") = s.missing.name, py::arg("max_missing") = s.missing.max_missing,
+                                  py::arg("prorate") = s.missing.prorate);
+    sd["range"] = py::make_tuple(s.minimum, s.maximum);
+    py::list bands;
+    for (const auto& b : s.bands)
+      bands.append(py::dict(py::arg("label") = b.label, py::arg("lower") = b.lower, py::arg("upper") = b.upper,
+                            py::arg("lower_inclusive") = b.lower_inclusive,
+                            py::arg("upper_inclusive") = b.upper_inclusive));
+    sd["bands"] = bands;
+    py::list cutoffs;
+    for (const auto& c : s.cutoffs)
+      cutoffs.append(py::dict(py::arg("name") = c.name, py::arg("threshold") = c.threshold,
+                              py::arg("citation") = c.citation));
+    sd["cutoffs"] = cutoffs;
+    scores.append(sd);
+  }
+  d["scores"] = scores;
+  d["classification"] = in.classification_name;
+  return d;
+}
+
+std::map<std::string, MissingRule> rules(const py::object& obj) {
+  std::map<std::string, MissingRule> out;
+  if (obj.is_none()) return out;
+  for (auto item : obj.cast<py::dict>()) out[item.first.cast<std::string>()] = item.second.cast<MissingRule>();
+  return out;
+}
+
+py::dict value_dict(const ScoreValue& v) {
+  py::dict d;
+  d["name"] = v.name;
+  d["value"] = v.value;
+  d["computable"] = v.computable;
+  d["reason"] = v.reason;
+  d["n_items"] = v.n_items;
+  d["n_answered"] = v.n_answered;
+  d["prorated"] = v.prorated;
+  d["band"] = v.band;
+  d["cutoffs"] = v.cutoffs;
+  return d;
+}
+
+}  // namespace
+
+void bind_questionnaire(py::module_& m) {
+  py::class_<MissingRule>(m, "MissingRule", R"doc(
+Missing-data rule of a score: computed when at most ``max_missing`` items are missing; with ``prorate`` a sum
+is scaled by n_items / n_answered (and reported as prorated). Missing answers are never counted as 0.
+)doc")
+      .def(py::init([](std::string name, std::size_t max_missing, bool prorate) {
+             return MissingRule{std::move(name), max_missing, prorate};
+           }),
+           py::arg("name"), py::arg("max_missing"), py::arg("prorate") = false)
+      .def_readonly("name", &MissingRule::name)
+      .def_readonly("max_missing", &MissingRule::max_missing)
+      .def_readonly("prorate", &MissingRule::prorate);
+
+  m.def("instrument_ids", [] {
+    std::vector<std::string> ids;
+    for (const auto& in : instruments()) ids.push_back(in.id);
+    return ids;
+  });
+  m.def("instrument_info", [](const std::string& id) { return info(instrument(id)); }, py::arg("id"),
+        "The instrument's definition: items, response sets, scores, missing rules, bands, cut-offs, citation.");
+  m.def("_score",
+        [](const std::string& id, std::vector<std::optional<int>> answers, py::object missing) {
+          const auto r = score(instrument(id), answers, rules(missing));
+          py::list scores;
+          for (const auto& v : r.scores) scores.append(value_dict(v));
+          return py::make_tuple(scores, r.classification, r.warnings);
+        },
+        py::arg("id"), py::arg("answers"), py::arg("missing") = py::none());
+  m.def("_score_batch",
+        [](const std::string& id, py::array_t<double, py::array::c_style | py::array::forcecast> data,
+           py::object missing) {
+          const Instrument& in = instrument(id);
+          if (data.ndim() != 2 || static_cast<std::size_t>(data.shape(1)) != in.item_ranges.size())
+            throw py::value_error("answers: expected shape (n_respondents, " + std::to_string(in.item_ranges.size()) +
+                                  ") for " + id);
+          const auto n = static_cast<std::size_t>(data.shape(0));
+          const auto rule_map = rules(missing);
+          std::vector<double> values;
+          {
+            py::gil_scoped_release nogil;
+            values = score_matrix(in, std::span<const double>(data.data(), static_cast<std::size_t>(data.size())),
+                                  n, rule_map);
+          }
+          const auto S = static_cast<py::ssize_t>(in.scores.size());
+          return to_array(std::move(values), {static_cast<py::ssize_t>(n), S});
+        },
+        py::arg("id"), py::arg("answers"), py::arg("missing") = py::none());
+}
+
+}  // namespace kinemyo::python
