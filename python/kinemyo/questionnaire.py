@@ -1,7 +1,8 @@
 """Questionnaire scoring with the rules cited per instrument (no item wording is shipped).
 
 Built in: Central Sensitization Inventory Part A (``csi``), Oswestry Disability Index 2.1a (``odi``),
-Roland-Morris Disability Questionnaire (``rmdq``), Keele STarT Back Screening Tool (``start_back``).
+Roland-Morris Disability Questionnaire (``rmdq``), Keele STarT Back Screening Tool (``start_back``), Pain
+Catastrophizing Scale (``pcs``), Tampa Scale for Kinesiophobia (``tsk17``, ``tsk11``).
 Missing answers are never 0: each score has a named missing-data rule (the published one, or ``strict``), which
 :class:`MissingRule` overrides. Scores are unrounded; bands and cut-offs apply to the unrounded value.
 """
@@ -103,5 +104,6 @@ def score_frame(instrument: str, answers, missing: dict[str, MissingRule] | None
                 labels[lo & hi] = b["label"]
             out[f"{s['name']}_band"] = labels
         for c in s["cutoffs"]:
-            out[f"{s['name']}_{c['name']}_positive"] = np.where(np.isnan(v), np.nan, v >= c["threshold"])
+            positive = v >= c["threshold"] if c["inclusive"] else v > c["threshold"]
+            out[f"{s['name']}_{c['name']}_positive"] = np.where(np.isnan(v), np.nan, positive)
     return pd.DataFrame(out, index=index)

@@ -40,7 +40,7 @@ py::dict info(const Instrument& in) {
     py::list cutoffs;
     for (const auto& c : s.cutoffs)
       cutoffs.append(py::dict(py::arg("name") = c.name, py::arg("threshold") = c.threshold,
-                              py::arg("citation") = c.citation));
+                              py::arg("citation") = c.citation, py::arg("inclusive") = c.inclusive));
     sd["cutoffs"] = cutoffs;
     scores.append(sd);
   }

@@ -120,6 +120,71 @@ Instrument start_back() {
   return in;
 }
 
+// Pain Catastrophizing Scale (Sullivan, Bishop & Pivik, Psychol Assess 7:524, 1995): 13 items 0-4, total 0-52;
+// rumination (8-11), magnification (6, 7, 13), helplessness (1-5, 12); 30 "a clinically relevant level" (manual).
+Instrument pcs() {
+  Instrument in;
+  in.id = "pcs";
+  in.title = "Pain Catastrophizing Scale";
+  in.version = "PCS-13";
+  in.citation = "Sullivan MJL, Bishop SR, Pivik J. Psychol Assess 1995;7(4):524-532";
+  in.licence = "Free for non-commercial clinical and research use (Sullivan lab); no item wording is shipped";
+  in.item_ranges.assign(13, {0, 4});
+  auto sum = [](std::string name, std::vector<int> items, double max) {
+    ScoreDefinition d;
+    d.name = std::move(name);
+    d.items = std::move(items);
+    d.minimum = 0;
+    d.maximum = max;
+    return d;
+  };
+  ScoreDefinition total = sum("total", range(1, 13), 52);
+  total.cutoffs = {{"sullivan_manual", 30.0, "PCS User Manual (Sullivan 1995-2009)", true}};
+  in.scores = {total, sum("rumination", {8, 9, 10, 11}, 16), sum("magnification", {6, 7, 13}, 12),
+               sum("helplessness", {1, 2, 3, 4, 5, 12}, 24)};
+  return in;
+}
+
+// Tampa Scale for Kinesiophobia, 17 items 1-4 with items 4, 8, 12, 16 reversed (5 - x); total 17-68; high
+// kinesiophobia > 37 (Vlaeyen et al., Pain 62:363, 1995). No subscales shipped (several mappings are published).
+Instrument tsk17() {
+  Instrument in;
+  in.id = "tsk17";
+  in.title = "Tampa Scale for Kinesiophobia";
+  in.version = "TSK-17";
+  in.citation = "Kori SH, Miller RP, Todd DD. Pain Management 1990;3:35-43; Vlaeyen JWS et al. Pain 1995;62:363-372";
+  in.licence = "Widely described as freely usable (not verified); no item wording is shipped";
+  in.item_ranges.assign(17, {1, 4});
+  for (int item : {4, 8, 12, 16}) in.recode[item] = {4, 3, 2, 1};
+  ScoreDefinition total;
+  total.name = "total";
+  total.items = range(1, 17);
+  total.minimum = 17;
+  total.maximum = 68;
+  total.cutoffs = {{"vlaeyen1995", 37.0, "Vlaeyen JWS et al. Pain 1995;62:363-372", false}};
+  in.scores = {total};
+  return in;
+}
+
+// TSK-11 (Woby et al., Pain 117:137, 2005): the TSK-17 without items 4, 8, 9, 12, 14, 16, so no reversed items;
+// its 11 items (TSK-17 items 1, 2, 3, 5, 6, 7, 10, 11, 13, 15, 17) are numbered 1-11 here; total 11-44.
+Instrument tsk11() {
+  Instrument in;
+  in.id = "tsk11";
+  in.title = "Tampa Scale for Kinesiophobia, short form";
+  in.version = "TSK-11";
+  in.citation = "Woby SR, Roach NK, Urmston M, Watson PJ. Pain 2005;117(1-2):137-144";
+  in.licence = "Widely described as freely usable (not verified); no item wording is shipped";
+  in.item_ranges.assign(11, {1, 4});
+  ScoreDefinition total;
+  total.name = "total";
+  total.items = range(1, 11);
+  total.minimum = 11;
+  total.maximum = 44;
+  in.scores = {total};
+  return in;
+}
+
 bool in_band(const Band& b, double v) {
   const bool lo = b.lower_inclusive ? v >= b.lower : v > b.lower;
   const bool hi = b.upper_inclusive ? v <= b.upper : v < b.upper;
@@ -162,7 +227,7 @@ ScoreValue compute(const Instrument& in, const ScoreDefinition& def, std::span<c
   out.computable = true;
   for (const auto& b : def.bands)
     if (in_band(b, out.value)) out.band = b.label;
-  for (const auto& c : def.cutoffs) out.cutoffs[c.name] = out.value >= c.threshold;
+  for (const auto& c : def.cutoffs) out.cutoffs[c.name] = c.inclusive ? out.value >= c.threshold : out.value > c.threshold;
   return out;
 }
 
@@ -188,7 +253,7 @@ const ScoreValue& ScoreResult::score(const std::string& name) const {
 }
 
 const std::vector<Instrument>& instruments() {
-  static const std::vector<Instrument> all = {csi(), odi(), rmdq(), start_back()};
+  static const std::vector<Instrument> all = {csi(), odi(), rmdq(), start_back(), pcs(), tsk17(), tsk11()};
   return all;
 }
 

@@ -38,8 +38,9 @@ struct Band {
 
 struct Cutoff {
   std::string name;       // e.g. "neblett2013"
-  double threshold = 0.0; // positive when score >= threshold
+  double threshold = 0.0; // positive when score >= threshold (or > threshold when not inclusive)
   std::string citation;
+  bool inclusive = true;
 };
 
 struct ScoreDefinition {

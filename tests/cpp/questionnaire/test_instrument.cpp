@@ -94,3 +94,28 @@ TEST(Questionnaire, StrictValidationNamesTheItem) {
     EXPECT_EQ(std::string(e.what()).rfind("row 0, item 6:", 0), 0u) << e.what();
   }
 }
+
+TEST(Questionnaire, PcsSubscalesAndTskReverseItems) {
+  // PCS: item i answered (i mod 5): rumination 8..11 -> 3+4+0+1, magnification 6,7,13 -> 1+2+3, helplessness
+  // 1..5,12 -> 1+2+3+4+0+2; total 26, below the manual's threshold of 30.
+  std::vector<std::optional<int>> pcs;
+  for (int i = 1; i <= 13; ++i) pcs.emplace_back(i % 5);
+  const auto r = q::score(q::instrument("pcs"), pcs);
+  EXPECT_DOUBLE_EQ(r.score("rumination").value, 8.0);
+  EXPECT_DOUBLE_EQ(r.score("magnification").value, 6.0);
+  EXPECT_DOUBLE_EQ(r.score("helplessness").value, 12.0);
+  EXPECT_DOUBLE_EQ(r.score("total").value, 26.0);
+  EXPECT_FALSE(r.score("total").cutoffs.at("sullivan_manual"));
+  // TSK-17: all answers 4 -> 13 * 4 + 4 reversed items * 1 = 56; all 1 -> 13 + 16 = 29. Cut-off strictly > 37.
+  const auto high = q::score(q::instrument("tsk17"), std::vector<std::optional<int>>(17, 4));
+  EXPECT_DOUBLE_EQ(high.score("total").value, 56.0);
+  EXPECT_TRUE(high.score("total").cutoffs.at("vlaeyen1995"));
+  EXPECT_DOUBLE_EQ(q::score(q::instrument("tsk17"), std::vector<std::optional<int>>(17, 1)).score("total").value, 29.0);
+  std::vector<std::optional<int>> at37(17, 2);  // 13 * 2 + 4 * 3 = 38; lower one answer of a normal item to get 37
+  at37[0] = 1;
+  const auto t37 = q::score(q::instrument("tsk17"), at37);
+  EXPECT_DOUBLE_EQ(t37.score("total").value, 37.0);
+  EXPECT_FALSE(t37.score("total").cutoffs.at("vlaeyen1995"));
+  EXPECT_DOUBLE_EQ(q::score(q::instrument("tsk11"), std::vector<std::optional<int>>(11, 3)).score("total").value, 33.0);
+  EXPECT_THROW(q::score(q::instrument("tsk11"), std::vector<std::optional<int>>(11, 0)), std::invalid_argument);
+}

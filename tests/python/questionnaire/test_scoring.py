@@ -63,3 +63,15 @@ def test_batch_scoring_of_a_large_cohort_matches_single_scoring(rng):
         single = q.score("csi", row)["total"]
         assert (np.isnan(frame["total"][i]) and not single.computable) or frame["total"][i] == single.value
         assert frame["total_band"][i] == single.band
+
+
+def test_pcs_and_tsk_in_batch_respect_their_cutoff_comparators():
+    tsk = np.full((3, 17), 2.0)
+    tsk[0, 0] = 1.0  # total 37: not above 37
+    tsk[2, :] = 4.0  # total 56
+    frame = q.score_frame("tsk17", tsk)
+    np.testing.assert_array_equal(frame["total"], [37.0, 38.0, 56.0])
+    np.testing.assert_array_equal(frame["total_vlaeyen1995_positive"], [0.0, 1.0, 1.0])
+    pcs = q.score("pcs", [4] * 8 + [0] * 5)
+    assert pcs["helplessness"].value == 20 and pcs["rumination"].value == 4 and pcs["total"].value == 32
+    assert pcs["total"].cutoffs["sullivan_manual"]
