@@ -60,6 +60,15 @@ Signal<T> as_signal(py::handle x, const char* name) {
   return s;
 }
 
+// A single-channel signal: shape (n_samples,) or (n_samples, 1).
+template <class T>
+Signal<T> as_channel(py::handle x, const char* name) {
+  auto s = as_signal<T>(x, name);
+  if (s.n_channels != 1)
+    throw py::value_error(std::string(name) + ": expected one channel, shape (n_samples,) or (n_samples, 1)");
+  return s;
+}
+
 // Hands a vector to NumPy without copying; the array owns it through a capsule.
 template <class T>
 py::array_t<T> to_array(std::vector<T>&& v, std::vector<py::ssize_t> shape) {

@@ -459,11 +459,7 @@ detected_at and detection_delay_s.
         py::arg("x"), py::arg("rest"), py::arg("fs"), py::arg("config"));
 
   auto pair = [](py::handle a, py::handle b) {
-    auto sa = as_signal<double>(a, "a");
-    auto sb = as_signal<double>(b, "b");
-    if (!sa.one_d && sa.n_channels != 1) throw py::value_error("a: expected one envelope, shape (n_samples,)");
-    if (!sb.one_d && sb.n_channels != 1) throw py::value_error("b: expected one envelope, shape (n_samples,)");
-    return std::make_pair(sa, sb);
+    return std::make_pair(as_channel<double>(a, "a"), as_channel<double>(b, "b"));
   };
   m.def("activation_ratio",
         [pair](py::handle a, py::handle b) {
@@ -494,8 +490,7 @@ detected_at and detection_delay_s.
   m.def("flexion_relaxation_ratio",
         [](py::handle envelope, double fs, std::pair<double, double> flexion, std::pair<double, double> full_flexion,
            double window_s) {
-          auto s = as_signal<double>(envelope, "envelope");
-          if (!s.one_d && s.n_channels != 1) throw py::value_error("envelope: expected one channel");
+          auto s = as_channel<double>(envelope, "envelope");
           return flexion_relaxation_ratio(s.span(), fs, flexion.first, flexion.second, full_flexion.first,
                                           full_flexion.second, window_s);
         },
@@ -664,8 +659,7 @@ the 99th percentile, refractory_s.
 
   m.def("detect_qrs",
         [](py::handle x, double fs, const EcgRemovalConfig& config) {
-          auto s = as_signal<double>(x, "signal");
-          if (!s.one_d && s.n_channels != 1) throw py::value_error("signal: expected one channel");
+          auto s = as_channel<double>(x, "signal");
           auto peaks = detect_qrs(s.span(), fs, config);
           std::vector<std::int64_t> out(peaks.begin(), peaks.end());
           const auto n = static_cast<py::ssize_t>(out.size());
@@ -732,8 +726,7 @@ Thresholds of the count features in signal units (no defaults: they depend on ga
 
   m.def("window_features",
         [](py::handle x, double fs, const FeatureThresholds& th) {
-          auto s = as_signal<double>(x, "x");
-          if (!s.one_d && s.n_channels != 1) throw py::value_error("x: expected one channel");
+          auto s = as_channel<double>(x, "x");
           return features_dict(window_features(s.span(), fs, th));
         },
         py::arg("x"), py::arg("fs"), py::arg("thresholds"), R"doc(

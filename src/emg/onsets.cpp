@@ -78,6 +78,12 @@ double bonato_zeta(const OnsetConfig& c) {
   return -2.0 * std::log(0.5 * (lo + hi));  // chi-square(2) upper tail: exp(-zeta / 2)
 }
 
+// Bonato's statistic divides by the baseline variance.
+void require_positive_sd(const std::vector<double>& sd) {
+  for (std::size_t ch = 0; ch < sd.size(); ++ch)
+    if (!(sd[ch] > 0.0)) detail::fail("rest", "has zero variance on channel " + std::to_string(ch));
+}
+
 // One channel of the Bonato detector: sample pairs in, an activity indicator out for each sample, m pairs
 // (2m - 1 samples) later, once the window of m pairs starting at that sample's pair is complete.
 struct BonatoPairs {
@@ -249,8 +255,7 @@ struct OnsetDetector::Impl {
 
   void apply_baseline() {
     if (config.method == OnsetMethod::bonato) {
-      for (std::size_t ch = 0; ch < C; ++ch)
-        if (!(sd[ch] > 0.0)) detail::fail("rest", "has zero variance on channel " + std::to_string(ch));
+      require_positive_sd(sd);
       bonato.assign(C, BonatoPairs{});
       for (std::size_t ch = 0; ch < C; ++ch) bonato[ch].init(config, mean[ch], sd[ch]);
     }
@@ -417,8 +422,8 @@ std::vector<ActivationBurst> detect_activations(std::span<const double> x, std::
   };
   if (config.method == OnsetMethod::bonato) {
     // The streaming detector's pair logic, run over the whole signal: the same decisions, without the delay.
+    require_positive_sd(sd);
     for (std::size_t ch = 0; ch < C; ++ch) {
-      if (!(sd[ch] > 0.0)) detail::fail("rest", "has zero variance on channel " + std::to_string(ch));
       BonatoPairs pairs;
       pairs.init(config, mean[ch], sd[ch]);
       auto emit = on_event(ch);
@@ -428,12 +433,6 @@ std::vector<ActivationBurst> detect_activations(std::span<const double> x, std::
           machine.step(ch, active ? 1.0 : 0.0, s0 + 1, emit);
         });
     }
-    std::stable_sort(bursts.begin(), bursts.end(),
-                     [](const ActivationBurst& a, const ActivationBurst& b) { return a.onset_sample < b.onset_sample; });
-    // open[] indexes into the unsorted list; recompute it for the still-active bursts.
-    for (auto& o : open) o.reset();
-    for (std::size_t i = 0; i < bursts.size(); ++i)
-      if (bursts[i].offset_sample == 0 && bursts[i].offset_s == 0.0) open[bursts[i].channel] = i;
   } else {
     for (std::size_t t = 0; t < n; ++t)
       for (std::size_t ch = 0; ch < C; ++ch) machine.step(ch, c[t * C + ch], t, on_event(ch));
@@ -445,6 +444,9 @@ std::vector<ActivationBurst> detect_activations(std::span<const double> x, std::
       b.offset_s = static_cast<double>(n) / fs;
       b.complete = false;
     }
+  // Bonato runs channel by channel; the other methods already produce bursts in onset order.
+  std::stable_sort(bursts.begin(), bursts.end(),
+                   [](const ActivationBurst& a, const ActivationBurst& b) { return a.onset_sample < b.onset_sample; });
   return bursts;
 }
 
