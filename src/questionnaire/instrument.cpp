@@ -38,8 +38,18 @@ Instrument csi() {
                  {"moderate", 40, 50, true, false},
                  {"severe", 50, 60, true, false},
                  {"extreme", 60, 100, true, true}};
-  total.cutoffs = {{"neblett2013", 40.0, "Neblett R et al. J Pain 2013;14(5):438-445"}};
+  total.cutoffs = {{"neblett2013", 40.0, "Neblett R et al. J Pain 2013;14(5):438-445"},
+                   {"schuttert2023_all", 30.0, "Schuttert I et al. J Clin Med 2023;12(14):4849 (Dutch)"},
+                   {"schuttert2023_female", 33.0, "Schuttert I et al. J Clin Med 2023;12(14):4849 (Dutch)"},
+                   {"schuttert2023_male", 25.0, "Schuttert I et al. J Clin Med 2023;12(14):4849 (Dutch)"}};
   in.scores = {total};
+  // Part B: ten previously diagnosed conditions, yes (1) / no (0) with an optional year; stored, never scored.
+  for (const char* c : {"restless_legs_syndrome", "chronic_fatigue_syndrome", "fibromyalgia",
+                        "temporomandibular_joint_disorder", "migraine_or_tension_headaches", "irritable_bowel_syndrome",
+                        "multiple_chemical_sensitivities", "neck_injury", "anxiety_or_panic_attacks", "depression"}) {
+    in.recorded.push_back({std::string("part_b_") + c, 0, 1});
+    in.recorded.push_back({std::string("part_b_") + c + "_year", 1900, 2100});
+  }
   return in;
 }
 
@@ -61,6 +71,9 @@ Instrument odi() {
   total.missing = {"fairbank_one_missing", 1, false};
   total.minimum = 0;
   total.maximum = 100;
+  total.loinc = "97909-6";
+  in.loinc = "97908-8";
+  in.questionnaire_urls = {"http://loinc.org/q/97908-8"};
   total.bands = {{"minimal disability", 0, 20, true, true},
                  {"moderate disability", 20, 40, false, true},
                  {"severe disability", 40, 60, false, true},
@@ -102,16 +115,25 @@ Instrument start_back() {
   in.item_ranges.assign(8, {0, 1});
   in.item_ranges.push_back({0, 4});
   in.recode[9] = {0, 0, 0, 1, 1};
+  in.loinc = "91349-1";
+  in.questionnaire_urls = {"http://loinc.org/q/91349-1"};
+  for (int code = 0; code < 9; ++code) {
+    static const char* const codes[] = {"91340-0", "91341-8", "91342-6", "91343-4", "91344-2",
+                                        "91345-9", "91346-7", "91347-5", "91348-3"};
+    in.link_ids.emplace_back(codes[code]);
+  }
   ScoreDefinition total;
   total.name = "total";
   total.items = range(1, 9);
   total.minimum = 0;
   total.maximum = 9;
+  total.loinc = "91351-7";
   ScoreDefinition psych;
   psych.name = "psychosocial";
   psych.items = range(5, 9);
   psych.minimum = 0;
   psych.maximum = 5;
+  psych.loinc = "91350-9";
   in.scores = {total, psych};
   in.classification_name = "risk";
   in.classification = {{"low", {{"total", 3.0}}},
@@ -185,6 +207,78 @@ Instrument tsk11() {
   return in;
 }
 
+// HOOS (Nilsdotter et al., BMC Musculoskelet Disord 4:10, 2003; koos.nu scoring instructions, June 2013):
+// 40 items 0-4 in five subscales, each 100 - 25 * mean of its answered items (100 = no problems). 2013 rule: at
+// least half of a subscale's items answered; the earlier rule allowed 2 missing per subscale. No total score.
+Instrument hoos() {
+  Instrument in;
+  in.id = "hoos";
+  in.title = "Hip disability and Osteoarthritis Outcome Score";
+  in.version = "HOOS (40 items), scoring instructions 2013";
+  in.citation = "Nilsdotter AK, Lohmander LS, Klassbo M, Roos EM. BMC Musculoskelet Disord 2003;4:10";
+  in.licence = "koos.nu instrument, generally free to use (terms for commercial software not verified); no item "
+               "wording is shipped";
+  in.direction = Direction::higher_is_better;
+  in.item_ranges.assign(40, {0, 4});
+  struct Sub {
+    const char* name;
+    const char* prefix;
+    int first, count, max_missing_2013;
+  };
+  const Sub subs[] = {{"symptoms", "S", 1, 5, 2},
+                      {"pain", "P", 6, 10, 5},
+                      {"adl", "A", 16, 17, 8},
+                      {"sport_recreation", "SP", 33, 4, 2},
+                      {"qol", "Q", 37, 4, 2}};
+  for (const auto& sub : subs) {
+    ScoreDefinition d;
+    d.name = sub.name;
+    d.items = range(sub.first, sub.first + sub.count - 1);
+    d.transform = Transform::inverted_percent_of_mean;
+    d.missing = {"hoos2013", static_cast<std::size_t>(sub.max_missing_2013), false};
+    d.minimum = 0;
+    d.maximum = 100;
+    in.scores.push_back(d);
+    in.missing_policies["hoos2003"][sub.name] = {"hoos2003", 2, false};
+    for (int k = 1; k <= sub.count; ++k) in.link_ids.push_back(sub.prefix + std::to_string(k));
+  }
+  in.default_missing_policy = "hoos2013";
+  return in;
+}
+
+// painDETECT (Freynhagen et al., Curr Med Res Opin 22:1911, 2006): seven sensory items 0-5 (sum 0-35), the
+// pain-course pattern (item 8) and radiating pain (item 9: no 0 / yes 1, scoring 0 / 2); total -1 to 38;
+// <= 12 negative, 13-18 unclear, >= 19 positive. Item 8 is entered as the points of the chosen pattern (-1, 0
+// or +1, the range forced by the published total): the pictogram-to-points map is not encoded, as it could
+// not be confirmed from a primary source. Pain ratings now / strongest / average (NRS 0-10) are recorded only.
+Instrument paindetect() {
+  Instrument in;
+  in.id = "paindetect";
+  in.title = "painDETECT questionnaire";
+  in.version = "PD-Q (9 scored items)";
+  in.citation = "Freynhagen R, Baron R, Gockel U, Tolle TR. Curr Med Res Opin 2006;22(10):1911-1920";
+  in.licence = "Copyright Pfizer; licensing reported through Mapi Research Trust (not verified); no item wording "
+               "is shipped";
+  in.item_ranges.assign(7, {0, 5});
+  in.item_ranges.push_back({-1, 1});
+  in.item_ranges.push_back({0, 1});
+  in.recode[9] = {0, 2};
+  ScoreDefinition total;
+  total.name = "total";
+  total.items = range(1, 9);
+  total.minimum = -1;
+  total.maximum = 38;
+  total.bands = {{"negative", -1, 12, true, true}, {"unclear", 12, 19, false, false}, {"positive", 19, 38, true, true}};
+  ScoreDefinition sensory;
+  sensory.name = "sensory";
+  sensory.items = range(1, 7);
+  sensory.minimum = 0;
+  sensory.maximum = 35;
+  in.scores = {total, sensory};
+  in.recorded = {{"pain_now", 0, 10}, {"pain_strongest_4_weeks", 0, 10}, {"pain_average_4_weeks", 0, 10}};
+  return in;
+}
+
 bool in_band(const Band& b, double v) {
   const bool lo = b.lower_inclusive ? v >= b.lower : v > b.lower;
   const bool hi = b.upper_inclusive ? v <= b.upper : v < b.upper;
@@ -222,7 +316,14 @@ ScoreValue compute(const Instrument& in, const ScoreDefinition& def, std::span<c
         out.prorated = true;
       }
       break;
-    case Transform::percent_of_answered: out.value = 100.0 * sum / max_answered; break;
+    case Transform::percent_of_answered:
+      out.value = 100.0 * sum / max_answered;
+      out.prorated = missing > 0;
+      break;
+    case Transform::inverted_percent_of_mean:
+      out.value = 100.0 - 100.0 * sum / max_answered;
+      out.prorated = missing > 0;
+      break;
   }
   out.computable = true;
   for (const auto& b : def.bands)
@@ -244,7 +345,17 @@ void check_answers(const Instrument& in, std::span<const std::optional<int>> ans
   }
 }
 
+void check_rule_names(const Instrument& in, const std::map<std::string, MissingRule>& missing_rules) {
+  for (const auto& [name, rule] : missing_rules)
+    if (std::none_of(in.scores.begin(), in.scores.end(), [&](const auto& d) { return d.name == name; }))
+      detail::fail("missing", in.id + " has no score '" + name + "'");
+}
+
 }  // namespace
+
+std::string Instrument::link_id(std::size_t item_index) const {
+  return item_index < link_ids.size() ? link_ids[item_index] : std::to_string(item_index + 1);
+}
 
 const ScoreValue& ScoreResult::score(const std::string& name) const {
   for (const auto& s : scores)
@@ -253,7 +364,12 @@ const ScoreValue& ScoreResult::score(const std::string& name) const {
 }
 
 const std::vector<Instrument>& instruments() {
-  static const std::vector<Instrument> all = {csi(), odi(), rmdq(), start_back(), pcs(), tsk17(), tsk11()};
+  static const std::vector<Instrument> all = [] {
+    std::vector<Instrument> v = {csi(), odi(), rmdq(), start_back(), pcs(), tsk17(), tsk11(), hoos(), paindetect()};
+    for (auto& in : v)
+      if (in.questionnaire_urls.empty()) in.questionnaire_urls = {"https://kinemyo.org/fhir/Questionnaire/" + in.id};
+    return v;
+  }();
   return all;
 }
 
@@ -265,17 +381,46 @@ const Instrument& instrument(const std::string& id) {
   detail::fail("instrument", "unknown id '" + id + "' (known: " + known + ")");
 }
 
+std::map<std::string, MissingRule> missing_policy(const Instrument& in, const std::string& name) {
+  if (name == in.default_missing_policy) {
+    std::map<std::string, MissingRule> rules;
+    for (const auto& def : in.scores) rules[def.name] = def.missing;
+    return rules;
+  }
+  const auto it = in.missing_policies.find(name);
+  if (it == in.missing_policies.end()) {
+    std::string known = in.default_missing_policy;
+    for (const auto& [k, v] : in.missing_policies) known += ", " + k;
+    detail::fail("missing", in.id + " has no missing-data policy '" + name + "' (known: " + known + ")");
+  }
+  return it->second;
+}
+
 ScoreResult score(const Instrument& in, std::span<const std::optional<int>> answers,
-                  const std::map<std::string, MissingRule>& missing_rules) {
+                  const std::map<std::string, MissingRule>& missing_rules, const std::map<std::string, int>& recorded) {
   check_answers(in, answers);
   ScoreResult r;
   r.instrument = in.id;
+  for (const auto& [name, value] : recorded) {
+    const auto field = std::find_if(in.recorded.begin(), in.recorded.end(), [&](const auto& f) { return f.name == name; });
+    if (field == in.recorded.end())
+      detail::fail(name, "not a recorded (unscored) field of " + in.id);
+    if (value < field->lo || value > field->hi)
+      detail::fail(name, "must be an integer in [" + std::to_string(field->lo) + ", " + std::to_string(field->hi) +
+                             "], got " + std::to_string(value));
+  }
+  r.recorded = recorded;
+  check_rule_names(in, missing_rules);
   for (const auto& def : in.scores) {
     const auto it = missing_rules.find(def.name);
-    r.scores.push_back(compute(in, def, answers, it == missing_rules.end() ? def.missing : it->second));
-    if (r.scores.back().prorated)
-      r.warnings.push_back(def.name + " prorated from " + std::to_string(r.scores.back().n_answered) + " of " +
-                           std::to_string(r.scores.back().n_items) + " items (not a developer rule)");
+    const MissingRule& rule = it == missing_rules.end() ? def.missing : it->second;
+    r.scores.push_back(compute(in, def, answers, rule));
+    const auto& v = r.scores.back();
+    if (!v.prorated) continue;
+    const std::string counts = std::to_string(v.n_answered) + " of " + std::to_string(v.n_items) + " items";
+    r.warnings.push_back(def.transform == Transform::sum
+                             ? def.name + " prorated from " + counts + " (not a developer rule)"
+                             : def.name + " scored from the " + counts + " answered (rule '" + rule.name + "')");
   }
   for (const auto& rule : in.classification) {
     bool holds = true;
@@ -291,11 +436,36 @@ ScoreResult score(const Instrument& in, std::span<const std::optional<int>> answ
   return r;
 }
 
+Change change(const Instrument& in, const std::string& score, double before, double after, double mic) {
+  if (std::none_of(in.scores.begin(), in.scores.end(), [&](const auto& d) { return d.name == score; }))
+    detail::fail("score", in.id + " has no score '" + score + "'");
+  if (!(mic > 0.0) || !std::isfinite(mic)) detail::fail("mic", "must be a positive finite number, got " + detail::num(mic));
+  Change c{score, before, after, after - before, mic, ""};
+  if (!std::isfinite(before) || !std::isfinite(after)) {
+    c.delta = std::numeric_limits<double>::quiet_NaN();
+    c.status = "not computable";
+  } else if (std::abs(c.delta) < mic) {
+    c.status = "no important change";
+  } else {
+    const bool better = in.direction == Direction::higher_is_worse ? c.delta < 0 : c.delta > 0;
+    c.status = better ? "improved" : "worsened";
+  }
+  return c;
+}
+
+Change change(const Instrument& in, const ScoreResult& before, const ScoreResult& after, const std::string& score,
+              double mic) {
+  if (before.instrument != in.id || after.instrument != in.id)
+    detail::fail("before", "both results must be of " + in.id + ", got " + before.instrument + " and " + after.instrument);
+  return change(in, score, before.score(score).value, after.score(score).value, mic);
+}
+
 std::vector<double> score_matrix(const Instrument& in, std::span<const double> answers, std::size_t n_rows,
                                  const std::map<std::string, MissingRule>& missing_rules) {
   const std::size_t n_items = in.item_ranges.size();
   if (answers.size() != n_rows * n_items)
     detail::fail("answers", "expected " + std::to_string(n_rows) + " x " + std::to_string(n_items) + " values");
+  check_rule_names(in, missing_rules);
   std::vector<double> out;
   out.reserve(n_rows * in.scores.size());
   std::vector<std::optional<int>> row(n_items);

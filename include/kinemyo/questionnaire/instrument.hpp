@@ -17,6 +17,7 @@ enum class Direction { higher_is_worse, higher_is_better };
 enum class Transform {
   sum,                  // sum of the (recoded) answers
   percent_of_answered,  // 100 * sum / (item maximum * number answered), e.g. the Oswestry index
+  inverted_percent_of_mean,  // 100 - 100 * mean(answered) / item maximum (0 worst, 100 best), e.g. HOOS
 };
 
 // Missing answers are never 0. A score is computed when at most max_missing of its items are missing; with
@@ -52,6 +53,7 @@ struct ScoreDefinition {
   double maximum = 0.0;
   std::vector<Band> bands;      // on the unrounded value
   std::vector<Cutoff> cutoffs;  // the first is the default
+  std::string loinc;            // LOINC code of the score where one exists (FHIR Observation), else empty
 };
 
 // Classification from several scores: the first rule whose conditions all hold gives the label.
@@ -63,6 +65,13 @@ struct Condition {
 struct ClassRule {
   std::string label;
   std::vector<Condition> all_of;
+};
+
+// An answer that is stored and reported but never scored (CSI Part B diagnoses, painDETECT pain ratings).
+struct RecordedField {
+  std::string name;  // also its FHIR linkId
+  int lo = 0;        // inclusive integer range
+  int hi = 0;
 };
 
 struct Instrument {
@@ -77,6 +86,17 @@ struct Instrument {
   std::vector<ScoreDefinition> scores;
   std::vector<ClassRule> classification;         // optional
   std::string classification_name;               // e.g. "risk"
+  std::vector<RecordedField> recorded;           // unscored answers, validated and reported
+  // Alternative published missing-data policies by name (score name -> rule); the scores' own rules are the
+  // default policy, called `default_missing_policy`.
+  std::map<std::string, std::map<std::string, MissingRule>> missing_policies;
+  std::string default_missing_policy = "strict";
+  // FHIR: accepted Questionnaire canonical URLs (the first is written), item linkIds (empty: "1".."n"), and
+  // the LOINC code of the panel where one exists.
+  std::vector<std::string> questionnaire_urls;
+  std::vector<std::string> link_ids;
+  std::string loinc;
+  [[nodiscard]] std::string link_id(std::size_t item_index) const;  // 0-based index
 };
 
 struct ScoreValue {
@@ -96,6 +116,7 @@ struct ScoreResult {
   std::vector<ScoreValue> scores;
   std::string classification;  // empty when not defined or not computable
   std::vector<std::string> warnings;
+  std::map<std::string, int> recorded;  // unscored answers (RecordedField), as given
   [[nodiscard]] const ScoreValue& score(const std::string& name) const;
 };
 
@@ -103,10 +124,30 @@ struct ScoreResult {
 const std::vector<Instrument>& instruments();
 const Instrument& instrument(const std::string& id);
 
+// The rules of a named missing-data policy of the instrument (its default policy gives the scores' own rules).
+std::map<std::string, MissingRule> missing_policy(const Instrument& instrument, const std::string& name);
+
 // Scores one respondent. answers[i] is item i + 1; std::nullopt is missing. Throws std::invalid_argument naming the
-// item for a wrong count or an answer outside the item's set. `missing_rules` overrides a score's rule by name.
+// item for a wrong count or an answer outside the item's set. `missing_rules` overrides a score's rule by name;
+// `recorded` holds unscored answers by RecordedField name (validated, reported in the result, never scored).
 ScoreResult score(const Instrument& instrument, std::span<const std::optional<int>> answers,
-                  const std::map<std::string, MissingRule>& missing_rules = {});
+                  const std::map<std::string, MissingRule>& missing_rules = {},
+                  const std::map<std::string, int>& recorded = {});
+
+// Change between two administrations of one score, flagged against a minimal important change (MIC, in score
+// units, > 0; no default: published MICs depend on population and method). Improvement follows the instrument's
+// direction. status: "improved", "worsened", "no important change" (|delta| < mic) or "not computable".
+struct Change {
+  std::string score;
+  double before = 0.0;
+  double after = 0.0;
+  double delta = 0.0;  // after - before (NaN when either is not computable)
+  double mic = 0.0;
+  std::string status;
+};
+Change change(const Instrument& instrument, const std::string& score, double before, double after, double mic);
+Change change(const Instrument& instrument, const ScoreResult& before, const ScoreResult& after,
+              const std::string& score, double mic);
 
 // Batch: rows x items as doubles (NaN = missing; other non-integers are an error naming row and item). Returns
 // rows x scores values (NaN where not computable), in the order of instrument.scores.
