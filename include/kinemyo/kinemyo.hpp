@@ -8,5 +8,6 @@
 #include "kinemyo/emg/indices.hpp"
 #include "kinemyo/emg/onsets.hpp"
 #include "kinemyo/emg/quality.hpp"
+#include "kinemyo/questionnaire/fhir.hpp"
 #include "kinemyo/questionnaire/instrument.hpp"
 #include "kinemyo/version.hpp"

@@ -2,20 +2,25 @@
 
 Built in: Central Sensitization Inventory Part A (``csi``), Oswestry Disability Index 2.1a (``odi``),
 Roland-Morris Disability Questionnaire (``rmdq``), Keele STarT Back Screening Tool (``start_back``), Pain
-Catastrophizing Scale (``pcs``), Tampa Scale for Kinesiophobia (``tsk17``, ``tsk11``).
-Missing answers are never 0: each score has a named missing-data rule (the published one, or ``strict``), which
-:class:`MissingRule` overrides. Scores are unrounded; bands and cut-offs apply to the unrounded value.
+Catastrophizing Scale (``pcs``), Tampa Scale for Kinesiophobia (``tsk17``, ``tsk11``), Hip disability and
+Osteoarthritis Outcome Score (``hoos``), painDETECT (``paindetect``).
+Missing answers are never 0: each score has a named missing-data rule (the published one, or ``strict``); pass
+another published policy by name (``missing="hoos2003"``) or your own :class:`MissingRule` per score. Scores are
+unrounded; bands and cut-offs apply to the unrounded value. FHIR R4: :func:`score_questionnaire_response` reads a
+QuestionnaireResponse and returns the result with an Observation.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from kinemyo._core import MissingRule, _score, _score_batch, instrument_ids, instrument_info
+from kinemyo._core import MissingRule, _change, _score, _score_batch, _score_fhir, instrument_ids, instrument_info
 
-__all__ = ["MissingRule", "ScoreResult", "ScoreValue", "instrument_ids", "instrument_info", "score", "score_frame"]
+__all__ = ["Change", "FhirScore", "MissingRule", "ScoreResult", "ScoreValue", "change", "instrument_ids",
+           "instrument_info", "score", "score_frame", "score_questionnaire_response"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,7 @@ class ScoreResult:
     scores: dict[str, ScoreValue]
     classification: str
     warnings: list[str]
+    recorded: dict[str, int] = field(default_factory=dict)  # unscored answers (e.g. CSI Part B), as given
 
     def __getitem__(self, name: str) -> ScoreValue:
         return self.scores[name]
@@ -52,7 +58,10 @@ class ScoreResult:
         return pd.DataFrame(rows)
 
 
-def score(instrument: str, answers, missing: dict[str, MissingRule] | None = None) -> ScoreResult:
+Missing = str | dict[str, MissingRule] | None
+
+
+def score(instrument: str, answers, missing: Missing = None, recorded: dict[str, int] | None = None) -> ScoreResult:
     """Score one administration.
 
     Parameters
@@ -62,14 +71,66 @@ def score(instrument: str, answers, missing: dict[str, MissingRule] | None = Non
     answers : sequence of int or None
         Item 1 first; None (or NaN) is missing. Answers outside an item's response set raise ValueError naming
         the item.
-    missing : dict of score name -> MissingRule, optional
-        Overrides the published missing-data rules.
+    missing : str or dict of score name -> MissingRule, optional
+        A published policy by name (``instrument_info(id)["missing_policies"]``, the first is the default) or
+        rules of your own per score.
+    recorded : dict of str -> int, optional
+        Unscored answers (``instrument_info(id)["recorded"]``: CSI Part B, painDETECT pain ratings); validated
+        and returned in the result.
     """
     clean = [None if a is None or (isinstance(a, float) and np.isnan(a)) else _as_int(a, i) for i, a in
              enumerate(answers, start=1)]
-    values, classification, warnings = _score(instrument, clean, missing)
+    return _result(instrument, _score(instrument, clean, missing, dict(recorded or {})))
+
+
+def _result(instrument: str, raw) -> ScoreResult:
+    values, classification, warnings, recorded = raw
     scores = {v["name"]: ScoreValue(**v) for v in values}
-    return ScoreResult(instrument, scores, classification, list(warnings))
+    return ScoreResult(instrument, scores, classification, list(warnings), dict(recorded))
+
+
+@dataclass(frozen=True)
+class Change:
+    """Change of one score between two administrations; ``status`` is "improved", "worsened", "no important
+    change" (|delta| < mic) or "not computable". Improvement follows the instrument's direction."""
+
+    score: str
+    before: float
+    after: float
+    delta: float
+    mic: float
+    status: str
+
+
+def change(instrument: str, before, after, mic: float, score: str = "total") -> Change:
+    """Change between two administrations (ScoreResult or score values), flagged against a minimal important
+    change ``mic`` in score units. There is no default MIC: published values depend on population and method."""
+    b = before[score].value if isinstance(before, ScoreResult) else float(before)
+    a = after[score].value if isinstance(after, ScoreResult) else float(after)
+    for r in (before, after):
+        if isinstance(r, ScoreResult) and r.instrument != instrument:
+            raise ValueError(f"before/after: results must be of {instrument}, got {r.instrument}")
+    delta, status = _change(instrument, score, b, a, float(mic))
+    return Change(score, b, a, delta, float(mic), status)
+
+
+@dataclass(frozen=True)
+class FhirScore:
+    result: ScoreResult
+    observation: dict  # FHIR R4 Observation resource
+
+
+def score_questionnaire_response(response, instrument: str | None = None, missing: Missing = None) -> FhirScore:
+    """Score a FHIR R4 QuestionnaireResponse (a JSON string or a dict) and write the result as an Observation.
+
+    The instrument comes from the response's ``questionnaire`` URL (``instrument_info(id)["questionnaire_urls"]``);
+    with ``instrument`` given, a response for another questionnaire raises ValueError. Answers are matched by
+    linkId (``instrument_info(id)["link_ids"]`` or the item number) as valueInteger, valueCoding with an
+    ordinalValue/itemWeight extension, valueBoolean or an integral valueDecimal.
+    """
+    text = response if isinstance(response, str) else json.dumps(response)
+    instrument_id, raw, observation = _score_fhir(text, instrument or "", missing)
+    return FhirScore(_result(instrument_id, raw), json.loads(observation))
 
 
 def _as_int(a, item: int) -> int:
@@ -82,7 +143,7 @@ def _as_int(a, item: int) -> int:
     raise ValueError(f"item {item}: answer must be an integer or missing, got {a!r}")
 
 
-def score_frame(instrument: str, answers, missing: dict[str, MissingRule] | None = None):
+def score_frame(instrument: str, answers, missing: Missing = None):
     """Score many respondents at once: a 2-D array or DataFrame (one row per respondent, one column per item,
     NaN = missing) in, a DataFrame out with one column per score plus its band and cut-off decisions.
     """
