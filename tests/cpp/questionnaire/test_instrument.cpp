@@ -56,6 +56,10 @@ TEST(Questionnaire, OdiOfficialExamples) {
 TEST(Questionnaire, StartBackRiskGroups) {
   const auto& sb = q::instrument("start_back");
   EXPECT_EQ(q::score(sb, answers({1, 1, 1, 0, 0, 0, 0, 0, 2})).classification, "low");     // total 3
+  // Total <= 3 is low risk whatever the subscore: all three points psychosocial (psych 3) is still low.
+  const auto psych_only = q::score(sb, answers({0, 0, 0, 0, 1, 1, 0, 0, 4}));
+  EXPECT_DOUBLE_EQ(psych_only.score("psychosocial").value, 3.0);
+  EXPECT_EQ(psych_only.classification, "low");
   EXPECT_EQ(q::score(sb, answers({1, 1, 1, 1, 1, 1, 1, 0, 2})).classification, "medium");  // 7, psych 3
   const auto high = q::score(sb, answers({0, 0, 0, 0, 1, 1, 1, 0, 4}));                    // item 9 -> 1
   EXPECT_DOUBLE_EQ(high.score("psychosocial").value, 4.0);
