@@ -16,6 +16,6 @@ dtype is computed as float64, and the sampling rate ``fs`` is always an explicit
 """
 
 from kinemyo._core import __version__, fft_backend
-from kinemyo import dsp, emg, questionnaire
+from kinemyo import dsp, emg, imu, questionnaire
 
-__all__ = ["__version__", "dsp", "emg", "fft_backend", "questionnaire"]
+__all__ = ["__version__", "dsp", "emg", "fft_backend", "imu", "questionnaire"]

@@ -110,5 +110,6 @@ inline dsp::NonFinitePolicy parse_policy(const std::string& p) {
 void bind_dsp(py::module_& m);
 void bind_emg(py::module_& m);
 void bind_questionnaire(py::module_& m);
+void bind_imu(py::module_& m);
 
 }  // namespace kinemyo::python

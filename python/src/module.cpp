@@ -11,4 +11,5 @@ PYBIND11_MODULE(_core, m) {
   kinemyo::python::bind_dsp(m);
   kinemyo::python::bind_emg(m);
   kinemyo::python::bind_questionnaire(m);
+  kinemyo::python::bind_imu(m);
 }

@@ -1,0 +1,267 @@
+// Python bindings for kinemyo::imu. kinemyo/imu.py adds the convenience functions and result dataclasses.
+#include <pybind11/eigen.h>
+#include <pybind11/stl.h>
+
+#include <kinemyo/imu/batch.hpp>
+
+#include "common.hpp"
+
+namespace kinemyo::python {
+namespace {
+
+using namespace kinemyo::imu;
+using Array = py::array_t<double, py::array::c_style | py::array::forcecast>;
+
+// (n, 3) sensor array as float64 C order; None -> empty.
+Array sensor(const py::object& x, const char* name, py::ssize_t n_expected = -1) {
+  if (x.is_none()) return Array();
+  is_float32(x, name);
+  Array a = Array::ensure(x);
+  if (!a || a.ndim() != 2 || a.shape(1) != 3)
+    throw py::value_error(std::string(name) + ": expected shape (n_samples, 3)");
+  if (n_expected >= 0 && a.shape(0) != n_expected)
+    throw py::value_error(std::string(name) + ": expected " + std::to_string(n_expected) + " rows like gyr, got " +
+                          std::to_string(a.shape(0)));
+  return a;
+}
+
+std::span<const double> view(const Array& a) {
+  if (!a) return {};
+  return {a.data(), static_cast<std::size_t>(a.size())};
+}
+
+struct Inputs {
+  Array gyr, acc, mag, t;
+  double fs = 0.0;
+  ImuRecording rec() const { return {view(gyr), view(acc), view(mag)}; }
+  SampleTimes times() const { return {fs, view(t)}; }
+  py::ssize_t n() const { return gyr.shape(0); }
+};
+
+Inputs inputs(const py::object& gyr, const py::object& acc, const py::object& mag, const py::object& fs,
+              const py::object& t) {
+  Inputs in;
+  in.gyr = sensor(gyr, "gyr");
+  if (!in.gyr) throw py::type_error("gyr: required");
+  in.acc = sensor(acc, "acc", in.gyr.shape(0));
+  if (!in.acc) throw py::type_error("acc: required");
+  in.mag = sensor(mag, "mag", in.gyr.shape(0));
+  if (fs.is_none() == t.is_none()) throw py::type_error("give exactly one of fs (Hz) or t (timestamps, s)");
+  if (!fs.is_none()) in.fs = fs.cast<double>();
+  if (!t.is_none()) {
+    in.t = Array::ensure(t);
+    if (!in.t || in.t.ndim() != 1) throw py::value_error("t: expected shape (n_samples,)");
+  }
+  return in;
+}
+
+py::array_t<double> matrix(py::ssize_t n, py::ssize_t w) { return py::array_t<double>({n, w}); }
+std::span<double> span_of(py::array_t<double>& a) { return {a.mutable_data(), static_cast<std::size_t>(a.size())}; }
+
+Vec3 vec(const py::object& x, const char* name) {
+  if (x.is_none()) return Vec3::Constant(std::numeric_limits<double>::quiet_NaN());
+  const auto v = x.cast<std::vector<double>>();
+  if (v.size() != 3) throw py::value_error(std::string(name) + ": expected 3 values");
+  return Vec3(v[0], v[1], v[2]);
+}
+
+py::array_t<double> wxyz(const Quaternion& q) {
+  py::array_t<double> a(4);
+  to_wxyz(q, a.mutable_data());
+  return a;
+}
+
+Quaternion quat_arg(const py::object& x, const char* name) {
+  const auto v = x.cast<std::vector<double>>();
+  if (v.size() != 4) throw py::value_error(std::string(name) + ": expected [w, x, y, z]");
+  return Quaternion(v[0], v[1], v[2], v[3]);
+}
+
+EarthFrame frame(const std::string& s) {
+  if (s == "enu") return EarthFrame::enu;
+  if (s == "ned") return EarthFrame::ned;
+  if (s == "nwu") return EarthFrame::nwu;
+  throw py::value_error("frame: expected 'enu', 'ned' or 'nwu', got '" + s + "'");
+}
+
+// Allocates the robust outputs, runs `fill` without the GIL, returns them as a dict.
+template <class F>
+py::dict robust_outputs(const Inputs& in, F&& fill) {
+  const py::ssize_t n = in.n();
+  auto q6 = matrix(n, 4), q9 = matrix(n, 4), bias = matrix(n, 3);
+  py::array_t<double> sigma(n), delta(n);
+  py::array_t<std::uint8_t> rest(n), dist(n);
+  const auto u = static_cast<std::size_t>(n);
+  RobustOutput out{span_of(q6), span_of(q9), span_of(bias), {sigma.mutable_data(), u}, {delta.mutable_data(), u},
+                   {rest.mutable_data(), u}, {dist.mutable_data(), u}};
+  {
+    py::gil_scoped_release nogil;
+    fill(out);
+  }
+  py::dict d;
+  d["quat_6d"] = q6;
+  d["quat_9d"] = q9;
+  d["bias"] = bias;
+  d["bias_sigma"] = sigma;
+  d["delta"] = delta;
+  d["rest"] = rest.attr("astype")("bool");
+  d["mag_disturbed"] = dist.attr("astype")("bool");
+  return d;
+}
+
+}  // namespace
+
+void bind_imu(py::module_& m) {
+  py::class_<RobustFilterParams> params(m, "RobustFilterParams", "Parameters of RobustFilter (SI units, radians).");
+  params.def(py::init([](py::kwargs kw) {
+    RobustFilterParams p;
+    py::object self = py::cast(p);
+    for (auto item : kw) {
+      const auto key = item.first.cast<std::string>();
+      if (!py::hasattr(self, key.c_str())) throw py::type_error("RobustFilterParams: unknown parameter '" + key + "'");
+      self.attr(key.c_str()) = item.second;
+    }
+    p = self.cast<RobustFilterParams>();
+    p.validate();
+    return p;
+  }));
+#define KINEMYO_PARAM(name) params.def_readwrite(#name, &RobustFilterParams::name)
+  KINEMYO_PARAM(tau_acc); KINEMYO_PARAM(tau_mag); KINEMYO_PARAM(motion_bias_estimation);
+  KINEMYO_PARAM(rest_bias_estimation); KINEMYO_PARAM(mag_disturbance_rejection); KINEMYO_PARAM(bias_sigma_init);
+  KINEMYO_PARAM(bias_forgetting_time); KINEMYO_PARAM(bias_clip); KINEMYO_PARAM(bias_sigma_motion);
+  KINEMYO_PARAM(bias_vertical_forgetting_factor); KINEMYO_PARAM(bias_sigma_rest); KINEMYO_PARAM(rest_min_time);
+  KINEMYO_PARAM(rest_filter_tau); KINEMYO_PARAM(rest_threshold_gyr); KINEMYO_PARAM(rest_threshold_acc);
+  KINEMYO_PARAM(mag_current_tau); KINEMYO_PARAM(mag_ref_tau); KINEMYO_PARAM(mag_norm_threshold);
+  KINEMYO_PARAM(mag_dip_threshold); KINEMYO_PARAM(mag_new_time); KINEMYO_PARAM(mag_new_first_time);
+  KINEMYO_PARAM(mag_new_min_gyr); KINEMYO_PARAM(mag_min_undisturbed_time); KINEMYO_PARAM(mag_max_rejection_time);
+  KINEMYO_PARAM(mag_rejection_factor);
+#undef KINEMYO_PARAM
+
+  py::class_<RobustFilterState>(m, "RobustFilterState", "A copy of a RobustFilter's complete state.")
+      .def_property_readonly("bias", [](const RobustFilterState& s) { return Vec3(s.bias); })
+      .def_property_readonly("rest", [](const RobustFilterState& s) { return s.rest; })
+      .def_property_readonly("delta", [](const RobustFilterState& s) { return s.delta; })
+      .def_property_readonly("skipped", [](const RobustFilterState& s) { return s.skipped; });
+
+  py::class_<RobustFilter>(m, "RobustFilter", R"doc(
+Robust orientation filter (gyroscope bias at rest and in motion, rest detection, magnetic disturbance rejection),
+6D and 9D from one run. Streaming with ``update`` or whole arrays with ``process``; the state carries on.
+)doc")
+      .def(py::init<const RobustFilterParams&>(), py::arg("params") = RobustFilterParams{})
+      .def("update",
+           [](RobustFilter& f, double dt, const py::object& gyr, const py::object& acc, const py::object& mag) {
+             f.update(dt, vec(gyr, "gyr"), vec(acc, "acc"), vec(mag, "mag"));
+           },
+           py::arg("dt"), py::arg("gyr"), py::arg("acc"), py::arg("mag") = py::none())
+      .def("process",
+           [](RobustFilter& f, const py::object& gyr, const py::object& acc, const py::object& mag,
+              const py::object& fs, const py::object& t) {
+             const Inputs in = inputs(gyr, acc, mag, fs, t);
+             return robust_outputs(in, [&](const RobustOutput& out) { estimate_orientation(f, in.rec(), in.times(), out); });
+           },
+           py::arg("gyr"), py::arg("acc"), py::arg("mag") = py::none(), py::kw_only(), py::arg("fs") = py::none(),
+           py::arg("t") = py::none())
+      .def_property_readonly("quat_6d", [](const RobustFilter& f) { return wxyz(f.quat_6d()); })
+      .def_property_readonly("quat_9d", [](const RobustFilter& f) { return wxyz(f.quat_9d()); })
+      .def_property_readonly("bias", [](const RobustFilter& f) { return Vec3(f.bias()); })
+      .def_property_readonly("bias_sigma", &RobustFilter::bias_sigma)
+      .def_property_readonly("rest", &RobustFilter::rest)
+      .def_property_readonly("mag_disturbed", &RobustFilter::mag_disturbed)
+      .def_property_readonly("delta", &RobustFilter::delta)
+      .def_property_readonly("params", &RobustFilter::params)
+      .def_property("state", &RobustFilter::state, &RobustFilter::set_state)
+      .def("set_bias", [](RobustFilter& f, const py::object& b, double sigma) { f.set_bias(vec(b, "bias"), sigma); },
+           py::arg("bias"), py::arg("sigma"))
+      .def("reset", &RobustFilter::reset);
+
+  py::class_<MadgwickFilter>(m, "MadgwickFilter", "Madgwick gradient-descent filter (paper's MARG mathematics).")
+      .def(py::init([](double beta) { return MadgwickFilter(MadgwickParams{beta}); }), py::arg("beta") = 0.1)
+      .def("update",
+           [](MadgwickFilter& f, double dt, const py::object& gyr, const py::object& acc, const py::object& mag) {
+             f.update(dt, vec(gyr, "gyr"), vec(acc, "acc"), vec(mag, "mag"));
+           },
+           py::arg("dt"), py::arg("gyr"), py::arg("acc"), py::arg("mag") = py::none())
+      .def("process",
+           [](MadgwickFilter& f, const py::object& gyr, const py::object& acc, const py::object& mag,
+              const py::object& fs, const py::object& t) {
+             const Inputs in = inputs(gyr, acc, mag, fs, t);
+             auto q = matrix(in.n(), 4);
+             {
+               py::gil_scoped_release nogil;
+               estimate_orientation(f, in.rec(), in.times(), span_of(q));
+             }
+             return q;
+           },
+           py::arg("gyr"), py::arg("acc"), py::arg("mag") = py::none(), py::kw_only(), py::arg("fs") = py::none(),
+           py::arg("t") = py::none())
+      .def_property("quat", [](const MadgwickFilter& f) { return wxyz(f.quat()); },
+                    [](MadgwickFilter& f, const py::object& q) { f.set_quat(quat_arg(q, "quat")); })
+      .def_property_readonly("beta", [](const MadgwickFilter& f) { return f.params().beta; })
+      .def("reset", &MadgwickFilter::reset);
+
+  py::class_<MahonyFilter>(m, "MahonyFilter", "Mahony explicit complementary filter with integral feedback.")
+      .def(py::init([](double kp, double ki) { return MahonyFilter(MahonyParams{kp, ki}); }), py::arg("kp") = 1.0,
+           py::arg("ki") = 0.0)
+      .def("update",
+           [](MahonyFilter& f, double dt, const py::object& gyr, const py::object& acc, const py::object& mag) {
+             f.update(dt, vec(gyr, "gyr"), vec(acc, "acc"), vec(mag, "mag"));
+           },
+           py::arg("dt"), py::arg("gyr"), py::arg("acc"), py::arg("mag") = py::none())
+      .def("process",
+           [](MahonyFilter& f, const py::object& gyr, const py::object& acc, const py::object& mag,
+              const py::object& fs, const py::object& t) {
+             const Inputs in = inputs(gyr, acc, mag, fs, t);
+             auto q = matrix(in.n(), 4), b = matrix(in.n(), 3);
+             {
+               py::gil_scoped_release nogil;
+               estimate_orientation(f, in.rec(), in.times(), span_of(q), span_of(b));
+             }
+             return py::make_tuple(q, b);
+           },
+           py::arg("gyr"), py::arg("acc"), py::arg("mag") = py::none(), py::kw_only(), py::arg("fs") = py::none(),
+           py::arg("t") = py::none())
+      .def_property("quat", [](const MahonyFilter& f) { return wxyz(f.quat()); },
+                    [](MahonyFilter& f, const py::object& q) { f.set_quat(quat_arg(q, "quat")); })
+      .def_property_readonly("bias", [](const MahonyFilter& f) { return f.bias(); })
+      .def("reset", &MahonyFilter::reset);
+
+  m.def("_robust_offline",
+        [](const py::object& gyr, const py::object& acc, const py::object& mag, const py::object& fs,
+           const py::object& t, const RobustFilterParams& params) {
+          const Inputs in = inputs(gyr, acc, mag, fs, t);
+          return robust_outputs(in, [&](const RobustOutput& out) {
+            estimate_orientation_offline(in.rec(), in.times(), params, out);
+          });
+        },
+        py::arg("gyr"), py::arg("acc"), py::arg("mag") = py::none(), py::kw_only(), py::arg("fs") = py::none(),
+        py::arg("t") = py::none(), py::arg("params") = RobustFilterParams{});
+  m.def("earth_frame_rotation",
+        [](const std::string& from, const std::string& to) { return wxyz(earth_frame_rotation(frame(from), frame(to))); },
+        py::arg("from_frame"), py::arg("to_frame"),
+        "Quaternion r with q_to = r * q_from for sensor-to-earth quaternions ('enu', 'ned', 'nwu').");
+  m.def("orientation_from_vectors",
+        [](const py::object& acc, const py::object& mag) {
+          return mag.is_none() ? wxyz(orientation_from_vectors(vec(acc, "acc")))
+                               : wxyz(orientation_from_vectors(vec(acc, "acc"), vec(mag, "mag")));
+        },
+        py::arg("acc"), py::arg("mag") = py::none(),
+        "Sensor-to-earth (ENU) orientation from one accelerometer (and magnetometer) sample at rest.");
+  m.def("_orientation_errors",
+        [](const Array& est, const Array& ref) {
+          if (est.ndim() != 2 || est.shape(1) != 4 || ref.ndim() != 2 || ref.shape(1) != 4 || est.shape(0) != ref.shape(0))
+            throw py::value_error("estimate, reference: expected two (n_samples, 4) arrays of equal length");
+          const py::ssize_t n = est.shape(0);
+          auto out = matrix(n, 3);
+          double* o = out.mutable_data();
+          for (py::ssize_t i = 0; i < n; ++i) {
+            const auto e = orientation_error(from_wxyz(est.data() + 4 * i), from_wxyz(ref.data() + 4 * i));
+            o[3 * i] = e.total;
+            o[3 * i + 1] = e.heading;
+            o[3 * i + 2] = e.inclination;
+          }
+          return out;
+        },
+        py::arg("estimate"), py::arg("reference"));
+}
+
+}  // namespace kinemyo::python
