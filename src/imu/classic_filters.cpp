@@ -19,30 +19,21 @@ Quaternion initial(const Vec3& acc, const Vec3* mag) {
   return Quaternion::FromTwoVectors(up, Vec3::UnitZ());
 }
 
-// Gradient, with respect to q = [w, x, y, z], of f(q) = R(q)^T e - s: the objective function of Madgwick's
-// paper for an earth-frame reference direction e and its sensor-frame measurement s. With r the vector part,
-// R^T e = e (w^2 - r.r) + 2 r (r.e) - 2 w (r x e); the result is J^T f in closed form.
-Eigen::Vector4d objective_gradient(const Quaternion& q, const Vec3& e, const Vec3& s) {
-  const double w = q.w();
-  const Vec3 r = q.vec();
-  const Vec3 f = e * (w * w - r.squaredNorm()) + 2.0 * r * r.dot(e) - 2.0 * w * r.cross(e) - s;
-  Eigen::Vector4d g;
-  g[0] = (2.0 * w * e - 2.0 * r.cross(e)).dot(f);
-  g.tail<3>() = -2.0 * r * e.dot(f) + 2.0 * r.dot(e) * f + 2.0 * e * r.dot(f) + 2.0 * w * f.cross(e);
-  return g;
-}
+// Madgwick's paper works in an earth frame with x north and z up (NWU); the filter keeps its quaternion there.
+Quaternion enu_to_nwu() { return earth_frame_rotation(EarthFrame::enu, EarthFrame::nwu); }
 
 // Reference field in the earth frame from the current estimate: horizontal part along north (ENU y).
 Vec3 field_reference(const Quaternion& q, const Vec3& m) {
   const Vec3 h = q * m;
-  return Vec3(0.0, std::hypot(h.x(), h.y()), h.z());
+  return Vec3(0.0, std::sqrt(h.x() * h.x() + h.y() * h.y()), h.z());
 }
 
+// q + 1/2 q (x) (0, w) dt, renormalised (first order, as in Mahony et al. 2008's discrete implementation).
 Quaternion integrate(const Quaternion& q, const Vec3& w, double dt) {
-  const double rate = w.norm(), angle = rate * dt;
-  if (!(angle > std::numeric_limits<double>::epsilon())) return q;
-  const double s = std::sin(0.5 * angle) / rate;
-  return (q * Quaternion(std::cos(0.5 * angle), s * w.x(), s * w.y(), s * w.z())).normalized();
+  const Quaternion rate = q * Quaternion(0.0, w.x(), w.y(), w.z());
+  Quaternion out;
+  out.coeffs() = q.coeffs() + (0.5 * dt) * rate.coeffs();
+  return out.normalized();
 }
 
 }  // namespace
@@ -51,16 +42,21 @@ void MadgwickParams::validate() const {
   if (!std::isfinite(beta) || beta < 0.0) kinemyo::detail::fail("beta", "must be finite and >= 0, got " + kinemyo::detail::num(beta));
 }
 
-MadgwickFilter::MadgwickFilter(const MadgwickParams& params) : params_(params) { params_.validate(); }
+MadgwickFilter::MadgwickFilter(const MadgwickParams& params) : params_(params) {
+  params_.validate();
+  reset();
+}
 
 void MadgwickFilter::reset() noexcept {
-  q_ = Quaternion::Identity();
+  q_ = enu_to_nwu();  // identity in ENU
   initialised_ = false;
 }
 
+Quaternion MadgwickFilter::quat() const noexcept { return enu_to_nwu().conjugate() * q_; }
+
 void MadgwickFilter::set_quat(const Quaternion& q) {
   if (!q.coeffs().allFinite() || !(q.norm() > 0.0)) kinemyo::detail::fail("q", "must be finite and non-zero");
-  q_ = q.normalized();
+  q_ = enu_to_nwu() * q.normalized();
   initialised_ = true;
 }
 
@@ -72,26 +68,55 @@ void MadgwickFilter::update(double dt, const Vec3& gyr, const Vec3& acc, const V
   if (!valid_step(dt, gyr)) return;
   const bool has_acc = present(acc), has_mag = present(mag);
   if (!initialised_ && has_acc) {
-    q_ = initial(acc, has_mag ? &mag : nullptr);
+    q_ = enu_to_nwu() * initial(acc, has_mag ? &mag : nullptr);
     initialised_ = true;
     return;
   }
-  // q_dot = 1/2 q (x) (0, w) - beta * grad / |grad|   (Madgwick 2010, eqs. 42-44)
-  const Quaternion rate = q_ * Quaternion(0.0, gyr.x(), gyr.y(), gyr.z());
-  Eigen::Vector4d qdot = 0.5 * Eigen::Vector4d(rate.w(), rate.x(), rate.y(), rate.z());
+  // The paper's equations in its own earth frame (x north, z up), q = [q1 q2 q3 q4] scalar first:
+  // q_dot = 1/2 q (x) (0, w) - beta * grad / |grad| with grad = J_g^T f_g + J_b^T f_b (eqs. 25-26, 29-34, 43-46).
+  const double q1 = q_.w(), q2 = q_.x(), q3 = q_.y(), q4 = q_.z();
+  double d1 = 0.5 * (-q2 * gyr.x() - q3 * gyr.y() - q4 * gyr.z());
+  double d2 = 0.5 * (q1 * gyr.x() + q3 * gyr.z() - q4 * gyr.y());
+  double d3 = 0.5 * (q1 * gyr.y() - q2 * gyr.z() + q4 * gyr.x());
+  double d4 = 0.5 * (q1 * gyr.z() + q2 * gyr.y() - q3 * gyr.x());
   if (has_acc) {
-    Eigen::Vector4d grad = objective_gradient(q_, Vec3::UnitZ(), acc.normalized());
+    const Vec3 a = acc * (1.0 / acc.norm());
+    // Gravity: f_g and J_g.
+    const double fg1 = 2.0 * (q2 * q4 - q1 * q3) - a.x();
+    const double fg2 = 2.0 * (q1 * q2 + q3 * q4) - a.y();
+    const double fg3 = 2.0 * (0.5 - q2 * q2 - q3 * q3) - a.z();
+    double g1 = -2.0 * q3 * fg1 + 2.0 * q2 * fg2;
+    double g2 = 2.0 * q4 * fg1 + 2.0 * q1 * fg2 - 4.0 * q2 * fg3;
+    double g3 = -2.0 * q1 * fg1 + 2.0 * q4 * fg2 - 4.0 * q3 * fg3;
+    double g4 = 2.0 * q2 * fg1 + 2.0 * q3 * fg2;
     if (has_mag) {
-      const Vec3 m = mag.normalized();
-      grad += objective_gradient(q_, field_reference(q_, m), m);
+      // Earth-frame field h = q m q*, reference b = [sqrt(hx^2 + hy^2), 0, hz] (eqs. 45-46; the full bx, not
+      // half of it as in the widely copied code). m normalised; h rotated from the raw field in parallel.
+      const double inv_norm = 1.0 / mag.norm();
+      const Vec3 h = q_ * mag;
+      const Vec3 m = mag * inv_norm;
+      const double bx = std::sqrt(h.x() * h.x() + h.y() * h.y()) * inv_norm, bz = h.z() * inv_norm;
+      const double fb1 = 2.0 * bx * (0.5 - q3 * q3 - q4 * q4) + 2.0 * bz * (q2 * q4 - q1 * q3) - m.x();
+      const double fb2 = 2.0 * bx * (q2 * q3 - q1 * q4) + 2.0 * bz * (q1 * q2 + q3 * q4) - m.y();
+      const double fb3 = 2.0 * bx * (q1 * q3 + q2 * q4) + 2.0 * bz * (0.5 - q2 * q2 - q3 * q3) - m.z();
+      g1 += -2.0 * bz * q3 * fb1 + (-2.0 * bx * q4 + 2.0 * bz * q2) * fb2 + 2.0 * bx * q3 * fb3;
+      g2 += 2.0 * bz * q4 * fb1 + (2.0 * bx * q3 + 2.0 * bz * q1) * fb2 + (2.0 * bx * q4 - 4.0 * bz * q2) * fb3;
+      g3 += (-4.0 * bx * q3 - 2.0 * bz * q1) * fb1 + (2.0 * bx * q2 + 2.0 * bz * q4) * fb2 +
+            (2.0 * bx * q1 - 4.0 * bz * q3) * fb3;
+      g4 += (-4.0 * bx * q4 + 2.0 * bz * q2) * fb1 + (-2.0 * bx * q1 + 2.0 * bz * q3) * fb2 + 2.0 * bx * q2 * fb3;
     }
-    const double n = grad.norm();
-    if (n > 0.0) qdot -= params_.beta * grad / n;
+    const double n2 = g1 * g1 + g2 * g2 + g3 * g3 + g4 * g4;
+    if (n2 > 0.0) {
+      const double k = params_.beta / std::sqrt(n2);
+      d1 -= k * g1;
+      d2 -= k * g2;
+      d3 -= k * g3;
+      d4 -= k * g4;
+    }
   }
-  Eigen::Vector4d q(q_.w(), q_.x(), q_.y(), q_.z());
-  q += qdot * dt;
-  q.normalize();
-  q_ = Quaternion(q[0], q[1], q[2], q[3]);
+  const double w = q1 + d1 * dt, x = q2 + d2 * dt, y = q3 + d3 * dt, z = q4 + d4 * dt;
+  const double inv = 1.0 / std::sqrt(w * w + x * x + y * y + z * z);
+  q_ = Quaternion(w * inv, x * inv, y * inv, z * inv);
 }
 
 void MahonyParams::validate() const {

@@ -38,9 +38,7 @@ double wrap_pi(double a) {
 // Kalman filter variances of the bias (Laidig & Seel 2023, Sec. 3.3): the process noise grows the std from 0 to
 // 0.1 deg/s in bias_forgetting_time; measurement noise chosen so that the steady-state posterior variance is
 // sigma^2 (scalar Riccati fixed point: W = p^2 / v + p).
-struct BiasNoise {
-  double v, w_motion, w_vertical, w_rest;
-};
+using detail::BiasNoise;
 BiasNoise bias_noise(const RobustFilterParams& p, double dt) {
   const double v = std::pow(0.1 * kDegree, 2) * dt / p.bias_forgetting_time;
   const double pm = p.bias_sigma_motion * p.bias_sigma_motion;
@@ -203,7 +201,11 @@ void RobustFilter::update_acc(const Vec3& gyr, const Vec3& acc) noexcept {
   detail::lowpass(s.motion_bias_lp, acc_c_, rb_in, rb_lp);
   const Eigen::Map<const Eigen::Matrix<double, 3, 3, Eigen::RowMajor>> r_f(r_lp);
 
-  const BiasNoise noise = bias_noise(params_, dt);
+  if (dt != noise_dt_) {
+    noise_ = bias_noise(params_, dt);
+    noise_dt_ = dt;
+  }
+  const BiasNoise& noise = noise_;
   if (s.bias_p(0, 0) < params_.bias_sigma_init * params_.bias_sigma_init) s.bias_p.diagonal().array() += noise.v;
 
   Eigen::Matrix3d h;
@@ -236,14 +238,19 @@ void RobustFilter::update_mag(const Vec3& mag) noexcept {
   const double dt = s.mag_dt;
   s.mag_dt = 0.0;
   const Vec3 m6 = quat_6d() * mag;
-  double k = params_.tau_mag > 0.0 ? 1.0 - std::exp(-dt / params_.tau_mag) : 1.0;
+  if (dt != mag_gain_dt_) {  // first-order gains, recomputed only when the time step changes
+    mag_gain_dt_ = dt;
+    mag_k_ = params_.tau_mag > 0.0 ? 1.0 - std::exp(-dt / params_.tau_mag) : 1.0;
+    mag_k_ref_ = 1.0 - std::exp(-dt / params_.mag_ref_tau);
+  }
+  double k = mag_k_;
 
   if (params_.mag_disturbance_rejection) {
     const double norm = m6.norm();
     double nd[2] = {norm, std::asin(std::clamp(m6.z() / norm, -1.0, 1.0))};
     mag_c_.update(params_.mag_current_tau, dt);
     detail::lowpass(s.mag_norm_dip_lp, mag_c_, nd, nd);
-    const double k_ref = 1.0 - std::exp(-dt / params_.mag_ref_tau);
+    const double k_ref = mag_k_ref_;
     const auto close = [&](double ref_norm, double ref_dip) {
       return std::abs(nd[0] - ref_norm) < params_.mag_norm_threshold * ref_norm &&
              std::abs(nd[1] - ref_dip) < params_.mag_dip_threshold;

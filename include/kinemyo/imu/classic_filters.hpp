@@ -22,14 +22,14 @@ class MadgwickFilter {
   explicit MadgwickFilter(const MadgwickParams& params = {});
   void update(double dt, const Vec3& gyr, const Vec3& acc) noexcept;
   void update(double dt, const Vec3& gyr, const Vec3& acc, const Vec3& mag) noexcept;
-  [[nodiscard]] const Quaternion& quat() const noexcept { return q_; }
-  void set_quat(const Quaternion& q);
+  [[nodiscard]] Quaternion quat() const noexcept;  // ENU
+  void set_quat(const Quaternion& q);             // ENU
   [[nodiscard]] const MadgwickParams& params() const noexcept { return params_; }
   void reset() noexcept;
 
  private:
   MadgwickParams params_;
-  Quaternion q_ = Quaternion::Identity();
+  Quaternion q_ = Quaternion::Identity();  // in the paper's earth frame (x north, y west, z up)
   bool initialised_ = false;
 };
 

@@ -71,6 +71,9 @@ struct LowPass2Coeffs {
   bool pass = true;  // cut-off at or above 0.45 / dt: the input passes through
   void update(double new_tau, double new_dt) noexcept;
 };
+struct BiasNoise {  // bias Kalman filter variances for one time step
+  double v = 0.0, w_motion = 0.0, w_vertical = 0.0, w_rest = 0.0;
+};
 }  // namespace detail
 
 struct RobustFilterState {
@@ -127,7 +130,10 @@ class RobustFilter {
   void update_mag(const Vec3& mag) noexcept;
   RobustFilterParams params_;
   RobustFilterState state_;
-  detail::LowPass2Coeffs acc_c_, rest_c_, mag_c_;  // cached per time step (from params and dt, not state)
+  // Derived from params and the time step (not state): recomputed only when dt changes.
+  detail::LowPass2Coeffs acc_c_, rest_c_, mag_c_;
+  detail::BiasNoise noise_;
+  double noise_dt_ = -1.0, mag_gain_dt_ = -1.0, mag_k_ = 0.0, mag_k_ref_ = 0.0;
 };
 
 }  // namespace kinemyo::imu
