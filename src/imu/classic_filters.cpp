@@ -67,10 +67,9 @@ void MadgwickFilter::update(double dt, const Vec3& gyr, const Vec3& acc) noexcep
 void MadgwickFilter::update(double dt, const Vec3& gyr, const Vec3& acc, const Vec3& mag) noexcept {
   if (!valid_step(dt, gyr)) return;
   const bool has_acc = present(acc), has_mag = present(mag);
-  if (!initialised_ && has_acc) {
+  if (!initialised_ && has_acc) {  // start from the first vector sample, then update as usual
     q_ = enu_to_nwu() * initial(acc, has_mag ? &mag : nullptr);
     initialised_ = true;
-    return;
   }
   // The paper's equations in its own earth frame (x north, z up), q = [q1 q2 q3 q4] scalar first:
   // q_dot = 1/2 q (x) (0, w) - beta * grad / |grad| with grad = J_g^T f_g + J_b^T f_b (eqs. 25-26, 29-34, 43-46).
@@ -145,10 +144,9 @@ void MahonyFilter::update(double dt, const Vec3& gyr, const Vec3& acc) noexcept 
 void MahonyFilter::update(double dt, const Vec3& gyr, const Vec3& acc, const Vec3& mag) noexcept {
   if (!valid_step(dt, gyr)) return;
   const bool has_acc = present(acc), has_mag = present(mag);
-  if (!initialised_ && has_acc) {
+  if (!initialised_ && has_acc) {  // start from the first vector sample, then update as usual
     q_ = initial(acc, has_mag ? &mag : nullptr);
     initialised_ = true;
-    return;
   }
   Vec3 e = Vec3::Zero();
   if (has_acc) {
