@@ -215,7 +215,8 @@ void RobustFilter::update_acc(const Vec3& gyr, const Vec3& acc) noexcept {
     h.setIdentity();
     e = s.rest_gyr - s.bias;
     w.setConstant(noise.w_rest);
-  } else if (params_.motion_bias_estimation) {
+  } else if (params_.motion_bias_estimation && s.acc_lp.time < 0.0) {
+    // (Not during the accelerometer low-pass's initial averaging: corrections then are initial alignment.)
     h = r_f;
     const Vec3 hb = h * s.bias;
     e = Vec3(-acc_e.y() / dt + rb_lp[0] - hb.x(), acc_e.x() / dt + rb_lp[1] - hb.y(), -hb.z());

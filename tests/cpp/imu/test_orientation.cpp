@@ -1,0 +1,245 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+#include <random>
+#include <limits>
+#include <numbers>
+#include <stdexcept>
+#include <vector>
+
+#include "kinemyo/imu/batch.hpp"
+#include "kinemyo/imu/synthetic.hpp"
+
+namespace imu = kinemyo::imu;
+using imu::Quaternion;
+using imu::Vec3;
+
+namespace {
+
+constexpr double kDeg = std::numbers::pi / 180.0;
+
+std::vector<double> trajectory(std::size_t n, double fs, const std::function<Quaternion(double)>& q_of_t) {
+  std::vector<double> q(4 * n);
+  for (std::size_t i = 0; i < n; ++i) imu::to_wxyz(q_of_t(static_cast<double>(i) / fs), &q[4 * i]);
+  return q;
+}
+
+// A smooth, everything-moving trajectory (rotation vector of sines).
+Quaternion wobble(double t) {
+  return imu::from_rotation_vector(Vec3(0.5 * std::sin(0.7 * t), 0.4 * std::sin(1.1 * t + 1.0), 1.5 * std::sin(0.3 * t)));
+}
+
+double angle_between(const Quaternion& a, const Quaternion& b) { return imu::orientation_error(a, b).total; }
+
+struct Result {
+  std::vector<double> q6, q9, bias;
+  std::vector<std::uint8_t> rest, dist;
+};
+Result run_robust(const imu::SyntheticImu& d, double fs, const imu::RobustFilterParams& p = {}, bool mag = true) {
+  const std::size_t n = d.gyr.size() / 3;
+  Result r{std::vector<double>(4 * n), std::vector<double>(4 * n), std::vector<double>(3 * n),
+           std::vector<std::uint8_t>(n), std::vector<std::uint8_t>(n)};
+  imu::RobustFilter f(p);
+  imu::estimate_orientation(f, {d.gyr, d.acc, mag ? std::span<const double>(d.mag) : std::span<const double>()},
+                            {fs, {}}, {r.q6, r.q9, r.bias, {}, {}, r.rest, r.dist});
+  return r;
+}
+
+}  // namespace
+
+TEST(ImuConventions, StaticThirtyDegreeRollAndNinetyDegreePerSecondYaw) {
+  const double fs = 100.0;
+  const Quaternion roll(std::cos(15 * kDeg), std::sin(15 * kDeg), 0.0, 0.0);
+  const auto still = imu::synthesize_imu(trajectory(1000, fs, [&](double) { return roll; }), {fs, {}}, {});
+  const std::size_t last = 999;
+  for (bool mag : {false, true}) {
+    const auto r = run_robust(still, fs, {}, mag);
+    EXPECT_LT(angle_between(imu::from_wxyz(&r.q6[4 * last]), roll), 1e-9);
+    EXPECT_LT(angle_between(imu::from_wxyz(&r.q9[4 * last]), roll), 1e-9);
+  }
+  imu::MadgwickFilter madgwick;
+  imu::MahonyFilter mahony;
+  for (std::size_t i = 0; i < 1000; ++i) {
+    const Vec3 g(&still.gyr[3 * i]), a(&still.acc[3 * i]), m(&still.mag[3 * i]);
+    madgwick.update(1 / fs, g, a, m);
+    mahony.update(1 / fs, g, a, m);
+  }
+  // Madgwick's normalised gradient step moves by up to beta * dt even at the optimum.
+  EXPECT_LT(angle_between(madgwick.quat(), roll), 2 * 0.1 / fs);
+  EXPECT_LT(angle_between(mahony.quat(), roll), 1e-9);
+  EXPECT_NEAR(mahony.quat().w(), std::cos(15 * kDeg), 1e-9);
+  EXPECT_NEAR(mahony.quat().x(), std::sin(15 * kDeg), 1e-9);
+
+  // Yaw at 90 deg/s for 1 s from the identity: [cos 45, 0, 0, sin 45].
+  const auto yaw = imu::synthesize_imu(trajectory(101, fs, [](double t) { return imu::heading_rotation(0.5 * std::numbers::pi * t); }),
+                                       {fs, {}}, {});
+  const Quaternion expected(std::cos(45 * kDeg), 0.0, 0.0, std::sin(45 * kDeg));
+  const auto r = run_robust(yaw, fs, {}, false);
+  const Quaternion q6 = imu::from_wxyz(&r.q6[4 * 100]);
+  EXPECT_NEAR(q6.w(), expected.w(), 1e-12);
+  EXPECT_NEAR(q6.z(), expected.z(), 1e-12);
+  imu::MadgwickFilter mw;
+  imu::MahonyFilter mh;
+  for (std::size_t i = 0; i <= 100; ++i) {
+    mw.update(1 / fs, Vec3(&yaw.gyr[3 * i]), Vec3(&yaw.acc[3 * i]));
+    mh.update(1 / fs, Vec3(&yaw.gyr[3 * i]), Vec3(&yaw.acc[3 * i]));
+  }
+  EXPECT_LT(angle_between(mw.quat(), expected), 2e-4);  // first-order integration, 100 steps, gradient jitter
+  EXPECT_LT(angle_between(mh.quat(), expected), 1e-4);
+}
+
+TEST(ImuConventions, EarthFramesAreExactRotations) {
+  const Quaternion q = imu::from_rotation_vector(Vec3(0.3, -1.1, 0.7));
+  const Vec3 v(0.2, -0.5, 0.9);
+  const Vec3 enu = q * v;
+  const Vec3 ned = imu::change_earth_frame(q, imu::EarthFrame::enu, imu::EarthFrame::ned) * v;
+  const Vec3 nwu = imu::change_earth_frame(q, imu::EarthFrame::enu, imu::EarthFrame::nwu) * v;
+  EXPECT_TRUE(ned.isApprox(Vec3(enu.y(), enu.x(), -enu.z()), 1e-14));
+  EXPECT_TRUE(nwu.isApprox(Vec3(enu.y(), -enu.x(), enu.z()), 1e-14));
+  const Quaternion round = imu::earth_frame_rotation(imu::EarthFrame::nwu, imu::EarthFrame::enu) *
+                           imu::earth_frame_rotation(imu::EarthFrame::ned, imu::EarthFrame::nwu) *
+                           imu::earth_frame_rotation(imu::EarthFrame::enu, imu::EarthFrame::ned);
+  EXPECT_LT(angle_between(round, Quaternion::Identity()), 1e-12);
+  // Errors: a pure heading offset and a pure tilt.
+  const auto h = imu::orientation_error(imu::heading_rotation(10 * kDeg) * q, q);
+  EXPECT_NEAR(h.heading, 10 * kDeg, 1e-12);
+  EXPECT_NEAR(h.inclination, 0.0, 1e-7);
+  const auto tilt = imu::orientation_error(imu::from_rotation_vector(Vec3(5 * kDeg, 0, 0)) * q, q);
+  EXPECT_NEAR(tilt.inclination, 5 * kDeg, 1e-12);
+  EXPECT_NEAR(tilt.heading, 0.0, 1e-12);
+  // Orientation from vectors is the synthetic generator's inverse.
+  const auto one = imu::synthesize_imu(trajectory(1, 1.0, [&](double) { return q; }), {1.0, {}}, {});
+  EXPECT_LT(angle_between(imu::orientation_from_vectors(Vec3(&one.acc[0]), Vec3(&one.mag[0])), q), 1e-12);
+  EXPECT_THROW(imu::orientation_from_vectors(Vec3::Zero()), std::invalid_argument);
+}
+
+TEST(ImuRobustFilter, BiasAtRestAndHeadingDriftOverAMinute) {
+  const double fs = 100.0;
+  const Quaternion pose = imu::from_rotation_vector(Vec3(0.2, -0.3, 1.0));
+  imu::SyntheticImuOptions opt;
+  opt.gyr_bias = Vec3(0.5, -0.5, 0.5) * kDeg;
+  opt.gyr_noise = 0.1 * kDeg;  // 0.01 deg/s/sqrt(Hz) at 100 Hz
+  opt.acc_noise = 0.02;
+  opt.mag_noise = 0.3;
+  const auto d = imu::synthesize_imu(trajectory(6000, fs, [&](double) { return pose; }), {fs, {}}, {}, opt);
+  const auto r = run_robust(d, fs, {}, false);
+  const std::size_t last = 5999;
+  for (int k = 0; k < 3; ++k) EXPECT_NEAR(r.bias[3 * last + k], opt.gyr_bias[k], 0.05 * kDeg) << k;
+  EXPECT_TRUE(r.rest[last]);
+  // 6D heading drift over the minute (relative to the heading after the first second).
+  const auto drift = imu::orientation_error(imu::from_wxyz(&r.q6[4 * last]) * imu::from_wxyz(&r.q6[4 * 100]).conjugate(),
+                                            Quaternion::Identity());
+  EXPECT_LT(drift.heading, 2.0 * kDeg);
+}
+
+TEST(ImuRobustFilter, BadSamplesAreSkippedWithTheStateIntact) {
+  const double fs = 100.0;
+  const auto d = imu::synthesize_imu(trajectory(600, fs, wobble), {fs, {}}, {});
+  imu::RobustFilter f;
+  for (std::size_t i = 0; i < 300; ++i) f.update(1 / fs, Vec3(&d.gyr[3 * i]), Vec3(&d.acc[3 * i]), Vec3(&d.mag[3 * i]));
+  const auto before = f.quat_9d();
+  const Vec3 bias = f.bias();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  f.update(1 / fs, Vec3(nan, 0, 0), Vec3(&d.acc[0]), Vec3(&d.mag[0]));  // NaN gyroscope
+  f.update(0.0, Vec3(&d.gyr[0]), Vec3(&d.acc[0]), Vec3(&d.mag[0]));     // zero time step
+  f.update(-1.0, Vec3(&d.gyr[0]), Vec3(&d.acc[0]), Vec3(&d.mag[0]));    // negative time step
+  EXPECT_EQ(f.quat_9d().coeffs(), before.coeffs());
+  EXPECT_EQ(f.bias(), bias);
+  EXPECT_EQ(f.state().skipped, 3u);
+  // A zero accelerometer and a NaN magnetometer skip only their corrections.
+  f.update(1 / fs, Vec3(&d.gyr[3 * 300]), Vec3::Zero(), Vec3::Constant(nan));
+  for (std::size_t i = 301; i < 600; ++i) f.update(1 / fs, Vec3(&d.gyr[3 * i]), Vec3(&d.acc[3 * i]), Vec3(&d.mag[3 * i]));
+  EXPECT_TRUE(f.quat_9d().coeffs().allFinite());
+  EXPECT_LT(angle_between(f.quat_9d(), imu::from_wxyz(&trajectory(600, fs, wobble)[4 * 599])), 0.5 * kDeg);
+}
+
+TEST(ImuRobustFilter, BatchSplitsAreBitIdenticalAndTimestampsAreChecked) {
+  const double fs = 200.0;
+  const std::size_t n = 2000;
+  imu::SyntheticImuOptions opt;
+  opt.gyr_noise = 0.01;
+  opt.acc_noise = 0.05;
+  opt.mag_noise = 0.5;
+  const auto d = imu::synthesize_imu(trajectory(n, fs, wobble), {fs, {}}, {}, opt);
+  std::vector<double> whole(4 * n), split(4 * n);
+  imu::RobustFilter a, b;
+  imu::estimate_orientation(a, {d.gyr, d.acc, d.mag}, {fs, {}}, {{}, whole});
+  const std::size_t cut = 777;
+  const auto part = [&](std::size_t from, std::size_t to) {
+    imu::estimate_orientation(b, {std::span(d.gyr).subspan(3 * from, 3 * (to - from)), std::span(d.acc).subspan(3 * from, 3 * (to - from)),
+                                  std::span(d.mag).subspan(3 * from, 3 * (to - from))},
+                              {fs, {}}, {{}, std::span(split).subspan(4 * from, 4 * (to - from))});
+  };
+  part(0, cut);
+  part(cut, n);
+  EXPECT_EQ(whole, split);
+  std::vector<double> t(n);
+  for (std::size_t i = 0; i < n; ++i) t[i] = static_cast<double>(i) / fs;
+  t[500] = t[499];
+  imu::RobustFilter c;
+  try {
+    imu::estimate_orientation(c, {d.gyr, d.acc, d.mag}, {0.0, t}, {{}, whole});
+    ADD_FAILURE() << "no error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("t:", 0), 0u) << e.what();
+  }
+  EXPECT_THROW(imu::estimate_orientation(c, {d.gyr, d.acc, d.mag}, {fs, t}, {{}, whole}), std::invalid_argument);
+  EXPECT_THROW(imu::estimate_orientation(c, {d.gyr, d.acc, d.mag}, {-1.0, {}}, {{}, whole}), std::invalid_argument);
+}
+
+TEST(ImuRobustFilter, JitteredTimestampsAndSlowMagnetometer) {
+  // Irregular sampling (+-40 % jitter): per-sample dt from timestamps tracks the truth, a nominal rate does not.
+  const std::size_t n = 3000;
+  std::vector<double> t(n);
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<double> jitter(0.6, 1.4);
+  for (std::size_t i = 1; i < n; ++i) t[i] = t[i - 1] + 0.01 * jitter(rng);
+  std::vector<double> q(4 * n);
+  for (std::size_t i = 0; i < n; ++i) imu::to_wxyz(wobble(t[i]), &q[4 * i]);
+  auto d = imu::synthesize_imu(q, {0.0, t}, {});
+  // Magnetometer at a tenth of the rate: the other rows are NaN.
+  for (std::size_t i = 0; i < n; ++i)
+    if (i % 10 != 0) d.mag[3 * i] = d.mag[3 * i + 1] = d.mag[3 * i + 2] = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> with_t(4 * n), with_fs(4 * n);
+  imu::RobustFilter a, b;
+  imu::estimate_orientation(a, {d.gyr, d.acc, d.mag}, {0.0, t}, {{}, with_t});
+  imu::estimate_orientation(b, {d.gyr, d.acc, d.mag}, {100.0, {}}, {{}, with_fs});
+  double worst_t = 0.0, worst_fs = 0.0;
+  for (std::size_t i = n / 2; i < n; ++i) {
+    worst_t = std::max(worst_t, angle_between(imu::from_wxyz(&with_t[4 * i]), imu::from_wxyz(&q[4 * i])));
+    worst_fs = std::max(worst_fs, angle_between(imu::from_wxyz(&with_fs[4 * i]), imu::from_wxyz(&q[4 * i])));
+  }
+  EXPECT_LT(worst_t, 0.1 * kDeg);
+  EXPECT_GT(worst_fs, 10.0 * worst_t);
+}
+
+TEST(ImuRobustFilter, MagneticDisturbanceIsRejectedAndOfflineIsBetter) {
+  const double fs = 100.0;
+  const std::size_t n = 12000;  // 2 minutes
+  imu::SyntheticImuOptions opt;
+  opt.gyr_bias = Vec3(0.3, -0.2, 0.4) * kDeg;
+  opt.gyr_noise = 0.1 * kDeg;
+  opt.acc_noise = 0.05;
+  opt.mag_noise = 0.3;
+  opt.disturbances = {{40.0, 70.0, Vec3(15.0, -10.0, 5.0), true}};  // a magnet on the sensor for 30 s
+  const auto truth = trajectory(n, fs, wobble);
+  const auto d = imu::synthesize_imu(truth, {fs, {}}, {}, opt);
+  imu::RobustFilterParams no_rejection;
+  no_rejection.mag_disturbance_rejection = false;
+  const auto with = run_robust(d, fs);
+  const auto without = run_robust(d, fs, no_rejection);
+  std::vector<double> offline(4 * n);
+  imu::estimate_orientation_offline({d.gyr, d.acc, d.mag}, {fs, {}}, {}, {{}, offline});
+  const auto rms_deg = [&](const std::vector<double>& est, std::size_t from, std::size_t to) {
+    double s = 0.0;
+    for (std::size_t i = from; i < to; ++i) s += std::pow(angle_between(imu::from_wxyz(&est[4 * i]), imu::from_wxyz(&truth[4 * i])), 2);
+    return std::sqrt(s / static_cast<double>(to - from)) / kDeg;
+  };
+  const double during_with = rms_deg(with.q9, 4000, 7000), during_without = rms_deg(without.q9, 4000, 7000);
+  EXPECT_LT(during_with, 1.5);
+  EXPECT_GT(during_without, 3.0 * during_with);
+  EXPECT_TRUE(with.dist[5500]);
+  EXPECT_FALSE(with.dist[11000]);
+  EXPECT_LT(rms_deg(offline, 1000, n), rms_deg(with.q9, 1000, n));
+}
