@@ -134,7 +134,7 @@ void bind_imu(py::module_& m) {
   KINEMYO_PARAM(mag_current_tau); KINEMYO_PARAM(mag_ref_tau); KINEMYO_PARAM(mag_norm_threshold);
   KINEMYO_PARAM(mag_dip_threshold); KINEMYO_PARAM(mag_new_time); KINEMYO_PARAM(mag_new_first_time);
   KINEMYO_PARAM(mag_new_min_gyr); KINEMYO_PARAM(mag_min_undisturbed_time); KINEMYO_PARAM(mag_max_rejection_time);
-  KINEMYO_PARAM(mag_rejection_factor);
+  KINEMYO_PARAM(mag_rejection_factor); KINEMYO_PARAM(mag_bias_estimation); KINEMYO_PARAM(mag_bias_noise_factor);
 #undef KINEMYO_PARAM
 
   py::class_<RobustFilterState>(m, "RobustFilterState", "A copy of a RobustFilter's complete state.")

@@ -49,7 +49,7 @@ double wrap_pi(double a) { return std::remainder(a, 2.0 * std::numbers::pi); }
 struct Run {
   std::vector<Vec3> bias;
   std::vector<Eigen::Matrix3d> p;
-  std::vector<std::uint8_t> rest, disturbed;
+  std::vector<std::uint8_t> rest, disturbed;  // disturbed: deviates from an accepted field (not "none yet")
 };
 
 // One causal pass; backward runs see the samples in reverse order with the gyroscope negated, so their bias
@@ -66,7 +66,7 @@ Run run(const ImuRecording& data, const std::vector<double>& dt, const RobustFil
     r.bias[i] = sign * f.bias();
     r.p[i] = f.state().bias_p;
     r.rest[i] = f.rest();
-    r.disturbed[i] = f.mag_disturbed();
+    r.disturbed[i] = f.mag_disturbed() && f.state().mag_ref_norm > 0.0;
   }
   return r;
 }
@@ -224,7 +224,7 @@ void estimate_orientation_offline(const ImuRecording& data, const SampleTimes& t
     p += (dt[i] / tau) * (dt[i] / tau);
     p_pred[i] = p;
     const Vec3 m = row(data.mag, i);
-    const bool use = present(m) && !(params.mag_disturbance_rejection && fwd.disturbed[i] && bwd.disturbed[i]);
+    const bool use = present(m) && !(params.mag_disturbance_rejection && (fwd.disturbed[i] || bwd.disturbed[i]));
     if (use) {
       const Vec3 m6 = q6[i] * m;
       const double innovation = wrap_pi(std::atan2(m6.x(), m6.y()) - x);
@@ -256,7 +256,7 @@ void estimate_orientation_offline(const ImuRecording& data, const SampleTimes& t
     }
     if (!out.delta.empty()) out.delta[i] = wrap_pi(d);
     if (!out.rest.empty()) out.rest[i] = fwd.rest[i] && bwd.rest[i];
-    if (!out.mag_disturbed.empty()) out.mag_disturbed[i] = fwd.disturbed[i] && bwd.disturbed[i];
+    if (!out.mag_disturbed.empty()) out.mag_disturbed[i] = fwd.disturbed[i] || bwd.disturbed[i];
   }
 }
 

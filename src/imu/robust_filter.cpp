@@ -66,6 +66,7 @@ void RobustFilterParams::validate() const {
   positive("bias_sigma_motion", bias_sigma_motion);
   non_negative("bias_vertical_forgetting_factor", bias_vertical_forgetting_factor);
   positive("bias_sigma_rest", bias_sigma_rest);
+  positive("mag_bias_noise_factor", mag_bias_noise_factor);
   non_negative("rest_min_time", rest_min_time);
   non_negative("rest_filter_tau", rest_filter_tau);
   positive("rest_threshold_gyr", rest_threshold_gyr);
@@ -123,6 +124,7 @@ void RobustFilter::update(double dt, const Vec3& gyr, const Vec3& acc, const Vec
   }
   state_.acc_dt += dt;
   state_.mag_dt += dt;
+  if (state_.heading_rate_time >= 0.0) state_.heading_rate_time += dt;
   update_gyr(dt, gyr);
   if (present(acc)) update_acc(gyr, acc);
   if (present(mag)) update_mag(mag);
@@ -197,8 +199,8 @@ void RobustFilter::update_acc(const Vec3& gyr, const Vec3& acc) noexcept {
   double r_lp[9];
   detail::lowpass(s.motion_r_lp, acc_c_, r_row.data(), r_lp);
   const Vec3 rb = r * s.bias;
-  double rb_in[2] = {rb.x(), rb.y()}, rb_lp[2];
-  detail::lowpass(s.motion_bias_lp, acc_c_, rb_in, rb_lp);
+  double rb_lp[3];
+  detail::lowpass(s.motion_bias_lp, acc_c_, rb.data(), rb_lp);
   const Eigen::Map<const Eigen::Matrix<double, 3, 3, Eigen::RowMajor>> r_f(r_lp);
 
   if (dt != noise_dt_) {
@@ -221,6 +223,13 @@ void RobustFilter::update_acc(const Vec3& gyr, const Vec3& acc) noexcept {
     const Vec3 hb = h * s.bias;
     e = Vec3(-acc_e.y() / dt + rb_lp[0] - hb.x(), acc_e.x() / dt + rb_lp[1] - hb.y(), -hb.z());
     w = Vec3(noise.w_motion, noise.w_motion, noise.w_vertical);
+    // Vertical part from the magnetometer: with an undisturbed field tracked for tau_mag, the heading offset
+    // moves against the 6D heading drift, so LP(R) b_true ~ -d(delta)/dt + LP(R b_hat) for the vertical too.
+    if (params_.mag_bias_estimation && s.heading_rate_time >= 0.0 && s.heading_rate_time < 1.0 &&
+        (!params_.mag_disturbance_rejection || s.mag_undisturbed_time >= params_.tau_mag)) {
+      e.z() = -s.heading_rate + rb_lp[2] - hb.z();
+      w.z() = noise.w_motion * params_.mag_bias_noise_factor;
+    }
   } else {
     return;
   }
@@ -305,6 +314,13 @@ void RobustFilter::update_mag(const Vec3& mag) noexcept {
   }
   const double disagreement = wrap_pi(std::atan2(m6.x(), m6.y()) - s.delta);
   s.delta = wrap_pi(s.delta + k * disagreement);
+  // Heading-offset rate for the vertical bias, low-passed like the accelerometer; only regular updates count.
+  if (k > 0.0 && k <= mag_k_ && !s.mag_disturbed) {
+    const double rate = k * disagreement / dt;
+    const double a = dt / (params_.tau_acc + dt);
+    s.heading_rate = s.heading_rate_time < 0.0 ? rate : s.heading_rate + a * (rate - s.heading_rate);
+    s.heading_rate_time = 0.0;
+  }
 }
 
 }  // namespace kinemyo::imu
