@@ -16,11 +16,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from kinemyo._core import (MadgwickFilter, MahonyFilter, RobustFilter, RobustFilterParams, RobustFilterState,
-                           _orientation_errors, _robust_offline, earth_frame_rotation, orientation_from_vectors)
+                           _orientation_errors, _robust_offline, earth_frame_rotation, orientation_from_vectors,
+                           synthesize_imu)
 
 __all__ = ["MadgwickFilter", "MahonyFilter", "OrientationEstimate", "RobustFilter", "RobustFilterParams",
            "RobustFilterState", "earth_frame_rotation", "madgwick", "mahony", "orientation_errors",
-           "orientation_from_vectors", "rmse_deg", "robust_orientation"]
+           "orientation_from_vectors", "rmse_deg", "robust_orientation", "synthesize_imu"]
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include <kinemyo/imu/batch.hpp>
+#include <kinemyo/imu/synthetic.hpp>
 
 #include "common.hpp"
 
@@ -60,7 +61,7 @@ std::span<double> span_of(py::array_t<double>& a) { return {a.mutable_data(), st
 
 Vec3 vec(const py::object& x, const char* name) {
   if (x.is_none()) return Vec3::Constant(std::numeric_limits<double>::quiet_NaN());
-  const auto v = x.cast<std::vector<double>>();
+  const auto v = py::cast<std::vector<double>>(py::array_t<double, py::array::forcecast>::ensure(x).attr("ravel")());
   if (v.size() != 3) throw py::value_error(std::string(name) + ": expected 3 values");
   return Vec3(v[0], v[1], v[2]);
 }
@@ -157,7 +158,9 @@ Robust orientation filter (gyroscope bias at rest and in motion, rest detection,
            [](RobustFilter& f, const py::object& gyr, const py::object& acc, const py::object& mag,
               const py::object& fs, const py::object& t) {
              const Inputs in = inputs(gyr, acc, mag, fs, t);
-             return robust_outputs(in, [&](const RobustOutput& out) { estimate_orientation(f, in.rec(), in.times(), out); });
+             const auto rec = in.rec();
+             const auto times = in.times();  // views taken with the GIL held
+             return robust_outputs(in, [&](const RobustOutput& out) { estimate_orientation(f, rec, times, out); });
            },
            py::arg("gyr"), py::arg("acc"), py::arg("mag") = py::none(), py::kw_only(), py::arg("fs") = py::none(),
            py::arg("t") = py::none())
@@ -169,7 +172,8 @@ Robust orientation filter (gyroscope bias at rest and in motion, rest detection,
       .def_property_readonly("mag_disturbed", &RobustFilter::mag_disturbed)
       .def_property_readonly("delta", &RobustFilter::delta)
       .def_property_readonly("params", &RobustFilter::params)
-      .def_property("state", &RobustFilter::state, &RobustFilter::set_state)
+      .def_property("state", [](const RobustFilter& f) { return RobustFilterState(f.state()); }, &RobustFilter::set_state,
+                    "A copy of the complete state; assign one to restore it.")
       .def("set_bias", [](RobustFilter& f, const py::object& b, double sigma) { f.set_bias(vec(b, "bias"), sigma); },
            py::arg("bias"), py::arg("sigma"))
       .def("reset", &RobustFilter::reset);
@@ -186,9 +190,12 @@ Robust orientation filter (gyroscope bias at rest and in motion, rest detection,
               const py::object& fs, const py::object& t) {
              const Inputs in = inputs(gyr, acc, mag, fs, t);
              auto q = matrix(in.n(), 4);
+             const auto rec = in.rec();
+             const auto times = in.times();
+             const auto qs = span_of(q);
              {
                py::gil_scoped_release nogil;
-               estimate_orientation(f, in.rec(), in.times(), span_of(q));
+               estimate_orientation(f, rec, times, qs);
              }
              return q;
            },
@@ -212,9 +219,12 @@ Robust orientation filter (gyroscope bias at rest and in motion, rest detection,
               const py::object& fs, const py::object& t) {
              const Inputs in = inputs(gyr, acc, mag, fs, t);
              auto q = matrix(in.n(), 4), b = matrix(in.n(), 3);
+             const auto rec = in.rec();
+             const auto times = in.times();
+             const auto qs = span_of(q), bs = span_of(b);
              {
                py::gil_scoped_release nogil;
-               estimate_orientation(f, in.rec(), in.times(), span_of(q), span_of(b));
+               estimate_orientation(f, rec, times, qs, bs);
              }
              return py::make_tuple(q, b);
            },
@@ -229,12 +239,56 @@ Robust orientation filter (gyroscope bias at rest and in motion, rest detection,
         [](const py::object& gyr, const py::object& acc, const py::object& mag, const py::object& fs,
            const py::object& t, const RobustFilterParams& params) {
           const Inputs in = inputs(gyr, acc, mag, fs, t);
-          return robust_outputs(in, [&](const RobustOutput& out) {
-            estimate_orientation_offline(in.rec(), in.times(), params, out);
-          });
+          const auto rec = in.rec();
+          const auto times = in.times();
+          return robust_outputs(in, [&](const RobustOutput& out) { estimate_orientation_offline(rec, times, params, out); });
         },
         py::arg("gyr"), py::arg("acc"), py::arg("mag") = py::none(), py::kw_only(), py::arg("fs") = py::none(),
         py::arg("t") = py::none(), py::arg("params") = RobustFilterParams{});
+  m.def("synthesize_imu",
+        [](const py::object& quat, const py::object& fs, const py::object& t, const py::object& linear_acc,
+           double gravity, const py::object& field, double gyr_noise, double acc_noise, double mag_noise,
+           const py::object& gyr_bias, const std::vector<std::tuple<double, double, std::vector<double>, bool>>& disturbances,
+           std::uint64_t seed) {
+          Array q = Array::ensure(quat);
+          if (!q || q.ndim() != 2 || q.shape(1) != 4) throw py::value_error("quat: expected shape (n_samples, 4)");
+          Array lin = sensor(linear_acc, "linear_acc", q.shape(0));
+          if (fs.is_none() == t.is_none()) throw py::type_error("give exactly one of fs (Hz) or t (timestamps, s)");
+          Array ts;
+          if (!t.is_none()) ts = Array::ensure(t);
+          SyntheticImuOptions o;
+          o.gravity = gravity;
+          o.field = vec(field, "field");
+          o.gyr_noise = gyr_noise;
+          o.acc_noise = acc_noise;
+          o.mag_noise = mag_noise;
+          o.gyr_bias = vec(gyr_bias, "gyr_bias");
+          for (const auto& [start, stop, f, attached] : disturbances) {
+            if (f.size() != 3) throw py::value_error("disturbances: field needs 3 values");
+            o.disturbances.push_back({start, stop, Vec3(f[0], f[1], f[2]), attached});
+          }
+          o.seed = seed;
+          const SampleTimes times{fs.is_none() ? 0.0 : fs.cast<double>(), view(ts)};
+          SyntheticImu d;
+          {
+            py::gil_scoped_release nogil;
+            d = synthesize_imu(view(q), times, view(lin), o);
+          }
+          const py::ssize_t n = q.shape(0);
+          py::dict out;
+          out["gyr"] = to_array(std::move(d.gyr), {n, 3});
+          out["acc"] = to_array(std::move(d.acc), {n, 3});
+          out["mag"] = to_array(std::move(d.mag), {n, 3});
+          return out;
+        },
+        py::arg("quat"), py::kw_only(), py::arg("fs") = py::none(), py::arg("t") = py::none(),
+        py::arg("linear_acc") = py::none(), py::arg("gravity") = 9.81,
+        py::arg("field") = std::vector<double>{0.0, 20.0, -40.0}, py::arg("gyr_noise") = 0.0,
+        py::arg("acc_noise") = 0.0, py::arg("mag_noise") = 0.0, py::arg("gyr_bias") = std::vector<double>{0.0, 0.0, 0.0},
+        py::arg("disturbances") = std::vector<std::tuple<double, double, std::vector<double>, bool>>{},
+        py::arg("seed") = 1,
+        R"doc(IMU data (gyr, acc, mag, each (n, 3)) from sensor-to-earth orientations (n, 4), with optional linear
+acceleration (earth frame), noise, gyroscope bias and magnetic disturbances [(start_s, stop_s, field, attached)].)doc");
   m.def("earth_frame_rotation",
         [](const std::string& from, const std::string& to) { return wxyz(earth_frame_rotation(frame(from), frame(to))); },
         py::arg("from_frame"), py::arg("to_frame"),
