@@ -391,6 +391,7 @@ class RobustFilterParams:
     bias_sigma_motion: float
     bias_vertical_forgetting_factor: float
     bias_sigma_rest: float
+    rest_bias_gate: float
     rest_min_time: float
     rest_filter_tau: float
     rest_threshold_gyr: float

@@ -66,6 +66,7 @@ void RobustFilterParams::validate() const {
   positive("bias_sigma_motion", bias_sigma_motion);
   non_negative("bias_vertical_forgetting_factor", bias_vertical_forgetting_factor);
   positive("bias_sigma_rest", bias_sigma_rest);
+  positive("rest_bias_gate", rest_bias_gate);
   positive("mag_bias_noise_factor", mag_bias_noise_factor);
   non_negative("rest_min_time", rest_min_time);
   non_negative("rest_filter_tau", rest_filter_tau);
@@ -213,10 +214,18 @@ void RobustFilter::update_acc(const Vec3& gyr, const Vec3& acc) noexcept {
   Eigen::Matrix3d h;
   Vec3 e;
   Vec3 w;
-  if (s.rest && params_.rest_bias_estimation) {
+  // Rest measurement, gated: a slow rotation (below the rest thresholds) must not be learnt as bias, so the
+  // low-passed gyroscope has to agree with the estimate within rest_bias_gate standard deviations.
+  const Vec3 rest_e = s.rest_gyr - s.bias;
+  const bool rest_ok = (rest_e.array().abs() <=
+                        params_.rest_bias_gate * (s.bias_p.diagonal().array().sqrt() + params_.bias_sigma_rest))
+                           .all();
+  if (s.rest && params_.rest_bias_estimation && rest_ok) {
     h.setIdentity();
-    e = s.rest_gyr - s.bias;
+    e = rest_e;
     w.setConstant(noise.w_rest);
+  } else if (s.rest && params_.rest_bias_estimation) {
+    return;  // rest flagged but the gyroscope disagrees with the bias: neither measurement applies
   } else if (params_.motion_bias_estimation && s.acc_lp.time < 0.0) {
     // (Not during the accelerometer low-pass's initial averaging: corrections then are initial alignment.)
     h = r_f;
@@ -280,7 +289,9 @@ void RobustFilter::update_mag(const Vec3& mag) noexcept {
     if (s.mag_candidate_norm > 0.0 && close(s.mag_candidate_norm, s.mag_candidate_dip)) {
       s.mag_candidate_norm += k_ref * (nd[0] - s.mag_candidate_norm);
       s.mag_candidate_dip += k_ref * (nd[1] - s.mag_candidate_dip);
-      if (s.mag_disturbed && s.last_gyr_norm >= params_.mag_new_min_gyr) {
+      // A new field counts only time in motion (at rest a disturbance cannot be told from a field); the first
+      // field, with nothing to compare against, counts any time.
+      if (s.mag_disturbed && (s.mag_ref_norm == 0.0 || s.last_gyr_norm >= params_.mag_new_min_gyr)) {
         s.mag_candidate_time += dt;
         const double needed = s.mag_ref_norm > 0.0 ? params_.mag_new_time : params_.mag_new_first_time;
         if (s.mag_candidate_time >= needed) {

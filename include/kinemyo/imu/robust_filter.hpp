@@ -41,6 +41,7 @@ struct RobustFilterParams {
   bool mag_bias_estimation = false;
   double mag_bias_noise_factor = 1.0;              // its measurement noise relative to the motion measurement
   double bias_sigma_rest = 0.03 * kDegree;    // rad/s, converged std at rest
+  double rest_bias_gate = 3.0;                // rest measurement used within this many std of the estimate
   double rest_min_time = 1.5;                      // s
   double rest_filter_tau = 0.5;                    // s
   double rest_threshold_gyr = 2.0 * kDegree;  // rad/s, deviation from the low-passed gyroscope
