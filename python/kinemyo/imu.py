@@ -7,6 +7,11 @@ are (n_samples, 3); the time base is always explicit: ``fs`` (Hz) or per-sample 
 
 Filters: :class:`RobustFilter` (gyroscope-bias estimation at rest and in motion, rest detection, magnetic
 disturbance rejection; 6D and 9D from one run), :class:`MadgwickFilter`, :class:`MahonyFilter`.
+
+Rehabilitation layer: segment frames after ISB (x anterior, y superior, z right), static-pose and functional
+sensor-to-segment calibration, hip and lumbo-pelvic joint-coordinate-system angles (flexion, adduction and
+internal rotation positive; lumbo-pelvic flexion, lateral bending to the right and rotation to the left
+positive), segment inclination, and range of motion per repetition.
 """
 
 from __future__ import annotations
@@ -16,12 +21,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from kinemyo._core import (MadgwickFilter, MahonyFilter, RobustFilter, RobustFilterParams, RobustFilterState,
-                           _orientation_errors, _robust_offline, earth_frame_rotation, orientation_from_vectors,
-                           synthesize_imu)
+                           SegmentCalibration, _hip_angles, _lumbopelvic_angles, _orientation_errors, _repetitions,
+                           _robust_offline, align_relative_heading, calibrate_static_pose, earth_frame_rotation,
+                           functional_axis, inclination, mean_orientation, orientation_from_vectors,
+                           refine_with_functional_axis, segment_orientations, synthesize_imu)
 
-__all__ = ["MadgwickFilter", "MahonyFilter", "OrientationEstimate", "RobustFilter", "RobustFilterParams",
-           "RobustFilterState", "earth_frame_rotation", "madgwick", "mahony", "orientation_errors",
-           "orientation_from_vectors", "rmse_deg", "robust_orientation", "synthesize_imu"]
+__all__ = ["MadgwickFilter", "MahonyFilter", "OrientationEstimate", "RepetitionTable", "RobustFilter",
+           "RobustFilterParams", "RobustFilterState", "SegmentCalibration", "align_relative_heading",
+           "calibrate_static_pose", "earth_frame_rotation", "functional_axis", "hip_angles", "inclination",
+           "lumbopelvic_angles", "madgwick", "mahony", "mean_orientation", "orientation_errors",
+           "orientation_from_vectors", "refine_with_functional_axis", "repetitions", "rmse_deg",
+           "robust_orientation", "segment_orientations", "synthesize_imu"]
 
 
 @dataclass(frozen=True)
@@ -90,3 +100,53 @@ def rmse_deg(errors: np.ndarray, mask=None) -> float:
     if not keep.any():
         raise ValueError("mask: no samples with a valid error")
     return float(np.degrees(np.sqrt(np.mean(e[keep] ** 2))))
+
+
+def hip_angles(pelvis, thigh, side: str) -> dict[str, np.ndarray]:
+    """Hip joint angles (rad) from pelvis and thigh segment orientations (n, 4): ``flexion``, ``adduction``,
+    ``internal_rotation``; ``side`` 'right' or 'left' (left ab/adduction and rotation mirrored, so positive has
+    the same clinical meaning)."""
+    a = _hip_angles(pelvis, thigh, side)
+    return {"flexion": a[:, 0], "adduction": a[:, 1], "internal_rotation": a[:, 2]}
+
+
+def lumbopelvic_angles(pelvis, lower_back) -> dict[str, np.ndarray]:
+    """Lumbo-pelvic angles (rad) of the lower back relative to the pelvis: ``flexion`` (forward bending +),
+    ``lateral_bend_right``, ``rotation_left``."""
+    a = _lumbopelvic_angles(pelvis, lower_back)
+    return {"flexion": a[:, 0], "lateral_bend_right": a[:, 1], "rotation_left": a[:, 2]}
+
+
+@dataclass(frozen=True)
+class RepetitionTable:
+    """Repetitions found by :func:`repetitions`: sample indices and angles (the series' unit)."""
+
+    start: np.ndarray
+    peak: np.ndarray
+    end: np.ndarray
+    minimum: np.ndarray
+    maximum: np.ndarray
+    range: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def to_frame(self, fs: float | None = None):
+        """A pandas DataFrame, one row per repetition; with ``fs`` (Hz) also times in seconds."""
+        import pandas as pd
+
+        frame = pd.DataFrame(self.__dict__)
+        if fs is not None:
+            for k in ("start", "peak", "end"):
+                frame[f"t_{k}"] = frame[k] / float(fs)
+        return frame
+
+
+def repetitions(angle, min_range: float) -> RepetitionTable:
+    """Repetitions (valley -> peak -> valley) of a joint-angle series whose rise and return both exceed
+    ``min_range``; smaller wiggles never split a repetition. ``range`` = peak minus the lower valley."""
+    rows = _repetitions(np.ascontiguousarray(angle, dtype=np.float64), float(min_range))
+    cols = list(zip(*rows)) if rows else [[]] * 6
+    ints = [np.asarray(c, dtype=np.int64) for c in cols[:3]]
+    floats = [np.asarray(c, dtype=np.float64) for c in cols[3:]]
+    return RepetitionTable(*ints, *floats)

@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include <kinemyo/imu/batch.hpp>
+#include <kinemyo/imu/joint_angles.hpp>
 #include <kinemyo/imu/synthetic.hpp>
 
 #include "common.hpp"
@@ -108,6 +109,42 @@ py::dict robust_outputs(const Inputs& in, F&& fill) {
   d["rest"] = rest.attr("astype")("bool");
   d["mag_disturbed"] = dist.attr("astype")("bool");
   return d;
+}
+
+Array quats(const py::object& x, const char* name, py::ssize_t n_expected = -1) {
+  Array a = Array::ensure(x);
+  if (!a || a.ndim() != 2 || a.shape(1) != 4) throw py::value_error(std::string(name) + ": expected shape (n_samples, 4)");
+  if (n_expected >= 0 && a.shape(0) != n_expected)
+    throw py::value_error(std::string(name) + ": expected " + std::to_string(n_expected) + " rows");
+  return a;
+}
+
+// Applies f(i, proximal, distal) -> Vec3 to every row; returns (n, 3).
+template <class F>
+py::array_t<double> per_row(const py::object& proximal, const py::object& distal, F&& f) {
+  const Array p = quats(proximal, "proximal");
+  const Array d = quats(distal, "distal", p.shape(0));
+  const py::ssize_t n = p.shape(0);
+  auto out = matrix(n, 3);
+  double* o = out.mutable_data();
+  const double* pp = p.data();
+  const double* dd = d.data();
+  {
+    py::gil_scoped_release nogil;
+    for (py::ssize_t i = 0; i < n; ++i) {
+      const Vec3 v = f(from_wxyz(pp + 4 * i), from_wxyz(dd + 4 * i));
+      o[3 * i] = v.x();
+      o[3 * i + 1] = v.y();
+      o[3 * i + 2] = v.z();
+    }
+  }
+  return out;
+}
+
+Side side_of(const std::string& s) {
+  if (s == "right") return Side::right;
+  if (s == "left") return Side::left;
+  throw py::value_error("side: expected 'right' or 'left', got '" + s + "'");
 }
 
 }  // namespace
@@ -289,6 +326,113 @@ Robust orientation filter (gyroscope bias at rest and in motion, rest detection,
         py::arg("seed") = 1,
         R"doc(IMU data (gyr, acc, mag, each (n, 3)) from sensor-to-earth orientations (n, 4), with optional linear
 acceleration (earth frame), noise, gyroscope bias and magnetic disturbances [(start_s, stop_s, field, attached)].)doc");
+  py::class_<SegmentCalibration>(m, "SegmentCalibration", R"doc(
+Sensor-to-segment calibration of one sensor: q_earth_segment = Rz(heading_offset) * q_earth_sensor *
+sensor_to_segment. Made by calibrate_static_pose, refined by refine_with_functional_axis.
+)doc")
+      .def_property_readonly("sensor_to_segment", [](const SegmentCalibration& c) { return wxyz(c.sensor_to_segment); })
+      .def_readonly("heading_offset", &SegmentCalibration::heading_offset)
+      .def_property_readonly("static_orientation", [](const SegmentCalibration& c) { return wxyz(c.static_orientation); })
+      .def_readonly("forward_heading", &SegmentCalibration::forward_heading)
+      .def_readonly("shared_heading", &SegmentCalibration::shared_heading)
+      .def("__repr__", [](const SegmentCalibration& c) {
+        return "SegmentCalibration(heading_offset=" + std::to_string(c.heading_offset) +
+               ", shared_heading=" + (c.shared_heading ? "True" : "False") + ")";
+      });
+  m.def("mean_orientation", [](const py::object& q) {
+    const Array a = quats(q, "quat");
+    return wxyz(mean_orientation({a.data(), static_cast<std::size_t>(a.size())}));
+  }, py::arg("quat"), "Average orientation of (n, 4) unit quaternions (Markley et al. 2007).");
+  m.def("calibrate_static_pose",
+        [](const py::object& orientations, const py::object& hints, std::size_t pelvis_index, bool shared_heading) {
+          const Array q = quats(orientations, "sensor_orientations");
+          const Array h = sensor(hints, "anterior_hints", q.shape(0));
+          std::vector<Quaternion> qs;
+          std::vector<Vec3> hs;
+          for (py::ssize_t k = 0; k < q.shape(0); ++k) {
+            qs.push_back(from_wxyz(q.data() + 4 * k));
+            hs.emplace_back(h.data()[3 * k], h.data()[3 * k + 1], h.data()[3 * k + 2]);
+          }
+          return calibrate_static_pose(qs, hs, pelvis_index, shared_heading);
+        },
+        py::arg("sensor_orientations"), py::arg("anterior_hints"), py::arg("pelvis_index") = 0, py::kw_only(),
+        py::arg("shared_heading"),
+        R"doc(Static neutral-pose calibration: sensor_orientations (k, 4) mean orientation per sensor, anterior_hints
+(k, 3) rough anterior axis of each sensor in its own frame. shared_heading=True for 9D sensors (one magnetic
+north), False for 6D sensors (their headings are aligned to the pelvis's by the neutral-pose assumption).)doc");
+  m.def("functional_axis",
+        [](const py::object& gyr_p, const py::object& gyr_d, const py::object& q_p, const py::object& q_d,
+           const py::object& hint) {
+          const Array gp = sensor(gyr_p, "gyr_proximal"), gd = sensor(gyr_d, "gyr_distal", gp.shape(0));
+          const Array qp = quats(q_p, "quat_proximal", gp.shape(0)), qd = quats(q_d, "quat_distal", gp.shape(0));
+          return Vec3(functional_axis(view(gp), view(gd), view(qp), view(qd), vec(hint, "hint")));
+        },
+        py::arg("gyr_proximal"), py::arg("gyr_distal"), py::arg("quat_proximal"), py::arg("quat_distal"),
+        py::arg("hint"),
+        "Principal axis (distal sensor frame) of the relative angular velocity during a single-plane movement.");
+  m.def("refine_with_functional_axis",
+        [](const SegmentCalibration& c, const py::object& axis, bool flexion) {
+          return refine_with_functional_axis(c, vec(axis, "axis"), flexion);
+        },
+        py::arg("calibration"), py::arg("axis"), py::arg("axis_is_flexion") = true);
+  m.def("segment_orientations",
+        [](const py::object& q, const SegmentCalibration& c) {
+          const Array a = quats(q, "quat");
+          const py::ssize_t n = a.shape(0);
+          auto out = matrix(n, 4);
+          for (py::ssize_t i = 0; i < n; ++i)
+            to_wxyz(segment_orientation(from_wxyz(a.data() + 4 * i), c), out.mutable_data() + 4 * i);
+          return out;
+        },
+        py::arg("quat"), py::arg("calibration"), "Segment orientations (n, 4) from sensor orientations (n, 4).");
+  m.def("_hip_angles",
+        [](const py::object& pelvis, const py::object& thigh, const std::string& side) {
+          const Side sd = side_of(side);
+          return per_row(pelvis, thigh, [sd](const Quaternion& p, const Quaternion& t) {
+            const auto a = hip_angles(p, t, sd);
+            return Vec3(a.flexion, a.adduction, a.internal_rotation);
+          });
+        },
+        py::arg("pelvis"), py::arg("thigh"), py::arg("side"));
+  m.def("_lumbopelvic_angles",
+        [](const py::object& pelvis, const py::object& lower_back) {
+          return per_row(pelvis, lower_back, [](const Quaternion& p, const Quaternion& l) {
+            const auto a = lumbopelvic_angles(p, l);
+            return Vec3(a.flexion, a.lateral_bend_right, a.rotation_left);
+          });
+        },
+        py::arg("pelvis"), py::arg("lower_back"));
+  m.def("inclination",
+        [](const py::object& q) {
+          const Array a = quats(q, "quat");
+          py::array_t<double> out(a.shape(0));
+          for (py::ssize_t i = 0; i < a.shape(0); ++i) out.mutable_data()[i] = inclination(from_wxyz(a.data() + 4 * i));
+          return out;
+        },
+        py::arg("segment"), "Angle (rad) of each segment's long axis (y) from the vertical.");
+  m.def("align_relative_heading",
+        [](const py::object& p, const py::object& d, const py::object& rest, double fs, double tolerance, double tau) {
+          const Array qp = quats(p, "proximal_segment"), qd = quats(d, "distal_segment", qp.shape(0));
+          auto r = py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>::ensure(rest);
+          if (!r || r.ndim() != 1 || r.shape(0) != qp.shape(0)) throw py::value_error("rest: expected (n_samples,) flags");
+          auto out = align_relative_heading(view(qp), view(qd), {r.data(), static_cast<std::size_t>(r.size())}, fs,
+                                            tolerance, tau);
+          return to_array(std::move(out), {qp.shape(0), 4});
+        },
+        py::arg("proximal_segment"), py::arg("distal_segment"), py::arg("rest"), py::kw_only(), py::arg("fs"),
+        py::arg("tolerance"), py::arg("tau"),
+        "Distal segment orientations with the relative heading pulled to neutral while both rest upright.");
+  m.def("_repetitions",
+        [](const py::object& angle, double min_range) {
+          auto a = Array::ensure(angle);
+          if (!a || a.ndim() != 1) throw py::value_error("angle: expected shape (n_samples,)");
+          const auto reps = repetitions({a.data(), static_cast<std::size_t>(a.size())}, min_range);
+          py::list out;
+          for (const auto& r : reps)
+            out.append(py::make_tuple(r.start, r.peak, r.end, r.minimum, r.maximum, r.range));
+          return out;
+        },
+        py::arg("angle"), py::arg("min_range"));
   m.def("earth_frame_rotation",
         [](const std::string& from, const std::string& to) { return wxyz(earth_frame_rotation(frame(from), frame(to))); },
         py::arg("from_frame"), py::arg("to_frame"),
