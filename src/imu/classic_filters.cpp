@@ -2,15 +2,36 @@
 
 #include <cmath>
 #include <limits>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "dsp/check.hpp"
 
 namespace kinemyo::imu {
 namespace {
 
-bool present(const Vec3& v) { return v.allFinite() && (v.x() != 0.0 || v.y() != 0.0 || v.z() != 0.0); }
+// A vector sample is present when its squared norm is finite and positive (NaN fails both comparisons).
+bool usable(double squared_norm) { return squared_norm > 0.0 && squared_norm <= std::numeric_limits<double>::max(); }
+bool present(const Vec3& v) { return usable(v.squaredNorm()); }
 
-bool valid_step(double dt, const Vec3& gyr) { return dt > 0.0 && std::isfinite(dt) && gyr.allFinite(); }
+bool valid_step(double dt, const Vec3& gyr) {
+  return dt > 0.0 && dt <= std::numeric_limits<double>::max() && gyr.squaredNorm() <= std::numeric_limits<double>::max();
+}
+
+// 1 / sqrt of two values at once (one SIMD square root and division where available; IEEE-exact either way, so
+// results do not depend on the path).
+inline void inverse_sqrt2(double a, double b, double& ia, double& ib) {
+#if defined(__SSE2__)
+  alignas(16) double out[2];
+  _mm_store_pd(out, _mm_div_pd(_mm_set1_pd(1.0), _mm_sqrt_pd(_mm_set_pd(b, a))));
+  ia = out[0];
+  ib = out[1];
+#else
+  ia = 1.0 / std::sqrt(a);
+  ib = 1.0 / std::sqrt(b);
+#endif
+}
 
 // Initial orientation from the first vector samples (never throws: a field parallel to gravity is ignored).
 Quaternion initial(const Vec3& acc, const Vec3* mag) {
@@ -66,7 +87,8 @@ void MadgwickFilter::update(double dt, const Vec3& gyr, const Vec3& acc) noexcep
 
 void MadgwickFilter::update(double dt, const Vec3& gyr, const Vec3& acc, const Vec3& mag) noexcept {
   if (!valid_step(dt, gyr)) return;
-  const bool has_acc = present(acc), has_mag = present(mag);
+  const double acc_n2 = acc.squaredNorm(), mag_n2 = mag.squaredNorm();
+  const bool has_acc = usable(acc_n2), has_mag = usable(mag_n2);
   if (!initialised_ && has_acc) {  // start from the first vector sample, then update as usual
     q_ = enu_to_nwu() * initial(acc, has_mag ? &mag : nullptr);
     initialised_ = true;
@@ -79,38 +101,47 @@ void MadgwickFilter::update(double dt, const Vec3& gyr, const Vec3& acc, const V
   double d3 = 0.5 * (q1 * gyr.y() - q2 * gyr.z() + q4 * gyr.x());
   double d4 = 0.5 * (q1 * gyr.z() + q2 * gyr.y() - q3 * gyr.x());
   if (has_acc) {
-    const Vec3 a = acc * (1.0 / acc.norm());
+    double inv_acc = 0.0, inv_mag = 0.0;
+    inverse_sqrt2(acc_n2, has_mag ? mag_n2 : 1.0, inv_acc, inv_mag);
+    const Vec3 a = acc * inv_acc;
+    // Shared products (the objective functions and Jacobians reuse them).
+    const double q1q2 = q1 * q2, q1q3 = q1 * q3, q1q4 = q1 * q4, q2q3 = q2 * q3, q2q4 = q2 * q4, q3q4 = q3 * q4;
+    const double q2q2 = q2 * q2, q3q3 = q3 * q3, q4q4 = q4 * q4;
+    const double t1 = 2.0 * q1, t2 = 2.0 * q2, t3 = 2.0 * q3, t4 = 2.0 * q4;
     // Gravity: f_g and J_g.
-    const double fg1 = 2.0 * (q2 * q4 - q1 * q3) - a.x();
-    const double fg2 = 2.0 * (q1 * q2 + q3 * q4) - a.y();
-    const double fg3 = 2.0 * (0.5 - q2 * q2 - q3 * q3) - a.z();
-    double g1 = -2.0 * q3 * fg1 + 2.0 * q2 * fg2;
-    double g2 = 2.0 * q4 * fg1 + 2.0 * q1 * fg2 - 4.0 * q2 * fg3;
-    double g3 = -2.0 * q1 * fg1 + 2.0 * q4 * fg2 - 4.0 * q3 * fg3;
-    double g4 = 2.0 * q2 * fg1 + 2.0 * q3 * fg2;
+    const double fg1 = 2.0 * (q2q4 - q1q3) - a.x();
+    const double fg2 = 2.0 * (q1q2 + q3q4) - a.y();
+    const double fg3 = 2.0 * (0.5 - q2q2 - q3q3) - a.z();
+    double g1 = -t3 * fg1 + t2 * fg2;
+    double g2 = t4 * fg1 + t1 * fg2 - 2.0 * t2 * fg3;
+    double g3 = -t1 * fg1 + t4 * fg2 - 2.0 * t3 * fg3;
+    double g4 = t2 * fg1 + t3 * fg2;
     if (has_mag) {
       // Earth-frame field h = q m q*, reference b = [sqrt(hx^2 + hy^2), 0, hz] (eqs. 45-46; the full bx, not
       // half of it as in the widely copied code). m normalised; h rotated from the raw field in parallel.
-      const double inv_norm = 1.0 / mag.norm();
+      const double inv_norm = inv_mag;
       const Vec3 h = q_ * mag;
       const Vec3 m = mag * inv_norm;
-      const double bx = std::sqrt(h.x() * h.x() + h.y() * h.y()) * inv_norm, bz = h.z() * inv_norm;
-      const double fb1 = 2.0 * bx * (0.5 - q3 * q3 - q4 * q4) + 2.0 * bz * (q2 * q4 - q1 * q3) - m.x();
-      const double fb2 = 2.0 * bx * (q2 * q3 - q1 * q4) + 2.0 * bz * (q1 * q2 + q3 * q4) - m.y();
-      const double fb3 = 2.0 * bx * (q1 * q3 + q2 * q4) + 2.0 * bz * (0.5 - q2 * q2 - q3 * q3) - m.z();
-      g1 += -2.0 * bz * q3 * fb1 + (-2.0 * bx * q4 + 2.0 * bz * q2) * fb2 + 2.0 * bx * q3 * fb3;
-      g2 += 2.0 * bz * q4 * fb1 + (2.0 * bx * q3 + 2.0 * bz * q1) * fb2 + (2.0 * bx * q4 - 4.0 * bz * q2) * fb3;
-      g3 += (-4.0 * bx * q3 - 2.0 * bz * q1) * fb1 + (2.0 * bx * q2 + 2.0 * bz * q4) * fb2 +
-            (2.0 * bx * q1 - 4.0 * bz * q3) * fb3;
-      g4 += (-4.0 * bx * q4 + 2.0 * bz * q2) * fb1 + (-2.0 * bx * q1 + 2.0 * bz * q3) * fb2 + 2.0 * bx * q2 * fb3;
+      const double bx2 = 2.0 * std::sqrt(h.x() * h.x() + h.y() * h.y()) * inv_norm, bz2 = 2.0 * h.z() * inv_norm;
+      const double fb1 = bx2 * (0.5 - q3q3 - q4q4) + bz2 * (q2q4 - q1q3) - m.x();
+      const double fb2 = bx2 * (q2q3 - q1q4) + bz2 * (q1q2 + q3q4) - m.y();
+      const double fb3 = bx2 * (q1q3 + q2q4) + bz2 * (0.5 - q2q2 - q3q3) - m.z();
+      // J_b^T f_b with 2 bx = bx2, 2 bz = bz2.
+      g1 += -bz2 * q3 * fb1 + (-bx2 * q4 + bz2 * q2) * fb2 + bx2 * q3 * fb3;
+      g2 += bz2 * q4 * fb1 + (bx2 * q3 + bz2 * q1) * fb2 + (bx2 * q4 - 2.0 * bz2 * q2) * fb3;
+      g3 += (-2.0 * bx2 * q3 - bz2 * q1) * fb1 + (bx2 * q2 + bz2 * q4) * fb2 + (bx2 * q1 - 2.0 * bz2 * q3) * fb3;
+      g4 += (-2.0 * bx2 * q4 + bz2 * q2) * fb1 + (-bx2 * q1 + bz2 * q3) * fb2 + bx2 * q2 * fb3;
     }
     const double n2 = g1 * g1 + g2 * g2 + g3 * g3 + g4 * g4;
     if (n2 > 0.0) {
-      const double k = params_.beta / std::sqrt(n2);
-      d1 -= k * g1;
-      d2 -= k * g2;
-      d3 -= k * g3;
-      d4 -= k * g4;
+      // q_new = p - s g with p the gyroscope step and s = dt beta / |g|; |q_new|^2 = |p|^2 - 2 s p.g + s^2 |g|^2
+      // is formed from terms computed alongside 1 / |g|, which shortens the dependency chain of the update.
+      const double pw = q1 + d1 * dt, px = q2 + d2 * dt, py = q3 + d3 * dt, pz = q4 + d4 * dt;
+      const double pp = pw * pw + px * px + py * py + pz * pz, pg = pw * g1 + px * g2 + py * g3 + pz * g4;
+      const double step = dt * params_.beta / std::sqrt(n2);
+      const double inv = 1.0 / std::sqrt(pp - 2.0 * step * pg + step * step * n2);
+      q_ = Quaternion((pw - step * g1) * inv, (px - step * g2) * inv, (py - step * g3) * inv, (pz - step * g4) * inv);
+      return;
     }
   }
   const double w = q1 + d1 * dt, x = q2 + d2 * dt, y = q3 + d3 * dt, z = q4 + d4 * dt;
