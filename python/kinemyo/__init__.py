@@ -8,8 +8,13 @@ kinemyo.dsp
 kinemyo.emg
     Real-time EMG envelope pipeline (profiles, notches, envelopes, decimation, latency, ISEK report) and the
     offline zero-phase envelope, calibration, onsets, indices, fatigue, quality, ECG removal, biofeedback.
+kinemyo.imu
+    Orientation from gyroscope/accelerometer/magnetometer (robust filter with bias estimation and magnetic
+    disturbance rejection, offline variant, Madgwick, Mahony), BROAD evaluation, synthetic IMU data,
+    sensor-to-segment calibration, ISB hip and lumbo-pelvic joint angles, range of motion per repetition.
 kinemyo.questionnaire
-    Questionnaire scoring (CSI, ODI, RMDQ, STarT Back) with the published rules.
+    Questionnaire scoring (CSI, ODI, RMDQ, STarT Back, PCS, TSK, HOOS, painDETECT) with the published rules,
+    longitudinal change and FHIR R4 input/output.
 
 Conventions: SI units, arrays shaped (n_samples, n_channels), float32 stays float32 and every other real
 dtype is computed as float64, and the sampling rate ``fs`` is always an explicit argument.
