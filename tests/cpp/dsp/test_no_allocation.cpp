@@ -17,6 +17,8 @@
 #include "kinemyo/emg/envelope_pipeline.hpp"
 #include "kinemyo/emg/features.hpp"
 #include "kinemyo/emg/onsets.hpp"
+#include "kinemyo/imu/classic_filters.hpp"
+#include "kinemyo/imu/robust_filter.hpp"
 #include "kinemyo/dsp/sos_filter.hpp"
 #include "kinemyo/dsp/teager_kaiser.hpp"
 
@@ -171,6 +173,24 @@ TEST(NoAllocation, EcgRemoverAndTrunkPipelineDoNotAllocate) {
   pipeline.process(x.data() + 6000, 9000, y.data(), 9000);
   EXPECT_EQ(g_allocations.load(), before);
   EXPECT_GE(remover.beats(0), 8u);
+}
+
+TEST(NoAllocation, OrientationFilterUpdatesDoNotAllocate) {
+  kinemyo::imu::RobustFilter robust;
+  kinemyo::imu::MadgwickFilter madgwick;
+  kinemyo::imu::MahonyFilter mahony(kinemyo::imu::MahonyParams{1.0, 0.1});
+  const long before = g_allocations.load();
+  for (int i = 0; i < 5000; ++i) {
+    const double t = 0.01 * i;
+    const Eigen::Vector3d gyr(0.3 * std::sin(t), 0.2 * std::cos(0.7 * t), 0.1), acc(0.5 * std::sin(t), 0.2, 9.8),
+        mag(1.0, 20.0 + std::sin(t), -40.0);
+    const Eigen::Vector3d bad = i % 97 == 0 ? Eigen::Vector3d::Constant(std::nan("")) : mag;
+    robust.update(0.01, gyr, acc, bad);
+    madgwick.update(0.01, gyr, acc, bad);
+    mahony.update(0.01, gyr, acc, bad);
+  }
+  EXPECT_EQ(g_allocations.load(), before);
+  EXPECT_TRUE(robust.quat_9d().coeffs().allFinite());
 }
 
 TEST(NoAllocation, OnsetDetectorProcessDoesNotAllocate) {

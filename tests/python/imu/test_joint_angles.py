@@ -109,3 +109,36 @@ def test_angle_chain_on_broad_against_the_optical_reference(shared_data_dir, tri
     for name in ("flexion", "adduction", "internal_rotation"):
         diff = np.angle(np.exp(1j * (angles["est"][1][name][keep] - angles["ref"][1][name][keep])))
         assert np.degrees(np.sqrt(np.mean(diff ** 2))) < 3.0, name
+
+
+def test_functional_abduction_axis_refines_a_6d_calibration():
+    """Two 6D sensors with a 20 deg error in the thigh's mounting hint: static calibration leaves an adduction
+    offset in the heading; hip abduction swings give the antero-posterior axis and restore the angles."""
+    fs, n = 100.0, 4000
+    t = np.arange(n) / fs
+    w = np.clip((t - 3.0) / 2.0, 0.0, 1.0)
+    truth = w[:, None] * np.column_stack([0.1 * np.sin(0.5 * t), 0.35 * np.sin(1.2 * t), 0.05 * np.sin(0.3 * t)])
+    pelvis = NEUTRAL
+    thigh = Rotation.concatenate([pelvis * Rotation.from_euler("ZXY", a) for a in truth])
+    mounts = [Rotation.from_rotvec([0.4, 0.1, -0.3]), Rotation.from_rotvec([-0.2, 1.1, 0.5])]
+    q = [wxyz(Rotation.concatenate([pelvis] * n) * mounts[0]), wxyz(thigh * mounts[1])]
+    data = [imu.synthesize_imu(x, fs=fs) for x in q]
+    est = [imu.robust_orientation(d["gyr"], d["acc"], fs=fs).quat_6d for d in data]
+    static = np.stack([imu.mean_orientation(e[50:250]) for e in est])
+    bad = Rotation.from_rotvec([0, 0, np.radians(20)])
+    hints = np.stack([mounts[0].inv().apply([1, 0, 0]), bad.apply(mounts[1].inv().apply([1, 0, 0]))])
+    cal = imu.calibrate_static_pose(static, hints, 0, shared_heading=False)
+
+    def flexion_rmse(c):
+        seg = [imu.segment_orientations(e, ci) for e, ci in zip(est, c)]
+        got = imu.hip_angles(seg[0], seg[1], "right")
+        return np.degrees(np.sqrt(np.mean((got["flexion"][500:] - truth[500:, 0]) ** 2)))
+
+    before = flexion_rmse(cal)
+    shared = [np.stack([wxyz(Rotation.from_rotvec([0, 0, c.heading_offset]) * xyzw(e))]) [0] for e, c in zip(est, cal)]
+    axis = imu.functional_axis(data[0]["gyr"][300:], data[1]["gyr"][300:], shared[0][300:], shared[1][300:],
+                               hint=xyzw(cal[1].sensor_to_segment).apply([1, 0, 0]))
+    np.testing.assert_allclose(axis, mounts[1].inv().apply([1, 0, 0]), atol=0.02)
+    cal[1] = imu.refine_with_functional_axis(cal[1], axis, axis_is_flexion=False)
+    after = flexion_rmse(cal)
+    assert after < 1.0 < before, (before, after)
