@@ -111,5 +111,6 @@ void bind_dsp(py::module_& m);
 void bind_emg(py::module_& m);
 void bind_questionnaire(py::module_& m);
 void bind_imu(py::module_& m);
+void bind_gait(py::module_& m);
 
 }  // namespace kinemyo::python

@@ -12,4 +12,5 @@ PYBIND11_MODULE(_core, m) {
   kinemyo::python::bind_emg(m);
   kinemyo::python::bind_questionnaire(m);
   kinemyo::python::bind_imu(m);
+  kinemyo::python::bind_gait(m);
 }

@@ -1,0 +1,105 @@
+#pragma once
+// Gait events from wearable IMUs. Times are seconds from the first sample; thresholds are in physical units and
+// seconds; the sampling rate is always explicit.
+//
+// Foot sensor: the sagittal angular velocity (rate about the medio-lateral axis, positive when the toes go down)
+// pushes off to a positive peak at toe-off, swings negative while the foot dorsiflexes, and crosses zero upward
+// at heel strike, then the foot flattens (mid-stance: least rotation). Terminal contact is the push-off peak
+// before the swing, initial contact the upward zero crossing after it (swing-phase pattern as used by Mariani et
+// al. 2013 and Rampp et al. 2015; here validated against motion capture on the gaitmap recordings).
+// Shank sensor: Salarian et al. (IEEE TBME 51:1434, 2004; after Aminian et al. 2002): mid-swing peaks of the
+// sagittal rate, initial contact the minimum after a peak, terminal contact the minimum before it.
+// Lower back: McCamley et al. (Gait Posture 36:316, 2012): initial contacts at the minima of the Gaussian-derivative
+// of the integrated vertical acceleration, final contacts at the maxima of its further derivative; the side from
+// the trunk's medio-lateral velocity at contact.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace kinemyo::gait {
+
+enum class Side : std::uint8_t { left, right, unknown };
+enum class EventType : std::uint8_t { initial_contact, terminal_contact, mid_stance, mid_swing };
+
+struct GaitEvent {
+  double time = 0.0;  // s from the first sample (sub-sample where interpolated)
+  EventType type = EventType::initial_contact;
+  Side side = Side::unknown;
+};
+
+// --- Foot-mounted sensor -------------------------------------------------------------------------------------
+struct FootEventParams {
+  double swing_threshold = 1.0;       // rad/s: a swing begins when the sagittal rate falls below -swing_threshold
+  double push_off_window = 0.4;       // s before the swing onset in which toe-off (the rate's maximum) is sought
+  double max_swing_time = 1.0;        // s from swing onset to initial contact, else the swing is abandoned
+  double min_stance_time = 0.15;      // s from initial contact before the next swing can begin
+  double mid_stance_window = 0.1;     // s, window of least gyroscope energy (offline mid-stance)
+  void validate() const;              // std::invalid_argument naming the parameter
+};
+
+// Streaming detector: push one sagittal-rate sample at a time; events come out with a bounded delay
+// (max_latency(): toe-off is reported at the swing onset, at most push_off_window after it happened; initial
+// contact one sample after the zero crossing). No allocation after construction; never throws in push.
+class FootEventDetector {
+ public:
+  FootEventDetector(double fs, const FootEventParams& params = {});
+  // Returns the number of events written to out (0, 1 or 2; out must hold 2). NaN samples are ignored.
+  std::size_t push(double sagittal_rate, GaitEvent* out) noexcept;
+  [[nodiscard]] double max_latency() const noexcept;  // s
+  void reset() noexcept;
+
+ private:
+  double fs_;
+  FootEventParams p_;
+  std::vector<double> ring_;  // last push_off_window of samples
+  std::size_t head_ = 0, count_ = 0;
+  std::uint64_t n_ = 0;       // samples seen
+  bool in_swing_ = false;
+  std::uint64_t swing_start_ = 0, last_ic_ = 0;
+  bool have_ic_ = false;
+  double prev_ = 0.0;
+  bool have_prev_ = false;
+};
+
+// Offline: the streaming detector over the whole recording plus mid-stance (centre of the window of least
+// gyroscope energy between each initial contact and the next toe-off). gyr is n x 3 (rad/s); the sagittal rate is
+// sign * gyr[:, ml_axis].
+struct FootEvents {
+  std::vector<double> initial_contact, terminal_contact, mid_stance;  // s, each sorted
+};
+FootEvents detect_foot_events(std::span<const double> gyr, double fs, int ml_axis, double ml_sign,
+                              const FootEventParams& params = {});
+
+// --- Shank-mounted sensor (Salarian 2004) --------------------------------------------------------------------
+struct ShankEventParams {
+  double mid_swing_threshold = 50.0 * 3.14159265358979323846 / 180.0;  // rad/s, minimum mid-swing peak
+  double min_stride_time = 0.5;     // s between mid-swing peaks
+  double search_window = 0.5;       // s after / before the peak for initial / terminal contact minima
+  void validate() const;
+};
+struct ShankEvents {
+  std::vector<double> mid_swing, initial_contact, terminal_contact;
+};
+// sagittal_rate: rad/s, positive when the shank swings forward (mid-swing peak positive).
+ShankEvents detect_shank_events(std::span<const double> sagittal_rate, double fs, const ShankEventParams& params = {});
+
+// --- Lower-back sensor (McCamley 2012) -----------------------------------------------------------------------
+struct LowerBackEventParams {
+  double sigma = 0.04;            // s, width of the Gaussian-derivative (continuous-wavelet) differentiator
+  double min_step_time = 0.25;    // s between initial contacts
+  double max_step_time = 1.5;     // s
+  double side_band_low = 0.3, side_band_high = 1.5;  // Hz, stride-frequency band of the medio-lateral velocity
+  void validate() const;
+};
+struct LowerBackEvents {
+  std::vector<double> initial_contact, final_contact;  // s
+  std::vector<Side> side;                              // per initial contact; the final contact after it shares it
+};
+// vertical_acc: m/s^2 along the vertical (gravity included or not); ml_acc: m/s^2 along the medio-lateral axis,
+// positive to the left.
+LowerBackEvents detect_lower_back_events(std::span<const double> vertical_acc, std::span<const double> ml_acc,
+                                         double fs, const LowerBackEventParams& params = {});
+
+}  // namespace kinemyo::gait

@@ -1,0 +1,237 @@
+// Python bindings for kinemyo::gait. kinemyo/gait.py adds the tables and convenience functions.
+#include <pybind11/stl.h>
+
+#include <kinemyo/gait/evaluation.hpp>
+#include <kinemyo/gait/events.hpp>
+#include <kinemyo/gait/table.hpp>
+
+#include "common.hpp"
+
+namespace kinemyo::python {
+namespace {
+
+using namespace kinemyo::gait;
+using Array = py::array_t<double, py::array::c_style | py::array::forcecast>;
+
+Array vector_of(const py::object& x, const char* name) {
+  Array a = Array::ensure(x);
+  if (!a || a.ndim() != 1) throw py::value_error(std::string(name) + ": expected a 1-D array");
+  return a;
+}
+std::span<const double> view(const Array& a) { return {a.data(), static_cast<std::size_t>(a.size())}; }
+py::array_t<double> out(const std::vector<double>& v) { return py::array_t<double>(static_cast<py::ssize_t>(v.size()), v.data()); }
+
+const char* side_name(Side s) { return s == Side::left ? "left" : (s == Side::right ? "right" : "unknown"); }
+const char* type_name(EventType t) {
+  switch (t) {
+    case EventType::initial_contact: return "initial_contact";
+    case EventType::terminal_contact: return "terminal_contact";
+    case EventType::mid_stance: return "mid_stance";
+    case EventType::mid_swing: return "mid_swing";
+  }
+  return "";
+}
+
+std::vector<double> opt_vec(const py::object& x, const char* name) {
+  if (x.is_none()) return {};
+  const Array a = vector_of(x, name);
+  return {a.data(), a.data() + a.size()};
+}
+
+}  // namespace
+
+void bind_gait(py::module_& m) {
+  py::class_<FootEventParams>(m, "FootEventParams", "Foot event detection thresholds (rad/s, s).")
+      .def(py::init([](double swing_threshold, double push_off_window, double max_swing_time, double min_stance_time,
+                       double mid_stance_window) {
+             FootEventParams p{swing_threshold, push_off_window, max_swing_time, min_stance_time, mid_stance_window};
+             p.validate();
+             return p;
+           }),
+           py::kw_only(), py::arg("swing_threshold") = 1.0, py::arg("push_off_window") = 0.4,
+           py::arg("max_swing_time") = 1.0, py::arg("min_stance_time") = 0.15, py::arg("mid_stance_window") = 0.1)
+      .def_readonly("swing_threshold", &FootEventParams::swing_threshold)
+      .def_readonly("push_off_window", &FootEventParams::push_off_window)
+      .def_readonly("max_swing_time", &FootEventParams::max_swing_time)
+      .def_readonly("min_stance_time", &FootEventParams::min_stance_time)
+      .def_readonly("mid_stance_window", &FootEventParams::mid_stance_window);
+
+  py::class_<FootEventDetector>(m, "FootEventDetector", R"doc(
+Streaming foot event detector: push sagittal-rate samples (rad/s, toes down positive) as they arrive; each call
+returns the events found, [(time_s, type)], at most max_latency seconds after they happened.
+)doc")
+      .def(py::init<double, const FootEventParams&>(), py::arg("fs"), py::arg("params") = FootEventParams{})
+      .def("push",
+           [](FootEventDetector& d, const py::object& samples) {
+             const Array a = Array::ensure(samples);
+             if (!a) throw py::type_error("samples: expected numbers");
+             py::list events;
+             GaitEvent buf[2];
+             for (py::ssize_t i = 0; i < a.size(); ++i) {
+               const std::size_t k = d.push(a.data()[i], buf);
+               for (std::size_t j = 0; j < k; ++j) events.append(py::make_tuple(buf[j].time, type_name(buf[j].type)));
+             }
+             return events;
+           },
+           py::arg("samples"))
+      .def_property_readonly("max_latency", &FootEventDetector::max_latency)
+      .def("reset", &FootEventDetector::reset);
+
+  m.def("_detect_foot_events",
+        [](const py::object& gyr, double fs, int ml_axis, double ml_sign, const FootEventParams& p) {
+          Array g = Array::ensure(gyr);
+          if (!g || g.ndim() != 2 || g.shape(1) != 3) throw py::value_error("gyr: expected shape (n_samples, 3)");
+          FootEvents ev;
+          {
+            py::gil_scoped_release nogil;
+            ev = detect_foot_events({g.data(), static_cast<std::size_t>(g.size())}, fs, ml_axis, ml_sign, p);
+          }
+          return py::make_tuple(out(ev.initial_contact), out(ev.terminal_contact), out(ev.mid_stance));
+        },
+        py::arg("gyr"), py::arg("fs"), py::arg("ml_axis"), py::arg("ml_sign"), py::arg("params") = FootEventParams{});
+
+  m.def("_detect_shank_events",
+        [](const py::object& rate, double fs, double threshold, double min_stride_time, double search_window) {
+          const Array a = vector_of(rate, "sagittal_rate");
+          const auto ev = detect_shank_events(view(a), fs, {threshold, min_stride_time, search_window});
+          return py::make_tuple(out(ev.initial_contact), out(ev.terminal_contact), out(ev.mid_swing));
+        },
+        py::arg("sagittal_rate"), py::arg("fs"), py::arg("mid_swing_threshold"), py::arg("min_stride_time"),
+        py::arg("search_window"));
+
+  m.def("_detect_lower_back_events",
+        [](const py::object& av, const py::object& ml, double fs, double sigma, double min_step, double max_step,
+           double band_low, double band_high) {
+          const Array a = vector_of(av, "vertical_acc"), b = vector_of(ml, "ml_acc");
+          const auto ev = detect_lower_back_events(view(a), view(b), fs, {sigma, min_step, max_step, band_low, band_high});
+          std::vector<std::string> sides;
+          for (auto s : ev.side) sides.emplace_back(side_name(s));
+          return py::make_tuple(out(ev.initial_contact), out(ev.final_contact), sides);
+        },
+        py::arg("vertical_acc"), py::arg("ml_acc"), py::arg("fs"), py::arg("sigma"), py::arg("min_step_time"),
+        py::arg("max_step_time"), py::arg("side_band_low"), py::arg("side_band_high"));
+
+  m.def("_zupt_strides",
+        [](const py::object& gyr, const py::object& acc, double fs, const py::object& mid_stance, double window) {
+          Array g = Array::ensure(gyr), a = Array::ensure(acc);
+          if (!g || g.ndim() != 2 || g.shape(1) != 3 || !a || a.ndim() != 2 || a.shape(1) != 3 || a.shape(0) != g.shape(0))
+            throw py::value_error("gyr, acc: expected two (n_samples, 3) arrays of equal length");
+          const Array ms = vector_of(mid_stance, "mid_stance");
+          std::vector<ZuptStride> z;
+          {
+            py::gil_scoped_release nogil;
+            z = zupt_strides({g.data(), static_cast<std::size_t>(g.size())}, {a.data(), static_cast<std::size_t>(a.size())},
+                             fs, view(ms), window);
+          }
+          std::vector<double> start, end, length, turn, height;
+          for (const auto& r : z) {
+            start.push_back(r.start);
+            end.push_back(r.end);
+            length.push_back(r.length);
+            turn.push_back(r.turning_angle);
+            height.push_back(r.max_height);
+          }
+          py::dict d;
+          d["start"] = out(start);
+          d["end"] = out(end);
+          d["length"] = out(length);
+          d["turning_angle"] = out(turn);
+          d["max_height"] = out(height);
+          return d;
+        },
+        py::arg("gyr"), py::arg("acc"), py::arg("fs"), py::arg("mid_stance"), py::arg("gravity_window") = 0.05);
+
+  m.def("_stride_table",
+        [](const py::object& l_ic, const py::object& l_tc, const py::object& r_ic, const py::object& r_tc,
+           const py::object& l_len, const py::object& r_len, const py::object& l_turn, const py::object& r_turn,
+           double min_stride, double max_stride, double max_turn, double max_dev) {
+          SideEvents left{opt_vec(l_ic, "left_ic"), opt_vec(l_tc, "left_tc"), opt_vec(l_len, "left_stride_length"),
+                          opt_vec(l_turn, "left_turning_angle")};
+          SideEvents right{opt_vec(r_ic, "right_ic"), opt_vec(r_tc, "right_tc"), opt_vec(r_len, "right_stride_length"),
+                           opt_vec(r_turn, "right_turning_angle")};
+          const auto rows = stride_table(left, right, {min_stride, max_stride, max_turn, max_dev});
+          const auto n = static_cast<py::ssize_t>(rows.size());
+          py::dict d;
+          auto col = [&](const char* name, auto member) {
+            std::vector<double> v;
+            for (const auto& r : rows) v.push_back(r.*member);
+            d[name] = py::array_t<double>(n, v.data());
+          };
+          std::vector<std::string> side;
+          std::vector<std::uint32_t> flags;
+          for (const auto& r : rows) {
+            side.emplace_back(side_name(r.side));
+            flags.push_back(r.flags);
+          }
+          d["side"] = side;
+          col("initial_contact", &StrideRow::initial_contact);
+          col("terminal_contact", &StrideRow::terminal_contact);
+          col("next_initial_contact", &StrideRow::next_initial_contact);
+          col("stride_time", &StrideRow::stride_time);
+          col("stance_time", &StrideRow::stance_time);
+          col("swing_time", &StrideRow::swing_time);
+          col("step_time", &StrideRow::step_time);
+          col("initial_double_support", &StrideRow::initial_double_support);
+          col("single_support", &StrideRow::single_support);
+          col("terminal_double_support", &StrideRow::terminal_double_support);
+          col("cadence", &StrideRow::cadence);
+          col("stride_length", &StrideRow::stride_length);
+          col("gait_speed", &StrideRow::gait_speed);
+          col("turning_angle", &StrideRow::turning_angle);
+          d["qc_flags"] = py::array_t<std::uint32_t>(n, flags.data());
+          return d;
+        },
+        py::arg("left_ic"), py::arg("left_tc"), py::arg("right_ic"), py::arg("right_tc"), py::arg("left_stride_length"),
+        py::arg("right_stride_length"), py::arg("left_turning_angle"), py::arg("right_turning_angle"),
+        py::arg("min_stride_time"), py::arg("max_stride_time"), py::arg("max_turning_angle"),
+        py::arg("max_median_deviation"));
+
+  m.def("inverted_pendulum_step_length", &inverted_pendulum_step_length, py::arg("vertical_excursion"),
+        py::arg("sensor_height"), py::arg("correction") = 1.0,
+        "Step length (m) from the vertical excursion (m) of a lower-back sensor at height sensor_height (m): "
+        "correction * 2 sqrt(2 l h - h^2) (Zijlstra & Hof 2003).");
+  m.def("step_vertical_excursions",
+        [](const py::object& av, double fs, const py::object& ics, double hp) {
+          const Array a = vector_of(av, "vertical_acc"), c = vector_of(ics, "initial_contacts");
+          return out(step_vertical_excursions(view(a), fs, view(c), hp));
+        },
+        py::arg("vertical_acc"), py::arg("fs"), py::arg("initial_contacts"), py::arg("highpass_hz") = 0.1,
+        "Vertical excursion (m) of a lower-back sensor in each step between consecutive initial contacts.");
+
+  m.def("_match_events",
+        [](const py::object& det, const py::object& ref, double tolerance) {
+          const Array d = vector_of(det, "detected"), r = vector_of(ref, "reference");
+          const auto mt = match_events(view(d), view(r), tolerance);
+          py::dict res;
+          res["detected_index"] = py::array_t<std::size_t>(static_cast<py::ssize_t>(mt.detected.size()), mt.detected.data());
+          res["reference_index"] = py::array_t<std::size_t>(static_cast<py::ssize_t>(mt.reference.size()), mt.reference.data());
+          res["true_positives"] = mt.true_positives;
+          res["false_positives"] = mt.false_positives;
+          res["false_negatives"] = mt.false_negatives;
+          res["precision"] = mt.precision;
+          res["recall"] = mt.recall;
+          res["f1"] = mt.f1;
+          res["mean_error"] = mt.mean_error;
+          res["mean_absolute_error"] = mt.mean_absolute_error;
+          res["sd_error"] = mt.sd_error;
+          return res;
+        },
+        py::arg("detected"), py::arg("reference"), py::arg("tolerance"));
+
+  m.def("_agreement",
+        [](const py::object& a, const py::object& b) {
+          const Array x = vector_of(a, "a"), y = vector_of(b, "b");
+          const auto g = agreement(view(x), view(y));
+          py::dict res;
+          res["n"] = g.n;
+          res["bias"] = g.bias;
+          res["mean_absolute_error"] = g.mean_absolute_error;
+          res["sd"] = g.sd;
+          res["lower_limit"] = g.lower_limit;
+          res["upper_limit"] = g.upper_limit;
+          return res;
+        },
+        py::arg("a"), py::arg("b"));
+}
+
+}  // namespace kinemyo::python
