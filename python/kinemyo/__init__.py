@@ -21,6 +21,6 @@ dtype is computed as float64, and the sampling rate ``fs`` is always an explicit
 """
 
 from kinemyo._core import __version__, fft_backend
-from kinemyo import dsp, emg, imu, questionnaire
+from kinemyo import dsp, emg, gait, imu, questionnaire
 
-__all__ = ["__version__", "dsp", "emg", "fft_backend", "imu", "questionnaire"]
+__all__ = ["__version__", "dsp", "emg", "fft_backend", "gait", "imu", "questionnaire"]

@@ -3,6 +3,8 @@
 
 #include <kinemyo/gait/evaluation.hpp>
 #include <kinemyo/gait/events.hpp>
+#include <kinemyo/gait/metrics.hpp>
+#include <kinemyo/gait/synthetic.hpp>
 #include <kinemyo/gait/table.hpp>
 
 #include "common.hpp"
@@ -36,6 +38,32 @@ std::vector<double> opt_vec(const py::object& x, const char* name) {
   if (x.is_none()) return {};
   const Array a = vector_of(x, name);
   return {a.data(), a.data() + a.size()};
+}
+
+Side side_of(const py::object& s) {
+  if (s.is_none()) return Side::unknown;
+  const auto v = s.cast<std::string>();
+  if (v == "left") return Side::left;
+  if (v == "right") return Side::right;
+  throw py::value_error("side: expected 'left', 'right' or None, got '" + v + "'");
+}
+
+Axis axis_of(const std::string& a) {
+  if (a == "ap" || a == "anteroposterior") return Axis::anteroposterior;
+  if (a == "v" || a == "vertical") return Axis::vertical;
+  if (a == "ml" || a == "mediolateral") return Axis::mediolateral;
+  throw py::value_error("axis: expected 'ap', 'v' or 'ml', got '" + a + "'");
+}
+
+PairIndex index_of(const std::string& s) {
+  if (s == "symmetry_index") return PairIndex::symmetry_index;
+  if (s == "symmetry_index_max") return PairIndex::symmetry_index_max;
+  if (s == "symmetry_ratio") return PairIndex::symmetry_ratio;
+  if (s == "gait_asymmetry") return PairIndex::gait_asymmetry;
+  if (s == "symmetry_angle") return PairIndex::symmetry_angle;
+  if (s == "absolute_difference") return PairIndex::absolute_difference;
+  throw py::value_error("index: unknown '" + s + "' (symmetry_index, symmetry_index_max, symmetry_ratio, "
+                        "gait_asymmetry, symmetry_angle, absolute_difference)");
 }
 
 }  // namespace
@@ -191,12 +219,113 @@ returns the events found, [(time_s, type)], at most max_latency seconds after th
         "Step length (m) from the vertical excursion (m) of a lower-back sensor at height sensor_height (m): "
         "correction * 2 sqrt(2 l h - h^2) (Zijlstra & Hof 2003).");
   m.def("step_vertical_excursions",
-        [](const py::object& av, double fs, const py::object& ics, double hp) {
+        [](const py::object& av, double fs, const py::object& ics) {
           const Array a = vector_of(av, "vertical_acc"), c = vector_of(ics, "initial_contacts");
-          return out(step_vertical_excursions(view(a), fs, view(c), hp));
+          return out(step_vertical_excursions(view(a), fs, view(c)));
         },
-        py::arg("vertical_acc"), py::arg("fs"), py::arg("initial_contacts"), py::arg("highpass_hz") = 0.1,
+        py::arg("vertical_acc"), py::arg("fs"), py::arg("initial_contacts"),
         "Vertical excursion (m) of a lower-back sensor in each step between consecutive initial contacts.");
+
+  m.def("_gait_symmetry_index", &symmetry_index, py::arg("left"), py::arg("right"),
+        "100 (R - L) / (0.5 (R + L)), percent (Robinson et al. 1987); positive when right is larger.");
+  m.def("symmetry_index_max", &symmetry_index_max, py::arg("left"), py::arg("right"),
+        "100 (R - L) / max(L, R), percent (Vagenas & Hoshizaki 1992).");
+  m.def("symmetry_ratio", &symmetry_ratio, py::arg("left"), py::arg("right"), "L / R (Seliktar & Mizrahi 1986).");
+  m.def("gait_asymmetry", &gait_asymmetry, py::arg("swing_left"), py::arg("swing_right"),
+        "100 |ln(short swing / long swing)| (Yogev et al. 2007; Plotnik et al. 2007).");
+  m.def("symmetry_angle", &symmetry_angle, py::arg("left"), py::arg("right"),
+        "(45 deg - atan(L / R)) / 90 deg * 100, percent, with the paper's wrap (Zifchock et al. 2008).");
+  m.def("_side_index",
+        [](const std::string& index, const py::object& l, const py::object& r, const std::string& agg,
+           const py::object& affected, std::size_t bootstrap, double confidence, std::uint64_t seed) {
+          const Array a = vector_of(l, "left_values"), b = vector_of(r, "right_values");
+          if (agg != "median" && agg != "mean") throw py::value_error("aggregation: expected 'median' or 'mean'");
+          const auto res = side_index(index_of(index), view(a), view(b), agg == "median" ? Aggregation::median : Aggregation::mean,
+                                      side_of(affected), bootstrap, confidence, seed);
+          py::dict d;
+          d["value"] = res.value;
+          d["left"] = res.left;
+          d["right"] = res.right;
+          d["n_left"] = res.n_left;
+          d["n_right"] = res.n_right;
+          d["ci_low"] = res.ci_low;
+          d["ci_high"] = res.ci_high;
+          return d;
+        },
+        py::arg("index"), py::arg("left_values"), py::arg("right_values"), py::arg("aggregation") = "median",
+        py::arg("affected") = py::none(), py::arg("bootstrap") = 0, py::arg("confidence") = 0.95, py::arg("seed") = 1);
+  m.def("_phase_coordination_index",
+        [](const py::object& l, const py::object& r, const std::string& reference) {
+          const Array a = vector_of(l, "left_contacts"), b = vector_of(r, "right_contacts");
+          const auto p = phase_coordination_index(view(a), view(b), side_of(py::str(reference)));
+          py::dict d;
+          d["pci"] = p.pci;
+          d["phi_cv"] = p.phi_cv;
+          d["phi_abs_deg"] = p.phi_abs;
+          d["p_phi_abs"] = p.p_phi_abs;
+          d["mean_phase_deg"] = p.mean_phase;
+          d["n"] = p.n;
+          d["reference"] = reference;
+          return d;
+        },
+        py::arg("left_contacts"), py::arg("right_contacts"), py::arg("reference"));
+  m.def("harmonic_ratio",
+        [](const py::object& x, const std::string& axis, std::size_t harmonics) {
+          return harmonic_ratio(view(vector_of(x, "stride")), axis_of(axis), harmonics);
+        },
+        py::arg("stride"), py::arg("axis"), py::arg("harmonics") = 20,
+        "Harmonic ratio of exactly one stride of trunk acceleration (Menz et al. 2003): AP/V even/odd, ML odd/even.");
+  m.def("improved_harmonic_ratio",
+        [](const py::object& x, const std::string& axis, std::size_t harmonics) {
+          return improved_harmonic_ratio(view(vector_of(x, "stride")), axis_of(axis), harmonics);
+        },
+        py::arg("stride"), py::arg("axis"), py::arg("harmonics") = 20,
+        "Improved harmonic ratio (Pasciuto et al. 2017), percent.");
+  m.def("autocorrelation_regularity",
+        [](const py::object& x, double fs, double step_time) {
+          const auto r = autocorrelation_regularity(view(vector_of(x, "signal")), fs, step_time);
+          py::dict d;
+          d["step_regularity"] = r.step_regularity;
+          d["stride_regularity"] = r.stride_regularity;
+          d["step_symmetry"] = r.step_symmetry;
+          d["regularity_index"] = r.regularity_index;
+          d["step_lag_s"] = r.step_lag;
+          d["stride_lag_s"] = r.stride_lag;
+          return d;
+        },
+        py::arg("signal"), py::arg("fs"), py::arg("step_time"),
+        "Step and stride regularity from the unbiased autocorrelation (Moe-Nilssen & Helbostad 2004).");
+  m.def("gait_symmetry_index",
+        [](const py::object& acc, double fs, double step_time) {
+          Array a = Array::ensure(acc);
+          if (!a || a.ndim() != 2 || a.shape(1) != 3) throw py::value_error("acc: expected shape (n_samples, 3)");
+          return gait_symmetry_index({a.data(), static_cast<std::size_t>(a.size())}, fs, step_time);
+        },
+        py::arg("acc"), py::arg("fs"), py::arg("step_time"), "Gait symmetry index (Zhang et al. 2018), 0..1.");
+  m.def("coefficient_of_variation", [](const py::object& x) { return coefficient_of_variation(view(vector_of(x, "values"))); },
+        py::arg("values"), "100 SD (n - 1) / mean, percent.");
+  m.def("combined_sd",
+        [](const py::object& l, const py::object& r) {
+          return combined_sd(view(vector_of(l, "left")), view(vector_of(r, "right")));
+        },
+        py::arg("left"), py::arg("right"), "sqrt((SD_L^2 + SD_R^2) / 2) (Galna et al. 2013).");
+  m.def("_synthesize_foot_gait",
+        [](double fs, double ls, double lw, double rs, double rw, double duration, double first, double offset,
+           double peak, double trough, double noise, std::uint64_t seed) {
+          const auto gsyn = synthesize_foot_gait(fs, {ls, lw}, {rs, rw}, {duration, first, offset, peak, trough, noise, seed});
+          const auto n = static_cast<py::ssize_t>(gsyn.left_gyr.size() / 3);
+          py::dict d;
+          d["left_gyr"] = py::array_t<double>({n, py::ssize_t{3}}, gsyn.left_gyr.data());
+          d["right_gyr"] = py::array_t<double>({n, py::ssize_t{3}}, gsyn.right_gyr.data());
+          d["left_ic"] = out(gsyn.left_ic);
+          d["left_tc"] = out(gsyn.left_tc);
+          d["right_ic"] = out(gsyn.right_ic);
+          d["right_tc"] = out(gsyn.right_tc);
+          return d;
+        },
+        py::arg("fs"), py::arg("left_stance"), py::arg("left_swing"), py::arg("right_stance"), py::arg("right_swing"),
+        py::arg("duration"), py::arg("first_contact"), py::arg("right_offset"), py::arg("push_off_peak"),
+        py::arg("swing_trough"), py::arg("noise"), py::arg("seed"));
 
   m.def("_match_events",
         [](const py::object& det, const py::object& ref, double tolerance) {

@@ -43,8 +43,8 @@ std::vector<double> gaussian_derivative_kernel(double sigma, double fs) {
   double norm = 0.0;
   for (std::size_t i = 0; i < k.size(); ++i) {
     const double t = (static_cast<double>(i) - static_cast<double>(half)) / fs;
-    k[i] = t * std::exp(-t * t / (2.0 * sigma * sigma));
-    norm += k[i] * t;  // response to x = t (ramp) is sum k_j * (t - t_j) = -sum k_j t_j at t = 0
+    k[i] = -t * std::exp(-t * t / (2.0 * sigma * sigma));
+    norm -= k[i] * t;  // y_i = sum_j k_j x_{i-j}; a unit ramp gives -sum_j k_j t_j, made 1
   }
   for (auto& v : k) v /= norm;
   return k;

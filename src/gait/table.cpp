@@ -7,8 +7,6 @@
 #include <numbers>
 
 #include "dsp/check.hpp"
-#include "kinemyo/dsp/batch_filter.hpp"
-#include "kinemyo/dsp/filter_design.hpp"
 
 namespace kinemyo::gait {
 namespace {
@@ -109,37 +107,38 @@ double inverted_pendulum_step_length(double h, double l, double correction) {
   return correction * 2.0 * std::sqrt(std::abs(2.0 * l * h - h * h));
 }
 
-std::vector<double> step_vertical_excursions(std::span<const double> av, double fs, std::span<const double> ics,
-                                             double highpass_hz) {
+std::vector<double> step_vertical_excursions(std::span<const double> av, double fs, std::span<const double> ics) {
   require_positive_finite("fs", fs);
-  require_positive_finite("highpass_hz", highpass_hz);
-  if (highpass_hz >= 0.5 * fs) fail("highpass_hz", "must be below fs / 2");
   kinemyo::detail::require_finite_samples(av.data(), av.size(), 1);
-  const auto sos = kinemyo::dsp::butterworth_sos(2, {highpass_hz}, kinemyo::dsp::FilterKind::highpass, fs);
   const std::size_t n = av.size();
-  if (n <= kinemyo::dsp::sosfiltfilt_padlen(sos)) fail("vertical_acc", "too short for the high-pass");
-  std::vector<double> x(av.begin(), av.end()), y(n);
-  const auto hp_integrate = [&](std::vector<double>& v) {
-    kinemyo::dsp::sosfiltfilt(sos, std::span<const double>(v), std::span<double>(y), 1);
-    double acc = 0.0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const double prev = i ? y[i - 1] : y[0];
-      acc += 0.5 * (prev + y[i]) / fs;
-      v[i] = acc;
-    }
-  };
-  hp_integrate(x);  // velocity
-  hp_integrate(x);  // position
-  kinemyo::dsp::sosfiltfilt(sos, std::span<const double>(x), std::span<double>(y), 1);
   std::vector<double> out;
   for (std::size_t k = 0; k + 1 < ics.size(); ++k) {
     const auto a = static_cast<long long>(std::llround(ics[k] * fs)), b = static_cast<long long>(std::llround(ics[k + 1] * fs));
-    if (a < 0 || b <= a || b >= static_cast<long long>(n)) {
+    if (a < 0 || b <= a + 2 || b >= static_cast<long long>(n)) {
       out.push_back(kNaN);
       continue;
     }
-    const auto [lo, hi] = std::minmax_element(y.begin() + a, y.begin() + b + 1);
-    out.push_back(*hi - *lo);
+    const auto m = static_cast<std::size_t>(b - a);
+    const auto at = [&](std::size_t j) { return av[static_cast<std::size_t>(a) + j]; };
+    // Mean over the step (trapezoid) removed: over one step the vertical velocity returns to its value, so
+    // gravity and offsets go with it.
+    double mean = 0.0;
+    for (std::size_t j = 1; j <= m; ++j) mean += 0.5 * (at(j - 1) + at(j));
+    mean /= static_cast<double>(m);
+    std::vector<double> pos(m + 1, 0.0);
+    double vel = 0.0;
+    for (std::size_t j = 1; j <= m; ++j) {
+      const double v_next = vel + 0.5 * ((at(j - 1) - mean) + (at(j) - mean)) / fs;
+      pos[j] = pos[j - 1] + 0.5 * (vel + v_next) / fs;
+      vel = v_next;
+    }
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (std::size_t j = 0; j <= m; ++j) {
+      const double d = pos[j] - pos[m] * static_cast<double>(j) / static_cast<double>(m);
+      lo = std::min(lo, d);
+      hi = std::max(hi, d);
+    }
+    out.push_back(hi - lo);
   }
   return out;
 }

@@ -29,11 +29,12 @@ std::vector<ZuptStride> zupt_strides(std::span<const double> gyr, std::span<cons
 // (inverted pendulum, Zijlstra & Hof, Gait Posture 18:1, 2003): 2 sqrt(2 l h - h^2), times a correction
 // factor (1 by default; studies calibrate it per cohort).
 double inverted_pendulum_step_length(double vertical_excursion, double sensor_height, double correction = 1.0);
-// Vertical excursion per step from vertical acceleration between consecutive initial contacts: double
-// integration with a zero-phase high-pass (cut-off highpass_hz) against drift; one value per step (NaN if the
-// step is out of range).
+// Vertical excursion per step from vertical acceleration (m/s^2, gravity included or not) between consecutive
+// initial contacts: the step's mean acceleration removed (the vertical velocity returns to its value over a step),
+// double integration, and removal of the line through the step's end points (the unknown initial velocity; the
+// height at both contacts is taken as equal); one value per step (NaN if out of range).
 std::vector<double> step_vertical_excursions(std::span<const double> vertical_acc, double fs,
-                                             std::span<const double> initial_contacts, double highpass_hz = 0.1);
+                                             std::span<const double> initial_contacts);
 
 // Quality-control rules; a stride failing one is kept in the table with its flags and left out of summaries.
 struct StrideQc {

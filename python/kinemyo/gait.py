@@ -1,0 +1,253 @@
+"""Gait events, per-stride tables and gait-asymmetry metrics from wearable IMUs.
+
+Times are seconds from the first sample, thresholds are physical units and seconds, and ``fs`` is always
+explicit. Sensor sites: feet (initial contact, toe-off, mid-stance; streaming detector for live feedback; stride
+length by zero-velocity-update integration), shanks (Salarian et al. 2004) and the lower back (McCamley et al.
+2012; side from the trunk's medio-lateral velocity). Strides failing a quality rule (turns, implausible durations,
+missing events) stay in the table, flagged, and are left out of summaries unless asked for.
+
+Sign convention of the left/right indices: positive when the right value is larger; with ``affected`` named,
+positive when the affected side's value is larger.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from kinemyo._core import (FootEventDetector, FootEventParams, _agreement, _detect_foot_events,
+                           _detect_lower_back_events, _detect_shank_events, _gait_symmetry_index, _match_events,
+                           _phase_coordination_index, _side_index, _stride_table, _synthesize_foot_gait,
+                           _zupt_strides, autocorrelation_regularity, coefficient_of_variation, combined_sd,
+                           gait_asymmetry, gait_symmetry_index, harmonic_ratio, improved_harmonic_ratio,
+                           inverted_pendulum_step_length, step_vertical_excursions, symmetry_angle,
+                           symmetry_index_max, symmetry_ratio)
+
+__all__ = ["FootEventDetector", "FootEventParams", "FootEvents", "GaitAnalysis", "StrideQc", "agreement",
+           "analyze_feet", "asymmetry_summary", "autocorrelation_regularity", "coefficient_of_variation",
+           "combined_sd", "foot_events", "gait_asymmetry", "gait_symmetry_index", "harmonic_ratio",
+           "improved_harmonic_ratio", "inverted_pendulum_step_length", "lower_back_events", "match_events",
+           "phase_coordination_index", "shank_events", "side_index", "step_vertical_excursions", "stride_table",
+           "symmetry_angle", "symmetry_index", "symmetry_index_max", "symmetry_ratio", "synthesize_foot_gait",
+           "zupt_strides"]
+
+FLAG_NAMES = {1: "turn", 2: "duration", 4: "outlier", 8: "missing_toe_off", 16: "missing_contralateral"}
+
+
+def symmetry_index(left: float, right: float) -> float:
+    """100 (R - L) / (0.5 (R + L)), percent (Robinson et al. 1987); positive when the right value is larger."""
+    return _gait_symmetry_index(left, right)
+
+
+@dataclass(frozen=True)
+class FootEvents:
+    """Events of one foot, seconds from the first sample."""
+
+    initial_contact: np.ndarray
+    terminal_contact: np.ndarray
+    mid_stance: np.ndarray
+
+
+def foot_events(gyr, fs: float, *, ml_axis: int = 1, ml_sign: float = 1.0,
+                params: FootEventParams | None = None) -> FootEvents:
+    """Initial contact, toe-off and mid-stance of a foot sensor. ``gyr`` (n, 3) in rad/s; the sagittal rate is
+    ``ml_sign * gyr[:, ml_axis]`` and must be positive when the toes go down (for a frame with x to the toes, y to
+    the left and z up -- gaitmap's -- that is axis 1, sign +1)."""
+    ic, tc, ms = _detect_foot_events(gyr, fs, ml_axis, ml_sign, params if params is not None else FootEventParams())
+    return FootEvents(ic, tc, ms)
+
+
+def shank_events(sagittal_rate, fs: float, *, mid_swing_threshold: float = np.radians(50.0),
+                 min_stride_time: float = 0.5, search_window: float = 0.5) -> dict[str, np.ndarray]:
+    """Salarian et al. (2004) shank events from the sagittal rate (rad/s, positive when the shank swings forward):
+    ``mid_swing`` peaks, ``initial_contact`` (minimum after), ``terminal_contact`` (minimum before)."""
+    ic, tc, mid = _detect_shank_events(np.ascontiguousarray(sagittal_rate, dtype=np.float64), fs, mid_swing_threshold,
+                                       min_stride_time, search_window)
+    return {"initial_contact": ic, "terminal_contact": tc, "mid_swing": mid}
+
+
+def lower_back_events(vertical_acc, ml_acc, fs: float, *, sigma: float = 0.04, min_step_time: float = 0.25,
+                      max_step_time: float = 1.5, side_band: tuple[float, float] = (0.3, 1.5)):
+    """McCamley et al. (2012) contacts from a lower-back sensor: ``initial_contact`` and ``final_contact`` times
+    and the ``side`` of each initial contact ('left' when the trunk moves left; ``ml_acc`` positive to the left)."""
+    ic, fc, sides = _detect_lower_back_events(np.ascontiguousarray(vertical_acc, dtype=np.float64),
+                                              np.ascontiguousarray(ml_acc, dtype=np.float64), fs, sigma,
+                                              min_step_time, max_step_time, side_band[0], side_band[1])
+    return {"initial_contact": ic, "final_contact": fc, "side": np.asarray(sides)}
+
+
+def zupt_strides(gyr, acc, fs: float, mid_stance) -> dict[str, np.ndarray]:
+    """Foot displacement between consecutive mid-stances by zero-velocity-update integration: ``length`` (m,
+    horizontal), ``turning_angle`` (rad), ``max_height`` (m), ``start``/``end`` (s)."""
+    return _zupt_strides(gyr, acc, fs, np.ascontiguousarray(mid_stance, dtype=np.float64))
+
+
+@dataclass(frozen=True)
+class StrideQc:
+    """Quality rules: strides outside them are flagged and left out of summaries by default."""
+
+    min_stride_time: float = 0.5        # s
+    max_stride_time: float = 2.5        # s
+    max_turning_angle: float = 0.35     # rad of foot heading change over the stride (about 20 deg)
+    max_median_deviation: float = 0.5   # fraction of the side's median stride time
+
+
+_COLUMNS = {
+    "initial_contact": "initial_contact_s", "terminal_contact": "terminal_contact_s",
+    "next_initial_contact": "next_initial_contact_s", "stride_time": "stride_time_s", "stance_time": "stance_time_s",
+    "swing_time": "swing_time_s", "step_time": "step_time_s", "initial_double_support": "initial_double_support_s",
+    "single_support": "single_support_s", "terminal_double_support": "terminal_double_support_s",
+    "cadence": "cadence_steps_per_min", "stride_length": "stride_length_m", "gait_speed": "gait_speed_m_per_s",
+    "turning_angle": "turning_angle_rad",
+}
+
+
+def _side_inputs(ev):
+    if ev is None:
+        return None, None, None, None
+    if isinstance(ev, FootEvents):
+        return ev.initial_contact, ev.terminal_contact, None, None
+    return (ev.get("initial_contact"), ev.get("terminal_contact"), ev.get("stride_length"),
+            ev.get("turning_angle"))
+
+
+def stride_table(left, right=None, qc: StrideQc = StrideQc()):
+    """One row per stride (initial contact to the next of the same side), both sides, sorted by time.
+
+    ``left``/``right``: :class:`FootEvents` or dicts with ``initial_contact``, ``terminal_contact`` and optionally
+    per-contact ``stride_length`` and ``turning_angle``. Step time is the step ending the stride (from the other
+    foot's last contact); double and single support need both sides. ``excluded`` marks strides failing a QC rule,
+    ``qc_flags`` says which.
+    """
+    import pandas as pd
+
+    l_ic, l_tc, l_len, l_turn = _side_inputs(left)
+    r_ic, r_tc, r_len, r_turn = _side_inputs(right)
+    raw = _stride_table(l_ic, l_tc, r_ic, r_tc, l_len, r_len, l_turn, r_turn, qc.min_stride_time,
+                        qc.max_stride_time, qc.max_turning_angle, qc.max_median_deviation)
+    flags = raw.pop("qc_flags")
+    frame = pd.DataFrame({"side": raw.pop("side"), **{_COLUMNS[k]: v for k, v in raw.items()}})
+    frame["excluded"] = flags != 0
+    frame["qc_flags"] = [";".join(name for bit, name in FLAG_NAMES.items() if f & bit) for f in flags]
+    return frame
+
+
+@dataclass(frozen=True)
+class GaitAnalysis:
+    """Both feet analysed: events per side, the per-stride table and the zero-velocity strides."""
+
+    left: FootEvents
+    right: FootEvents
+    strides: object  # pandas DataFrame (stride_table)
+    zupt: dict = field(default_factory=dict)
+
+
+def analyze_feet(left_gyr, left_acc, right_gyr, right_acc, fs: float, *, ml_axis: int = 1, ml_sign: float = 1.0,
+                 params: FootEventParams | None = None, qc: StrideQc = StrideQc()) -> GaitAnalysis:
+    """Events, stride lengths and turning angles (zero-velocity updates) and the bilateral stride table from two
+    foot sensors (gyr rad/s, acc m/s^2, (n, 3) each, same clock)."""
+    sides = {}
+    zupt = {}
+    for name, gyr, acc in (("left", left_gyr, left_acc), ("right", right_gyr, right_acc)):
+        ev = foot_events(gyr, fs, ml_axis=ml_axis, ml_sign=ml_sign, params=params)
+        z = zupt_strides(gyr, acc, fs, ev.mid_stance)
+        length = np.full(len(ev.initial_contact), np.nan)
+        turn = np.full(len(ev.initial_contact), np.nan)
+        for k in range(len(ev.initial_contact) - 1):
+            a, b = ev.initial_contact[k], ev.initial_contact[k + 1]
+            hit = np.flatnonzero((z["start"] > a) & (z["start"] < b) & (z["end"] > b))
+            if hit.size:
+                length[k], turn[k] = z["length"][hit[0]], z["turning_angle"][hit[0]]
+        sides[name] = (ev, {"initial_contact": ev.initial_contact, "terminal_contact": ev.terminal_contact,
+                            "stride_length": length, "turning_angle": turn})
+        zupt[name] = z
+    table = stride_table(sides["left"][1], sides["right"][1], qc)
+    return GaitAnalysis(sides["left"][0], sides["right"][0], table, zupt)
+
+
+@dataclass(frozen=True)
+class IndexResult:
+    value: float
+    left: float       # the aggregated per-side values used
+    right: float
+    n_left: int
+    n_right: int
+    ci_low: float     # NaN without bootstrap
+    ci_high: float
+
+
+def side_index(index: str, left_values, right_values, *, aggregation: str = "median", affected: str | None = None,
+               bootstrap: int = 0, confidence: float = 0.95, seed: int = 1) -> IndexResult:
+    """A left/right index ('symmetry_index', 'symmetry_index_max', 'symmetry_ratio', 'gait_asymmetry',
+    'symmetry_angle', 'absolute_difference') on per-stride values of each side, aggregated per side (median by
+    default), with the counts used and an optional bootstrap confidence interval."""
+    r = _side_index(index, np.ascontiguousarray(left_values, dtype=np.float64),
+                    np.ascontiguousarray(right_values, dtype=np.float64), aggregation, affected, bootstrap,
+                    confidence, seed)
+    return IndexResult(**r)
+
+
+def phase_coordination_index(left_contacts, right_contacts, reference: str) -> dict:
+    """Plotnik et al. (2007) PCI with one reference leg (the long-swing leg): ``pci``, ``phi_cv``,
+    ``p_phi_abs`` (%), ``phi_abs_deg``, ``mean_phase_deg``, ``n``."""
+    return _phase_coordination_index(np.ascontiguousarray(left_contacts, dtype=np.float64),
+                                     np.ascontiguousarray(right_contacts, dtype=np.float64), reference)
+
+
+def asymmetry_summary(strides, *, affected: str | None = None, include_excluded: bool = False,
+                      bootstrap: int = 0, seed: int = 1):
+    """Every common left/right index over the stride table's temporal (and spatial) parameters, median per side,
+    plus PCI (reference: the long-swing leg) and variability. One row per (parameter, index) with the value and
+    the counts used; flagged strides are left out unless ``include_excluded``."""
+    import pandas as pd
+
+    use = strides if include_excluded else strides[~strides["excluded"]]
+    rows = []
+    params = ["stride_time_s", "stance_time_s", "swing_time_s", "step_time_s", "single_support_s",
+              "initial_double_support_s", "stride_length_m", "gait_speed_m_per_s"]
+    for p in params:
+        left = use.loc[use["side"] == "left", p].to_numpy()
+        right = use.loc[use["side"] == "right", p].to_numpy()
+        if not (np.isfinite(left).any() and np.isfinite(right).any()):
+            continue
+        for idx in ("symmetry_index", "symmetry_index_max", "symmetry_ratio", "symmetry_angle", "absolute_difference"):
+            r = side_index(idx, left, right, affected=affected, bootstrap=bootstrap, seed=seed)
+            rows.append({"parameter": p, "index": idx, **r.__dict__})
+        rows.append({"parameter": p, "index": "cv_left_percent", "value": coefficient_of_variation(left),
+                     "n_left": int(np.isfinite(left).sum()), "n_right": 0})
+        rows.append({"parameter": p, "index": "cv_right_percent", "value": coefficient_of_variation(right),
+                     "n_left": 0, "n_right": int(np.isfinite(right).sum())})
+        rows.append({"parameter": p, "index": "combined_sd", "value": combined_sd(left, right),
+                     "n_left": int(np.isfinite(left).sum()), "n_right": int(np.isfinite(right).sum())})
+    sw_l = use.loc[use["side"] == "left", "swing_time_s"].to_numpy()
+    sw_r = use.loc[use["side"] == "right", "swing_time_s"].to_numpy()
+    if np.isfinite(sw_l).any() and np.isfinite(sw_r).any():
+        ga = side_index("gait_asymmetry", sw_l, sw_r, bootstrap=bootstrap, seed=seed)
+        rows.append({"parameter": "swing_time_s", "index": "gait_asymmetry", **ga.__dict__})
+        reference = "left" if np.nanmean(sw_l) >= np.nanmean(sw_r) else "right"
+        pci = phase_coordination_index(use.loc[use["side"] == "left", "initial_contact_s"].to_numpy(),
+                                       use.loc[use["side"] == "right", "initial_contact_s"].to_numpy(), reference)
+        rows.append({"parameter": "initial_contact_s", "index": f"pci_reference_{reference}", "value": pci["pci"],
+                     "n_left": pci["n"], "n_right": pci["n"]})
+    return pd.DataFrame(rows)
+
+
+def match_events(detected, reference, tolerance: float) -> dict:
+    """One-to-one matching within ``tolerance`` (s): counts, precision, recall, F1, timing errors (s)."""
+    return _match_events(np.ascontiguousarray(detected, dtype=np.float64),
+                         np.ascontiguousarray(reference, dtype=np.float64), tolerance)
+
+
+def agreement(a, b) -> dict:
+    """Agreement of paired values: n, bias (mean a - b), MAE, SD and Bland-Altman limits (bias -/+ 1.96 SD)."""
+    return _agreement(np.ascontiguousarray(a, dtype=np.float64), np.ascontiguousarray(b, dtype=np.float64))
+
+
+def synthesize_foot_gait(fs: float, left: tuple[float, float], right: tuple[float, float], *, duration: float = 60.0,
+                         first_contact: float = 0.5, right_offset: float = 0.55, push_off_peak: float = 7.0,
+                         swing_trough: float = 5.0, noise: float = 0.0, seed: int = 1) -> dict:
+    """Bilateral foot gyroscopes with known events: ``left``/``right`` = (stance, swing) in s (equal strides);
+    ``right_offset`` = time from a left contact to the next right one. Returns gyr arrays and true event times."""
+    return _synthesize_foot_gait(fs, left[0], left[1], right[0], right[1], duration, first_contact, right_offset,
+                                 push_off_peak, swing_trough, noise, seed)
