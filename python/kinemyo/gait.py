@@ -28,7 +28,8 @@ __all__ = ["FootEventDetector", "FootEventParams", "FootEvents", "GaitAnalysis",
            "analyze_feet", "asymmetry_summary", "autocorrelation_regularity", "coefficient_of_variation",
            "combined_sd", "foot_events", "gait_asymmetry", "gait_symmetry_index", "harmonic_ratio",
            "improved_harmonic_ratio", "inverted_pendulum_step_length", "lower_back_events", "match_events",
-           "phase_coordination_index", "shank_events", "side_index", "step_vertical_excursions", "stride_table",
+           "phase_coordination_index", "shank_events", "side_index", "step_vertical_excursions",
+           "stride_harmonic_ratios", "stride_table",
            "symmetry_angle", "symmetry_index", "symmetry_index_max", "symmetry_ratio", "synthesize_foot_gait",
            "zupt_strides"]
 
@@ -231,6 +232,18 @@ def asymmetry_summary(strides, *, affected: str | None = None, include_excluded:
         rows.append({"parameter": "initial_contact_s", "index": f"pci_reference_{reference}", "value": pci["pci"],
                      "n_left": pci["n"], "n_right": pci["n"]})
     return pd.DataFrame(rows)
+
+
+def stride_harmonic_ratios(signal, fs: float, stride_starts, axis: str, *, improved: bool = False) -> dict:
+    """Harmonic ratio (or the improved one) of each stride of a trunk acceleration signal, the strides running
+    from each start time to the next (e.g. every other initial contact of a lower-back sensor, or one foot's
+    contacts); returns the ``median`` (the default summary), ``mean``, per-stride ``values`` and ``n``."""
+    x = np.ascontiguousarray(signal, dtype=np.float64)
+    starts = np.round(np.asarray(stride_starts, dtype=np.float64) * fs).astype(np.int64)
+    f = improved_harmonic_ratio if improved else harmonic_ratio
+    values = np.array([f(x[a:b], axis) for a, b in zip(starts[:-1], starts[1:]) if 0 <= a and b <= len(x) and b - a >= 8])
+    return {"median": float(np.median(values)) if values.size else float("nan"),
+            "mean": float(np.mean(values)) if values.size else float("nan"), "values": values, "n": int(values.size)}
 
 
 def match_events(detected, reference, tolerance: float) -> dict:

@@ -91,7 +91,8 @@ def test_type_stubs_cover_every_compiled_name():
                 "Calibration", "ChannelCalibration", "OnsetConfig", "OnsetDetector", "TargetZone",
                 "TargetZoneTracker", "QualityConfig", "EcgRemovalConfig",
                 "FeatureThresholds", "FatigueTracker", "EcgRemover", "MissingRule", "RobustFilterParams",
-                "RobustFilterState", "RobustFilter", "MadgwickFilter", "MahonyFilter", "SegmentCalibration"):
+                "RobustFilterState", "RobustFilter", "MadgwickFilter", "MahonyFilter", "SegmentCalibration",
+                "FootEventParams", "FootEventDetector"):
         node = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls)
         members = {m.name for m in node.body if isinstance(m, ast.FunctionDef)}
         members |= {m.target.id for m in node.body if isinstance(m, ast.AnnAssign)}

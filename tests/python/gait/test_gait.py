@@ -177,3 +177,16 @@ def test_lower_back_step_length_and_other_sites():
     assert set(sh) == {"initial_contact", "terminal_contact", "mid_swing"} and len(sh["mid_swing"]) > 40
     lb = gait.lower_back_events(9.81 - np.cos(2 * np.pi * t / step), 0.1 * np.sin(np.pi * t / step), fs)
     assert len(lb["initial_contact"]) > 80 and set(lb["side"]) <= {"left", "right", "unknown"}
+
+
+def test_stride_harmonic_ratios_median_over_strides(rng):
+    fs, stride = 100.0, 1.1
+    t = np.arange(0, 30, 1 / fs)
+    w = 2 * np.pi * t / stride
+    x = np.cos(2 * w) + 0.5 * np.cos(4 * w) + 0.25 * np.cos(w) + 0.25 * np.cos(3 * w)
+    starts = np.arange(0, 28, stride)
+    r = gait.stride_harmonic_ratios(x, fs, starts, "v")
+    assert r["n"] == len(starts) - 1
+    assert r["median"] == pytest.approx(3.0, rel=0.05)  # strides of 110 samples: exact up to the sampling
+    assert gait.stride_harmonic_ratios(x, fs, starts, "v", improved=True)["median"] == pytest.approx(
+        100 * 1.25 / 1.375, rel=0.02)
