@@ -12,6 +12,9 @@ kinemyo.imu
     Orientation from gyroscope/accelerometer/magnetometer (robust filter with bias estimation and magnetic
     disturbance rejection, offline variant, Madgwick, Mahony), BROAD evaluation, synthetic IMU data,
     sensor-to-segment calibration, ISB hip and lumbo-pelvic joint angles, range of motion per repetition.
+kinemyo.gait
+    Gait events from foot, shank and lower-back sensors (offline and streaming), per-stride tables with
+    quality flags, stride length, asymmetry/regularity/variability indices, evaluation against references.
 kinemyo.questionnaire
     Questionnaire scoring (CSI, ODI, RMDQ, STarT Back, PCS, TSK, HOOS, painDETECT) with the published rules,
     longitudinal change and FHIR R4 input/output.
