@@ -21,20 +21,6 @@ import pandas as pd
 from kinemyo import gait
 
 
-def spans_outside_flags(times, table, side, tol=0.05):
-    flagged = table[(table.side == side) & table.excluded].sort_values("initial_contact_s")
-    spans = []
-    for a, b in zip(flagged.initial_contact_s, flagged.next_initial_contact_s):
-        if spans and a <= spans[-1][1] + 1e-9:
-            spans[-1][1] = max(spans[-1][1], b)
-        else:
-            spans.append([a, b])
-    keep = np.ones(len(times), dtype=bool)
-    for a, b in spans:
-        keep &= ~((times > a + tol) & (times < b - tol))
-    return keep
-
-
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default=os.environ.get("KINEMYO_DATA_DIR", str(Path(__file__).parents[1].parent /
@@ -62,7 +48,7 @@ def main() -> int:
             truth = np.unique(np.r_[r.ic, r.pre_ic] if kind == "ic" else r.tc) / fs
             det = ev.initial_contact if kind == "ic" else ev.terminal_contact
             det = det[(det >= truth.min() - 0.05) & (det <= truth.max() + 0.05)]
-            det, truth = det[spans_outside_flags(det, table, side)], truth[spans_outside_flags(truth, table, side)]
+            det, truth = det[gait.outside_excluded(det, table, side)], truth[gait.outside_excluded(truth, table, side)]
             m = gait.match_events(det, truth, 0.05)
             tp, fp, fn = tp + m["true_positives"], fp + m["false_positives"], fn + m["false_negatives"]
             errors += list(det[m["detected_index"]] - truth[m["reference_index"]])

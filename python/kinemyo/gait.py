@@ -28,6 +28,7 @@ __all__ = ["FootEventDetector", "FootEventParams", "FootEvents", "GaitAnalysis",
            "analyze_feet", "asymmetry_summary", "autocorrelation_regularity", "coefficient_of_variation",
            "combined_sd", "foot_events", "gait_asymmetry", "gait_symmetry_index", "harmonic_ratio",
            "improved_harmonic_ratio", "inverted_pendulum_step_length", "lower_back_events", "match_events",
+           "outside_excluded",
            "phase_coordination_index", "shank_events", "side_index", "step_vertical_excursions",
            "stride_harmonic_ratios", "stride_table",
            "symmetry_angle", "symmetry_index", "symmetry_index_max", "symmetry_ratio", "synthesize_foot_gait",
@@ -244,6 +245,24 @@ def stride_harmonic_ratios(signal, fs: float, stride_starts, axis: str, *, impro
     values = np.array([f(x[a:b], axis) for a, b in zip(starts[:-1], starts[1:]) if 0 <= a and b <= len(x) and b - a >= 8])
     return {"median": float(np.median(values)) if values.size else float("nan"),
             "mean": float(np.mean(values)) if values.size else float("nan"), "values": values, "n": int(values.size)}
+
+
+def outside_excluded(times, strides, side: str, margin: float = 0.05) -> np.ndarray:
+    """Boolean mask of the event ``times`` (s) that lie outside the runs of excluded strides of ``side`` in a
+    stride table (consecutive excluded strides merged; the contacts bordering a run, within ``margin`` s, stay
+    in). For scoring events only where quality control accepts the walking, e.g. away from turns."""
+    times = np.asarray(times, dtype=np.float64)
+    flagged = strides[(strides["side"] == side) & strides["excluded"]].sort_values("initial_contact_s")
+    spans: list[list[float]] = []
+    for a, b in zip(flagged["initial_contact_s"], flagged["next_initial_contact_s"]):
+        if spans and a <= spans[-1][1] + 1e-9:
+            spans[-1][1] = max(spans[-1][1], b)
+        else:
+            spans.append([a, b])
+    keep = np.ones(times.shape, dtype=bool)
+    for a, b in spans:
+        keep &= ~((times > a + margin) & (times < b - margin))
+    return keep
 
 
 def match_events(detected, reference, tolerance: float) -> dict:

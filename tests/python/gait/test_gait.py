@@ -98,21 +98,6 @@ def gaitmap(shared_data_dir):
     return raw, events, 204.8
 
 
-def _inside_flagged(times, table, side, tol=0.05):
-    """True for times outside the spans of consecutive flagged strides (their bordering contacts stay in)."""
-    flagged = table[(table.side == side) & table.excluded].sort_values("initial_contact_s")
-    spans = []
-    for a, b in zip(flagged.initial_contact_s, flagged.next_initial_contact_s):
-        if spans and a <= spans[-1][1] + 1e-9:
-            spans[-1][1] = max(spans[-1][1], b)
-        else:
-            spans.append([a, b])
-    keep = np.ones(len(times), dtype=bool)
-    for a, b in spans:
-        keep &= ~((times > a + tol) & (times < b - tol))
-    return keep
-
-
 def test_gaitmap_events_and_strides_against_motion_capture(gaitmap):
     raw, ref, fs = gaitmap
     data = {s: (np.radians(raw[f"{s}_sensor"][["gyr_x", "gyr_y", "gyr_z"]].to_numpy()),
@@ -128,7 +113,7 @@ def test_gaitmap_events_and_strides_against_motion_capture(gaitmap):
             # Evaluate where the reference exists (its first to last event) and outside flagged turn strides.
             lo, hi = truth.min() - 0.05, truth.max() + 0.05
             det = det[(det >= lo) & (det <= hi)]
-            det, truth = det[_inside_flagged(det, table, side)], truth[_inside_flagged(truth, table, side)]
+            det, truth = det[gait.outside_excluded(det, table, side)], truth[gait.outside_excluded(truth, table, side)]
             m = gait.match_events(det, truth, 0.05)
             tot = totals[kind]
             tot[0] += m["true_positives"]
