@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job (for now): install what is missing, build and install kinemyo, then run the bundled real surface
-# EMG recording through the real-time filter chain. Writes demo_output/summary.json and demo_output/emg_demo.png.
+# The main job: install what is missing, build and install kinemyo, then analyse the bundled demo session (public
+# recordings: surface EMG, two foot IMUs, questionnaire examples). Writes demo_output/report.html, summary.json,
+# strides.csv, and the real-time EMG chain check in demo_output/realtime/.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../.ci/env.sh"
 bash "$KINEMYO_ROOT/.ci/install-deps.sh"

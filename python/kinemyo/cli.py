@@ -1,25 +1,93 @@
-"""Command-line entry point: ``kinemyo demo`` (installed by ``pip install .``; also ``python -m kinemyo``)."""
+"""Command-line entry point (installed by ``pip install .``; also ``python -m kinemyo``).
+
+    kinemyo demo [--out DIR]                analyse the bundled demo session (public recordings) + real-time check
+    kinemyo analyze SESSION [--out DIR]     analyse a session file (JSON or TOML): report.html, summary.json, strides.csv
+    kinemyo compare BEFORE AFTER [--mic instrument=value ...]
+                                            changes between two summary.json files
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import pathlib
 import sys
 
 from kinemyo import _core
+
+
+def _progress(quiet: bool):
+    count = [0]
+
+    def show(message: str) -> None:
+        count[0] += 1
+        if not quiet:
+            print(f"[{count[0]}] {message}", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _analyze(session, out: str, quiet: bool) -> int:
+    from kinemyo.analysis import analyze_session
+    from kinemyo.report import write_report
+    from kinemyo.session import SessionError
+
+    try:
+        result = analyze_session(session, progress=_progress(quiet))
+    except SessionError as exc:
+        print(f"kinemyo: {exc}", file=sys.stderr)
+        return 2
+    paths = write_report(result, out)
+    if not quiet:
+        for kind, path in paths.items():
+            print(f"{kind}: {path}")
+    return 0
+
+
+def demo_session_path() -> pathlib.Path:
+    return pathlib.Path(__file__).resolve().parent / "data" / "demo_session" / "session.json"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kinemyo", description="Muscle and movement analysis for rehabilitation")
     parser.add_argument("--version", action="version", version=f"kinemyo {_core.__version__} ({_core.fft_backend} FFT)")
     sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="run the bundled real EMG recording through the real-time chain")
+    demo = sub.add_parser("demo", help="analyse the bundled demo session and check the real-time EMG chain")
     demo.add_argument("--out", default="demo_output", help="output directory (default: %(default)s)")
     demo.add_argument("--quiet", action="store_true", help="print nothing")
+    analyze = sub.add_parser("analyze", help="analyse a session file (JSON or TOML)")
+    analyze.add_argument("session", help="session description file")
+    analyze.add_argument("--out", default="kinemyo_output", help="output directory (default: %(default)s)")
+    analyze.add_argument("--quiet", action="store_true", help="print nothing")
+    compare = sub.add_parser("compare", help="changes between two sessions' summary.json files")
+    compare.add_argument("before")
+    compare.add_argument("after")
+    compare.add_argument("--mic", action="append", default=[], metavar="INSTRUMENT=VALUE",
+                         help="minimal important change of a questionnaire (repeatable)")
     args = parser.parse_args(argv)
     if args.command == "demo":
         from kinemyo.demo import run_emg_demo
 
-        run_emg_demo(args.out, quiet=args.quiet)
+        code = _analyze(demo_session_path(), args.out, args.quiet)
+        if code == 0:
+            run_emg_demo(pathlib.Path(args.out) / "realtime", quiet=args.quiet)
+        return code
+    if args.command == "analyze":
+        return _analyze(args.session, args.out, args.quiet)
+    if args.command == "compare":
+        from kinemyo.analysis import compare_sessions
+
+        mic = {}
+        for item in args.mic:
+            key, sep, value = item.partition("=")
+            try:
+                mic[key] = float(value)
+            except ValueError:
+                sep = ""
+            if not sep:
+                print(f"kinemyo: --mic: expected INSTRUMENT=VALUE, got {item!r}", file=sys.stderr)
+                return 2
+        print(json.dumps(compare_sessions(args.before, args.after, mic or None), indent=1))
     return 0
 
 

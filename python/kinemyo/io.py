@@ -1,7 +1,9 @@
 """Readers for recording formats.
 
 ``read_simple_text`` reads the plain-text format of BioSPPy / OpenSignals exports: ``#`` header lines with
-``key:= value`` pairs (the sampling rate among them), then one row of samples per line.
+``key:= value`` pairs (the sampling rate among them), then one row of samples per line. ``read_delimited`` reads
+CSV/TSV with one header row (one column per channel). ``read_gaitmap_csv`` reads the gaitmap example format (two
+header rows: sensor, axis).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Recording", "read_simple_text"]
+__all__ = ["Recording", "read_delimited", "read_gaitmap_csv", "read_simple_text"]
 
 
 @dataclass(frozen=True)
@@ -86,3 +88,67 @@ def read_simple_text(path: str | pathlib.Path) -> Recording:
     if len(labels) != data.shape[1]:
         labels = [f"ch{i}" for i in range(data.shape[1])]
     return Recording(np.ascontiguousarray(data), fs, labels, str(path), header)
+
+
+def _open_text(path: pathlib.Path):
+    """Text file, gzip-compressed when the name ends in .gz."""
+    if path.suffix == ".gz":
+        import gzip
+
+        return gzip.open(path, "rt", encoding="utf-8", newline="")
+    return path.open("r", encoding="utf-8", newline="")
+
+
+def read_delimited(path: str | pathlib.Path, fs: float, delimiter: str = ",") -> Recording:
+    """Read CSV (``delimiter=","``) or TSV (``"\\t"``) with one header row of column names and numeric rows
+    (``.gz`` files are decompressed on the fly).
+
+    ``fs`` is the sampling rate in Hz (always explicit). Empty cells and ``nan`` become NaN. Raises ValueError
+    naming the file for a missing header, duplicate names, ragged or non-numeric rows.
+    """
+    import csv
+
+    path = pathlib.Path(path)
+    if not np.isfinite(fs) or fs <= 0:
+        raise ValueError(f"fs: must be > 0, got {fs}")
+    with _open_text(path) as fh:
+        rows = list(csv.reader(fh, delimiter=delimiter))
+    if not rows or not any(c.strip() for c in rows[0]):
+        raise ValueError(f"{path}: no header row")
+    labels = [c.strip() for c in rows[0]]
+    if len(set(labels)) != len(labels):
+        raise ValueError(f"{path}: duplicate column names in the header")
+    body = [r for r in rows[1:] if any(c.strip() for c in r)]
+    if not body:
+        raise ValueError(f"{path}: no samples")
+    data = np.empty((len(body), len(labels)))
+    for i, r in enumerate(body):
+        if len(r) != len(labels):
+            raise ValueError(f"{path}: row {i + 2} has {len(r)} cells, the header {len(labels)}")
+        try:
+            data[i] = [float(c) if c.strip() else np.nan for c in r]
+        except ValueError as exc:
+            raise ValueError(f"{path}: row {i + 2} is not numeric: {exc}") from exc
+    return Recording(data, float(fs), labels, str(path))
+
+
+def read_gaitmap_csv(path: str | pathlib.Path, fs: float) -> Recording:
+    """Read the gaitmap example IMU format: a first header row of sensor names, a second of axes
+    (acc_x, ..., gyr_z), an index column, then samples. Labels are ``"<sensor>/<axis>"``. Units as in the file
+    (gaitmap: acc m/s^2, gyr deg/s)."""
+    import csv
+
+    path = pathlib.Path(path)
+    with _open_text(path) as fh:
+        reader = csv.reader(fh)
+        try:
+            sensors, axes = next(reader), next(reader)
+        except StopIteration as exc:
+            raise ValueError(f"{path}: needs two header rows (sensor, axis)") from exc
+    if len(sensors) != len(axes) or len(sensors) < 2:
+        raise ValueError(f"{path}: the two header rows differ in length")
+    labels = [f"{s}/{a}" for s, a in zip(sensors[1:], axes[1:])]
+    data = np.loadtxt(path, delimiter=",", skiprows=2, ndmin=2)[:, 1:]
+    if data.shape[1] != len(labels):
+        raise ValueError(f"{path}: rows have {data.shape[1]} values, the header {len(labels)}")
+    return Recording(np.ascontiguousarray(data), float(fs), labels, str(path))

@@ -34,10 +34,11 @@ def test_reader_rejects_files_without_rate(tmp_path):
 
 
 def test_demo_writes_consistent_summary_and_plot(tmp_path, capsys):
-    assert main(["demo", "--out", str(tmp_path)]) == 0
+    assert main(["demo", "--out", str(tmp_path), ]) == 0
     assert "EMG demo" in capsys.readouterr().out
-    summary = json.loads((tmp_path / "summary.json").read_text())
-    png = (tmp_path / "emg_demo.png").read_bytes()
+    assert (tmp_path / "report.html").is_file()  # the session report (tests/python/app/test_session.py)
+    summary = json.loads((tmp_path / "realtime" / "summary.json").read_text())
+    png = (tmp_path / "realtime" / "emg_demo.png").read_bytes()
     assert png.startswith(b"\x89PNG") and len(png) > 50_000
 
     rec = read_simple_text(bundled_emg_path())

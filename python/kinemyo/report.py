@@ -1,0 +1,183 @@
+"""Write a session's results: ``summary.json`` (machine-readable, every number from the library), ``strides.csv``
+(the per-stride gait table) and ``report.html`` (self-contained: figures embedded as PNG, no external files)."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import pathlib
+
+import numpy as np
+
+from kinemyo.analysis import SessionResult
+
+__all__ = ["write_report"]
+
+FIGURES = ("emg", "ratio", "angles", "gait_events", "gait_bars", "questionnaires")
+
+
+def _png(fig) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _json_default(x):
+    if isinstance(x, (np.floating, np.integer)):
+        return x.item()
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    if isinstance(x, (np.bool_,)):
+        return bool(x)
+    raise TypeError(type(x).__name__)
+
+
+def _figures(r: SessionResult) -> dict[str, tuple[str, str]]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figs: dict[str, tuple[str, str]] = {}
+    if r.emg:
+        names = list(r.emg)[:8]
+        fig, axes = plt.subplots(len(names), 1, figsize=(10, 1.9 * len(names)), sharex=True, squeeze=False)
+        for ax, name in zip(axes[:, 0], names):
+            d = r.emg[name]
+            step = max(1, len(d["t"]) // 20000)
+            ax.plot(d["t"][::step], d["envelope"][::step], lw=0.8, color="C0")
+            for on, off in zip(d["onsets"], d["offsets"]):
+                ax.axvspan(on, off, color="C2", alpha=0.2, lw=0)
+            ax.axvspan(*d["rest"], color="0.85", lw=0)
+            q = d["quality"]
+            flags = [k for k in ("clipping", "flat", "mains", "motion") if q.get(k)]
+            ax.set_title(f"{name}: envelope ({d['unit']}); activations shaded green, rest grey; quality: "
+                         f"{', '.join(flags) if flags else 'ok'}", fontsize=9, loc="left")
+        axes[-1, 0].set_xlabel("time (s)")
+        figs["emg"] = ("EMG envelopes with activations and quality flags", _png(fig))
+    if r.ratios:
+        fig, ax = plt.subplots(figsize=(10, 2.6))
+        for key, d in r.ratios.items():
+            ax.plot(d["t"], d["ratio"], label=key, lw=1)
+        ax.axhline(1.0, color="0.5", lw=0.8, ls="--")
+        ax.set_xlabel("time (s)")
+        ax.set_ylabel("activation ratio")
+        ax.legend(fontsize=8)
+        figs["ratio"] = ("Muscle activation ratio over time (1 s windows; envelopes / their 95th percentile)", _png(fig))
+    if r.angles:
+        fig, ax = plt.subplots(figsize=(10, 2.6))
+        for name, d in r.angles.items():
+            for k, v in d["angles"].items():
+                ax.plot(d["t"], np.degrees(v), lw=0.8, label=f"{name}: {k}")
+        ax.set_xlabel("time (s)")
+        ax.set_ylabel("angle (deg)")
+        ax.legend(fontsize=8)
+        figs["angles"] = ("Joint and segment angles", _png(fig))
+    if r.gait is not None:
+        fig, axes = plt.subplots(2, 1, figsize=(10, 4.2), sharex=True)
+        for ax, side in zip(axes, ("left", "right")):
+            w, fs = r.gait_signals[side]
+            t = np.arange(len(w)) / fs
+            keep = t <= min(t[-1], 12.0 + t[0])
+            ax.plot(t[keep], w[keep], lw=0.8, color="0.3")
+            ev = r.gait.left if side == "left" else r.gait.right
+            for times, marker, label in ((ev.initial_contact, "v", "initial contact"),
+                                         (ev.terminal_contact, "^", "toe-off")):
+                tt = times[times <= t[keep][-1]]
+                ax.plot(tt, np.interp(tt, t, w), marker, ls="none", label=label)
+            ax.set_ylabel(f"{side} sagittal\nrate (rad/s)")
+            ax.legend(fontsize=8, loc="upper right")
+        axes[-1].set_xlabel("time (s)")
+        figs["gait_events"] = ("Gait events on the foot gyroscope traces (first 12 s)", _png(fig))
+        kept = r.gait.strides[~r.gait.strides["excluded"]]
+        params = [("step_time_s", "step time"), ("stance_time_s", "stance"), ("swing_time_s", "swing"),
+                  ("single_support_s", "single support")]
+        summary = r.summary["gait"]["asymmetry"]
+        fig, ax = plt.subplots(figsize=(10, 3.0))
+        x = np.arange(len(params))
+        for k, side in enumerate(("left", "right")):
+            med = [kept.loc[kept.side == side, p].median() for p, _ in params]
+            ax.bar(x + (k - 0.5) * 0.38, med, 0.38, label=side)
+        top = ax.get_ylim()[1]
+        ax.set_ylim(0, top * 1.2)
+        for i, (p, _) in enumerate(params):
+            si = next((row["value"] for row in summary if row["parameter"] == p and row["index"] == "symmetry_index"), None)
+            if si is not None:
+                ax.text(i, top * 1.15, f"SI {si:+.1f} %", ha="center", va="top", fontsize=8)
+        ax.set_xticks(x, [label for _, label in params])
+        ax.set_ylabel("median (s)")
+        ax.legend(fontsize=8)
+        figs["gait_bars"] = ("Left and right step, stance, swing and single-support times with symmetry indices", _png(fig))
+    if r.questionnaires:
+        from kinemyo.questionnaire import instrument_info
+
+        items = []
+        for inst, res in r.questionnaires.items():
+            info = instrument_info(inst)
+            for s in info["scores"]:
+                v = res[s["name"]]
+                items.append((f"{inst} {s['name']}", v, s))
+        fig, ax = plt.subplots(figsize=(10, 0.5 + 0.45 * len(items)))
+        for i, (label, v, s) in enumerate(items):
+            lo, hi = s["range"]
+            for j, b in enumerate(s["bands"]):
+                ax.barh(i, (b["upper"] - b["lower"]) / (hi - lo), left=(b["lower"] - lo) / (hi - lo), height=0.6,
+                        color=f"C{j}", alpha=0.25)
+            if v.computable:
+                ax.plot((v.value - lo) / (hi - lo), i, "k|", ms=14, mew=2)
+                ax.text(1.01, i, f"{v.value:.1f} {v.band}", va="center", fontsize=8)
+            else:
+                ax.text(1.01, i, "not computable", va="center", fontsize=8)
+        ax.set_yticks(range(len(items)), [it[0] for it in items])
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("fraction of the score range (bands shaded)")
+        figs["questionnaires"] = ("Questionnaire scores within their bands", _png(fig))
+    return figs
+
+
+def write_report(result: SessionResult, out_dir: str | pathlib.Path) -> dict[str, pathlib.Path]:
+    """Write ``summary.json``, ``strides.csv`` (when gait was analysed) and ``report.html`` into ``out_dir``."""
+    out = pathlib.Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {"summary": out / "summary.json", "report": out / "report.html"}
+    paths["summary"].write_text(json.dumps(result.summary, indent=1, default=_json_default), encoding="utf-8")
+    if result.gait is not None:
+        paths["strides"] = out / "strides.csv"
+        result.gait.strides.to_csv(paths["strides"], index=False)
+    figs = _figures(result)
+    s = result.session
+    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>kinemyo session {html.escape(s.name)}</title>",
+             "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+             "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 8px}"
+             "figure{margin:1.5em 0}figcaption{font-weight:bold;margin-bottom:.3em}img{max-width:100%}</style>",
+             "</head><body>", f"<h1>Session {html.escape(s.name)}</h1>",
+             f"<p>Subject {html.escape(str(s.subject))}, date {html.escape(str(s.date))}, affected side "
+             f"{html.escape(str(s.affected_side))}. kinemyo {result.summary['kinemyo_version']}.</p>"]
+    sources = result.summary.get("sources")
+    if sources:
+        parts.append("<h2>Recordings</h2><ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in sources) + "</ul>")
+    for key in FIGURES:
+        if key in figs:
+            caption, data = figs[key]
+            parts.append(f"<figure id='{key}'><figcaption>{html.escape(caption)}</figcaption>"
+                         f"<img alt='{html.escape(caption)}' src='data:image/png;base64,{data}'></figure>")
+    if "gait" in result.summary and "asymmetry" in result.summary["gait"]:
+        rows = [r for r in result.summary["gait"]["asymmetry"] if r["index"] in
+                ("symmetry_index", "symmetry_angle", "gait_asymmetry") or r["index"].startswith("pci")]
+        parts.append("<h2>Gait asymmetry (median per side; positive = right"
+                     + (" / affected" if s.affected_side else "") + " larger)</h2><table><tr><th>parameter</th>"
+                     "<th>index</th><th>value</th><th>n left</th><th>n right</th></tr>")
+        for r in rows:
+            v = r["value"]
+            parts.append(f"<tr><td>{r['parameter']}</td><td>{r['index']}</td><td>{'' if v is None else f'{v:.2f}'}"
+                         f"</td><td>{r.get('n_left', '')}</td><td>{r.get('n_right', '')}</td></tr>")
+        parts.append("</table>")
+    parts.append("<h2>Summary (summary.json)</h2><pre>"
+                 + html.escape(json.dumps(result.summary, indent=1, default=_json_default)) + "</pre></body></html>")
+    paths["report"].write_text("\n".join(parts), encoding="utf-8")
+    return paths

@@ -1,0 +1,267 @@
+"""Session description files: one rehabilitation session's recordings, channels, placements and questionnaires.
+
+A session is a JSON or TOML file (TOML: the same keys, arrays of tables for ``emg`` / ``imu``). Paths are relative
+to the session file. Every error names the offending field, e.g. ``emg[0].channels[1].column: 'GM_R' is not a
+column of emg.csv (columns: t, ES_L, ES_R)``.
+
+Keys (``?`` optional):
+
+- ``name``, ``subject?``, ``date?``, ``affected_side?`` ('left' | 'right'), ``sources?`` (text lines naming where
+  each recording comes from, shown in the report)
+- ``emg?``: list of recordings, each ``file``, ``format`` ('csv' | 'tsv' | 'simple_text'), ``fs`` (Hz; from the
+  header for 'simple_text'), ``units`` ('V' | 'mV' | 'uV' | 'adc'), ``rest?`` ([start_s, stop_s] of a rest
+  period, at least 3 s; default: each channel's quietest 3 s), ``onset?`` (OnsetConfig fields on the envelope;
+  default k_on 20, k_off 10, min_on_s 0.025, min_off_s 0.25 -- the setting that finds the four contractions of
+  BioSPPy emg_1.txt), and ``channels``: ``name``, ``column`` (header name, or index for 'simple_text'),
+  ``muscle?``, ``side?``, ``profile?`` ('limb' | 'trunk').
+- ``ratios?``: list of ``{numerator, denominator}`` channel names (e.g. gluteus medius : paraspinal).
+- ``imu?``: list of sensors, each ``file``, ``format`` ('csv' | 'tsv' | 'gaitmap_csv'), ``fs``, ``placement``
+  ('foot' | 'shank' | 'thigh' | 'pelvis' | 'lower_back'), ``side?``, ``gyr`` / ``acc`` / ``mag?`` (three column
+  names each; for 'gaitmap_csv' the sensor name, e.g. 'left_sensor'), ``gyr_units`` ('rad/s' | 'deg/s'),
+  ``acc_units`` ('m/s^2' | 'g'), and for feet ``ml_axis?`` / ``ml_sign?``.
+- ``questionnaires?``: instrument id -> list of answers (null = missing), or ``fhir?``: list of
+  QuestionnaireResponse JSON files.
+- ``mic?``: instrument id -> minimal important change, used when comparing sessions.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+from dataclasses import dataclass, field
+
+__all__ = ["EmgChannel", "EmgRecording", "ImuSensor", "Session", "SessionError", "load_session"]
+
+EMG_FORMATS = ("csv", "tsv", "simple_text")
+EMG_UNITS = {"V": 1.0, "mV": 1e-3, "uV": 1e-6, "adc": None}
+IMU_FORMATS = ("csv", "tsv", "gaitmap_csv")
+PLACEMENTS = ("foot", "shank", "thigh", "pelvis", "lower_back")
+SIDES = ("left", "right")
+
+
+class SessionError(ValueError):
+    """A session file that cannot be used; the message starts with the field."""
+
+
+@dataclass(frozen=True)
+class EmgChannel:
+    name: str
+    column: str | int
+    muscle: str | None = None
+    side: str | None = None
+    profile: str = "limb"
+
+
+@dataclass(frozen=True)
+class EmgRecording:
+    file: pathlib.Path
+    format: str
+    fs: float | None
+    units: str
+    channels: list[EmgChannel]
+    rest: tuple[float, float] | None = None
+    onset: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ImuSensor:
+    file: pathlib.Path
+    format: str
+    fs: float
+    placement: str
+    side: str | None
+    gyr: list[str] | str
+    acc: list[str] | str
+    mag: list[str] | str | None = None
+    gyr_units: str = "rad/s"
+    acc_units: str = "m/s^2"
+    ml_axis: int = 1
+    ml_sign: float = 1.0
+
+
+@dataclass(frozen=True)
+class Session:
+    name: str
+    path: pathlib.Path
+    subject: str | None = None
+    date: str | None = None
+    affected_side: str | None = None
+    emg: list[EmgRecording] = field(default_factory=list)
+    ratios: list[tuple[str, str]] = field(default_factory=list)
+    imu: list[ImuSensor] = field(default_factory=list)
+    questionnaires: dict[str, list] = field(default_factory=dict)
+    fhir: list[pathlib.Path] = field(default_factory=list)
+    mic: dict[str, float] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+
+
+def _fail(where: str, what: str):
+    raise SessionError(f"{where}: {what}")
+
+
+def _get(d: dict, key: str, where: str, kind, required: bool = True, default=None):
+    if key not in d:
+        if required:
+            _fail(f"{where}.{key}" if where else key, "is required")
+        return default
+    value = d[key]
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        _fail(f"{where}.{key}" if where else key, f"must be {names}, got {type(value).__name__}")
+    return value
+
+
+def _choice(value, allowed, where):
+    if value not in allowed:
+        _fail(where, f"must be one of {', '.join(map(str, allowed))}, got {value!r}")
+    return value
+
+
+def _file(base: pathlib.Path, value: str, where: str) -> pathlib.Path:
+    p = (base / value).resolve()
+    if not p.is_file():
+        _fail(where, f"file not found: {p}")
+    return p
+
+
+def _positive(value, where):
+    if not (value > 0):
+        _fail(where, f"must be > 0, got {value}")
+    return value
+
+
+def _columns(value, where, fmt):
+    if fmt == "gaitmap_csv":
+        if not isinstance(value, str):
+            _fail(where, "must be the sensor name (e.g. 'left_sensor') for gaitmap_csv")
+        return value
+    if not (isinstance(value, list) and len(value) == 3 and all(isinstance(c, str) for c in value)):
+        _fail(where, "must be a list of three column names")
+    return value
+
+
+def _tables(data: dict, key: str):
+    """(where, table) for each entry of an optional list of tables."""
+    for i, entry in enumerate(_get(data, key, "", list, required=False, default=[])):
+        where = f"{key}[{i}]"
+        if not isinstance(entry, dict):
+            _fail(where, "must be a table/object")
+        yield where, entry
+
+
+def parse_session(data: dict, path: pathlib.Path) -> Session:
+    """Validate a session dictionary (as read from JSON/TOML); paths relative to ``path``'s folder."""
+    if not isinstance(data, dict):
+        _fail("session", "must be a table/object")
+    known = {"name", "subject", "date", "affected_side", "emg", "ratios", "imu", "questionnaires", "fhir", "mic",
+             "sources"}
+    for key in data:
+        if key not in known:
+            _fail(key, f"unknown key (known: {', '.join(sorted(known))})")
+    base = path.parent
+    name = _get(data, "name", "", str)
+    affected = _get(data, "affected_side", "", str, required=False)
+    if affected is not None:
+        _choice(affected, SIDES, "affected_side")
+    emg = []
+    for w, rec in _tables(data, "emg"):
+        fmt = _choice(_get(rec, "format", w, str), EMG_FORMATS, f"{w}.format")
+        fs = _get(rec, "fs", w, float, required=fmt != "simple_text")
+        if fs is not None:
+            _positive(fs, f"{w}.fs")
+        units = _choice(_get(rec, "units", w, str), tuple(EMG_UNITS), f"{w}.units")
+        rest = _get(rec, "rest", w, list, required=False)
+        if rest is not None:
+            if len(rest) != 2 or not all(isinstance(v, (int, float)) for v in rest) or not rest[0] < rest[1]:
+                _fail(f"{w}.rest", "must be [start_s, stop_s] with start < stop")
+            rest = (float(rest[0]), float(rest[1]))
+        channels = []
+        for j, ch in enumerate(_get(rec, "channels", w, list)):
+            wc = f"{w}.channels[{j}]"
+            if not isinstance(ch, dict):
+                _fail(wc, "must be a table/object")
+            column = _get(ch, "column", wc, (str, int))
+            side = _get(ch, "side", wc, str, required=False)
+            if side is not None:
+                _choice(side, SIDES, f"{wc}.side")
+            profile = _choice(_get(ch, "profile", wc, str, required=False, default="limb"), ("limb", "trunk"),
+                              f"{wc}.profile")
+            channels.append(EmgChannel(_get(ch, "name", wc, str), column, _get(ch, "muscle", wc, str, False), side,
+                                       profile))
+        if not channels:
+            _fail(f"{w}.channels", "needs at least one channel")
+        names = [c.name for c in channels]
+        if len(set(names)) != len(names):
+            _fail(f"{w}.channels", "channel names must be unique")
+        onset = _get(rec, "onset", w, dict, required=False, default={})
+        for key, value in onset.items():
+            if key not in ("k_on", "k_off", "min_on_s", "min_off_s"):
+                _fail(f"{w}.onset.{key}", "unknown (k_on, k_off, min_on_s, min_off_s)")
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not value >= 0:
+                _fail(f"{w}.onset.{key}", "must be a number >= 0")
+        emg.append(EmgRecording(_file(base, _get(rec, "file", w, str), f"{w}.file"), fmt, fs, units, channels, rest,
+                                {k: float(v) for k, v in onset.items()}))
+    all_channels = [c.name for r in emg for c in r.channels]
+    ratios = []
+    for w, r in _tables(data, "ratios"):
+        for key in ("numerator", "denominator"):
+            if _get(r, key, w, str) not in all_channels:
+                _fail(f"{w}.{key}", f"{r[key]!r} is not an EMG channel name (channels: {', '.join(all_channels)})")
+        ratios.append((r["numerator"], r["denominator"]))
+    imu = []
+    for w, s in _tables(data, "imu"):
+        fmt = _choice(_get(s, "format", w, str), IMU_FORMATS, f"{w}.format")
+        side = _get(s, "side", w, str, required=False)
+        if side is not None:
+            _choice(side, SIDES, f"{w}.side")
+        placement = _choice(_get(s, "placement", w, str), PLACEMENTS, f"{w}.placement")
+        if placement in ("foot", "shank", "thigh") and side is None:
+            _fail(f"{w}.side", f"is required for a {placement} sensor")
+        mag = s.get("mag")
+        imu.append(ImuSensor(
+            _file(base, _get(s, "file", w, str), f"{w}.file"), fmt, _positive(_get(s, "fs", w, float), f"{w}.fs"),
+            placement, side, _columns(_get(s, "gyr", w, (list, str)), f"{w}.gyr", fmt),
+            _columns(_get(s, "acc", w, (list, str)), f"{w}.acc", fmt),
+            None if mag is None else _columns(mag, f"{w}.mag", fmt),
+            _choice(_get(s, "gyr_units", w, str, required=False, default="rad/s"), ("rad/s", "deg/s"), f"{w}.gyr_units"),
+            _choice(_get(s, "acc_units", w, str, required=False, default="m/s^2"), ("m/s^2", "g"), f"{w}.acc_units"),
+            _choice(_get(s, "ml_axis", w, int, required=False, default=1), (0, 1, 2), f"{w}.ml_axis"),
+            float(_choice(_get(s, "ml_sign", w, (int, float), required=False, default=1), (1, -1, 1.0, -1.0),
+                          f"{w}.ml_sign"))))
+    questionnaires = _get(data, "questionnaires", "", dict, required=False, default={})
+    from kinemyo.questionnaire import instrument_ids
+
+    for key, answers in questionnaires.items():
+        _choice(key, tuple(instrument_ids()), f"questionnaires.{key}")
+        if not isinstance(answers, list):
+            _fail(f"questionnaires.{key}", "must be a list of answers (null for missing)")
+    fhir = [_file(base, f, f"fhir[{i}]") for i, f in enumerate(_get(data, "fhir", "", list, required=False, default=[]))]
+    mic = _get(data, "mic", "", dict, required=False, default={})
+    for key, v in mic.items():
+        if not isinstance(v, (int, float)) or not v > 0:
+            _fail(f"mic.{key}", "must be a number > 0")
+    sources = _get(data, "sources", "", list, required=False, default=[])
+    if not all(isinstance(x, str) for x in sources):
+        _fail("sources", "must be a list of strings")
+    return Session(name, path, _get(data, "subject", "", str, False), _get(data, "date", "", str, False), affected,
+                   emg, ratios, imu, dict(questionnaires), fhir, {k: float(v) for k, v in mic.items()}, list(sources))
+
+
+def load_session(path: str | pathlib.Path) -> Session:
+    """Read and validate a session file (``.json`` or ``.toml``)."""
+    path = pathlib.Path(path).resolve()
+    if not path.is_file():
+        raise SessionError(f"session: file not found: {path}")
+    text = path.read_text(encoding="utf-8")
+    try:
+        if path.suffix.lower() == ".toml":
+            import tomllib
+
+            data = tomllib.loads(text)
+        else:
+            data = json.loads(text)
+    except (ValueError, json.JSONDecodeError) as exc:
+        raise SessionError(f"session: {path.name} is not valid {path.suffix.lstrip('.').upper() or 'JSON'}: {exc}") from exc
+    return parse_session(data, path)

@@ -1,0 +1,135 @@
+"""The main job: session files, analyze_session, the report and the CLI, on the bundled demo session (public
+recordings). Every number the summary reports is checked against the library function that computes it."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kinemyo import emg, gait, questionnaire
+from kinemyo.analysis import analyze_session, compare_sessions
+from kinemyo.cli import demo_session_path, main
+from kinemyo.io import read_delimited, read_gaitmap_csv
+from kinemyo.report import write_report
+from kinemyo.session import SessionError, load_session
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return analyze_session(demo_session_path())
+
+
+def test_summary_numbers_equal_the_library_functions(demo):
+    s = demo.summary
+    session = load_session(demo_session_path())
+    # Questionnaires.
+    assert s["questionnaires"]["csi"]["scores"]["total"]["value"] == questionnaire.score("csi", session.questionnaires["csi"])["total"].value == 49
+    assert s["questionnaires"]["odi"]["scores"]["total"]["value"] == pytest.approx(100 * 16 / 45)
+    # Gait: the medians are those of analyze_feet's table on the same file.
+    rec = read_gaitmap_csv(session.imu[0].file, 204.8)
+    cols = lambda side, kind: [rec.labels.index(f"{side}_sensor/{kind}_{a}") for a in "xyz"]  # noqa: E731
+    res = gait.analyze_feet(np.radians(rec.data[:, cols("left", "gyr")]), rec.data[:, cols("left", "acc")],
+                            np.radians(rec.data[:, cols("right", "gyr")]), rec.data[:, cols("right", "acc")], 204.8)
+    kept = res.strides[~res.strides.excluded]
+    assert s["gait"]["median"]["stance_time_s"]["left"] == kept[kept.side == "left"].stance_time_s.median()
+    assert s["gait"]["strides_kept"] == len(kept)
+    # EMG: the ratio is emg.activation_ratio of the 95th-percentile-normalised, zero-phase envelopes.
+    x = read_delimited(session.emg[0].file, 1000.0).data
+    cfg = [emg.ChannelConfig(name=c.name, profile=c.profile) for c in session.emg[0].channels]
+    env = np.clip(np.asarray(emg.offline_envelope(1000.0, cfg, x)), 0.0, None)
+    env = env / np.percentile(np.asarray(emg.offline_envelope(1000.0, cfg, x)), 95, axis=0)
+    assert s["ratios"]["GM_L:ES_L"]["overall_activation_ratio"] == pytest.approx(emg.activation_ratio(env[:, 0], env[:, 1]))
+    # The four known contractions of emg_1.txt are among the ES_L activations.
+    onsets = np.array(demo.emg["ES_L"]["onsets"])
+    for known in (1.49, 15.54, 25.66, 26.44):
+        assert np.min(np.abs(onsets - known)) < 0.06
+    assert s["emg"]["ES_L"]["activations"] == len(onsets)
+    assert len(s["sources"]) == 4
+
+
+def test_report_files(demo, tmp_path):
+    paths = write_report(demo, tmp_path)
+    html = paths["report"].read_text()
+    figures = dict(re.findall(r"<figure id='(\w+)'>.*?base64,([A-Za-z0-9+/=]+)'", html, re.S))
+    assert set(figures) == {"emg", "ratio", "gait_events", "gait_bars", "questionnaires"}
+    for data in figures.values():
+        assert base64.b64decode(data).startswith(b"\x89PNG")
+    assert "BioSPPy" in html and "gaitmap" in html
+    assert json.loads(paths["summary"].read_text()) == json.loads(json.dumps(demo.summary, default=float))
+    strides = pd.read_csv(paths["strides"])
+    assert len(strides) == len(demo.gait.strides) and "stride_length_m" in strides
+
+
+def test_session_errors_name_the_field(tmp_path):
+    base = json.loads(demo_session_path().read_text())
+    for name in ("emg.csv.gz", "feet.csv.gz"):
+        shutil.copy(demo_session_path().parent / name, tmp_path / name)
+
+    def check(mutate, match):
+        data = json.loads(json.dumps(base))
+        mutate(data)
+        path = tmp_path / "s.json"
+        path.write_text(json.dumps(data))
+        with pytest.raises(SessionError, match=match):
+            analyze_session(path)
+
+    check(lambda d: d.pop("name"), r"^name: is required")
+    check(lambda d: d.update(colour="red"), r"^colour: unknown key")
+    check(lambda d: d["emg"][0].update(fs=-1), r"^emg\[0\]\.fs: must be > 0")
+    check(lambda d: d["emg"][0]["channels"][1].update(column="XX"), r"XX.*is not a column of emg\.csv\.gz")
+    check(lambda d: d["emg"][0].update(units="volts"), r"^emg\[0\]\.units: must be one of")
+    check(lambda d: d["imu"][0].pop("side"), r"^imu\[0\]\.side: is required for a foot sensor")
+    check(lambda d: d["imu"][1].update(file="missing.csv"), r"^imu\[1\]\.file: file not found")
+    check(lambda d: d["ratios"][0].update(numerator="GM_R"), r"^ratios\[0\]\.numerator: 'GM_R' is not an EMG channel")
+    check(lambda d: d["questionnaires"].update(csi=[9] * 25), r"^questionnaires\.csi: item 1")
+    check(lambda d: d["questionnaires"].update(sf36=[1]), r"^questionnaires\.sf36: must be one of")
+    (tmp_path / "bad.json").write_text("{name: ")
+    with pytest.raises(SessionError, match="not valid JSON"):
+        load_session(tmp_path / "bad.json")
+
+
+def test_toml_session_and_cli(tmp_path, capsys):
+    for name in ("emg.csv.gz", "feet.csv.gz"):
+        shutil.copy(demo_session_path().parent / name, tmp_path / name)
+    (tmp_path / "session.toml").write_text('''
+name = "toml demo"
+affected_side = "left"
+[[emg]]
+file = "emg.csv.gz"
+format = "csv"
+fs = 1000.0
+units = "adc"
+channels = [{ name = "ES_L", column = "ES_L", profile = "trunk" }]
+[questionnaires]
+rmdq = [1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+''')
+    assert main(["analyze", str(tmp_path / "session.toml"), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["questionnaires"]["rmdq"]["scores"]["total"]["value"] == 3
+    assert "gait" not in summary and not (tmp_path / "out" / "strides.csv").exists()
+    # A bad file: one clear error, exit code 2.
+    (tmp_path / "bad.toml").write_text('name = "x"\n[[emg]]\nformat = "csv"\n')
+    assert main(["analyze", str(tmp_path / "bad.toml"), "--out", str(tmp_path / "o2")]) == 2
+    assert "emg[0].fs: is required" in capsys.readouterr().err
+
+
+def test_compare_sessions_against_the_minimal_important_change(demo, tmp_path, capsys):
+    after = json.loads(json.dumps(demo.summary, default=float))
+    after["questionnaires"]["odi"]["scores"]["total"]["value"] = 20.0
+    after["questionnaires"]["csi"]["scores"]["total"]["value"] = 45.0
+    rows = {r["what"]: r for r in compare_sessions(demo.summary, after, {"odi": 10.0, "csi": 7.0})}
+    assert rows["odi.total"]["status"] == "improved" and rows["odi.total"]["change"] == pytest.approx(20 - 100 * 16 / 45)
+    assert rows["csi.total"]["status"] == "no important change"
+    assert "ratio GM_L:ES_L" in rows and "gait stance_time_s left" in rows
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text(json.dumps(demo.summary, default=float))
+    b.write_text(json.dumps(after))
+    assert main(["compare", str(a), str(b), "--mic", "odi=10"]) == 0
+    assert '"status": "improved"' in capsys.readouterr().out
