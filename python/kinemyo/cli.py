@@ -4,6 +4,8 @@
     kinemyo analyze SESSION [--out DIR]     analyse a session file (JSON or TOML): report.html, summary.json, strides.csv
     kinemyo compare BEFORE AFTER [--mic instrument=value ...]
                                             changes between two summary.json files
+    kinemyo biofeedback [--session S] [--speed 1] [--lsl NAME]
+                                            live terminal display of the real-time chain
 """
 
 from __future__ import annotations
@@ -44,6 +46,45 @@ def _analyze(session, out: str, quiet: bool) -> int:
     return 0
 
 
+def _biofeedback(args) -> int:
+    from kinemyo import emg
+    from kinemyo.biofeedback import lsl_blocks, replay_blocks, run_biofeedback
+
+    try:
+        if args.lsl:
+            fs, n, blocks = lsl_blocks(args.lsl)
+            channels = [emg.ChannelConfig(name=f"ch{i}") for i in range(n)]
+        else:
+            from kinemyo.analysis import _read_emg
+            from kinemyo.session import SessionError, load_session
+
+            try:
+                session = load_session(args.session or demo_session_path())
+            except SessionError as exc:
+                print(f"kinemyo: {exc}", file=sys.stderr)
+                return 2
+            if not session.emg:
+                print("kinemyo: session has no EMG recording", file=sys.stderr)
+                return 2
+            rec = session.emg[0]
+            x, fs = _read_emg(rec)
+            channels = [emg.ChannelConfig(name=c.name, profile=c.profile) for c in rec.channels]
+            blocks = replay_blocks(x, fs, speed=args.speed)
+    except RuntimeError as exc:
+        print(f"kinemyo: {exc}", file=sys.stderr)
+        return 2
+    names = [c.name for c in channels]
+    pick = lambda name, default: names.index(name) if name in names else default  # noqa: E731
+    for opt in (args.numerator, args.denominator):
+        if opt is not None and opt not in names:
+            print(f"kinemyo: --numerator/--denominator: {opt!r} is not a channel ({', '.join(names)})", file=sys.stderr)
+            return 2
+    run_biofeedback(blocks, fs, channels, numerator=pick(args.numerator, 0),
+                    denominator=pick(args.denominator, 1 if len(names) > 1 else None), zone=tuple(args.zone),
+                    duration_s=args.duration)
+    return 0
+
+
 def demo_session_path() -> pathlib.Path:
     return pathlib.Path(__file__).resolve().parent / "data" / "demo_session" / "session.json"
 
@@ -64,7 +105,18 @@ def main(argv: list[str] | None = None) -> int:
     compare.add_argument("after")
     compare.add_argument("--mic", action="append", default=[], metavar="INSTRUMENT=VALUE",
                          help="minimal important change of a questionnaire (repeatable)")
+    bio = sub.add_parser("biofeedback", help="live terminal display of envelopes, muscle ratio and target zone")
+    bio.add_argument("--session", help="replay the first EMG recording of this session (default: the demo session)")
+    bio.add_argument("--lsl", metavar="STREAM", help="read a Lab Streaming Layer stream instead (needs pylsl)")
+    bio.add_argument("--numerator", help="channel name shown against the target zone (default: the first)")
+    bio.add_argument("--denominator", help="channel name the ratio divides by (default: the second)")
+    bio.add_argument("--zone", nargs=2, type=float, default=(2.0, 10.0), metavar=("LOW", "HIGH"),
+                     help="target zone in multiples of the rest level (default: 2 10)")
+    bio.add_argument("--speed", type=float, default=1.0, help="replay speed, x real time (0: as fast as possible)")
+    bio.add_argument("--duration", type=float, help="stop after this many seconds")
     args = parser.parse_args(argv)
+    if args.command == "biofeedback":
+        return _biofeedback(args)
     if args.command == "demo":
         from kinemyo.demo import run_emg_demo
 

@@ -133,3 +133,17 @@ def test_compare_sessions_against_the_minimal_important_change(demo, tmp_path, c
     b.write_text(json.dumps(after))
     assert main(["compare", str(a), str(b), "--mic", "odi=10"]) == 0
     assert '"status": "improved"' in capsys.readouterr().out
+
+
+def test_python_example_scripts_run(tmp_path, repo_dir):
+    import subprocess
+    import sys
+
+    script = repo_dir / "examples" / "python" / "notebook_workflow.py"
+    run = subprocess.run([sys.executable, str(script), "--out", str(tmp_path)], capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "stance_per_stride.png").read_bytes().startswith(b"\x89PNG")
+    strides = pd.read_csv(tmp_path / "strides.csv")
+    assert {"side", "stance_time_s", "excluded"} <= set(strides.columns)
+    assert "symmetry_index" in pd.read_csv(tmp_path / "asymmetry.csv")["index"].values
