@@ -10,7 +10,9 @@ PIP_PACKAGES=("pybind11>=2.12" "scikit-build-core>=0.10" "numpy>=1.23" "scipy>=1
               # independent references run side by side in tests and benchmarks: Madgwick (ahrs), VQF (vqf)
               "ahrs>=0.3" "vqf>=2.0"
               # Lab Streaming Layer input of kinemyo biofeedback
-              "pylsl>=1.16")
+              "pylsl>=1.16"
+              # C3D input of session files
+              "ezc3d>=1.5")
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
@@ -27,7 +29,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if ! "$PYTHON" -c 'import pybind11, scikit_build_core, numpy, scipy, pandas, pytest, matplotlib, ahrs, vqf, pylsl' 2>/dev/null; then
+if ! "$PYTHON" -c 'import pybind11, scikit_build_core, numpy, scipy, pandas, pytest, matplotlib, ahrs, vqf, pylsl, ezc3d' 2>/dev/null; then
   echo "install-deps: pip packages for $PYTHON"
 fi
 "$PYTHON" -m pip install -q --disable-pip-version-check "${PIP_PACKAGES[@]}"

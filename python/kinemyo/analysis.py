@@ -16,7 +16,7 @@ from typing import Callable
 import numpy as np
 
 from kinemyo import _core, emg, gait, imu, questionnaire
-from kinemyo.io import read_delimited, read_gaitmap_csv, read_simple_text
+from kinemyo.io import read_c3d, read_delimited, read_gaitmap_csv, read_simple_text
 from kinemyo.session import EMG_UNITS, Session, SessionError, load_session
 
 __all__ = ["SessionResult", "analyze_session", "compare_sessions"]
@@ -39,10 +39,16 @@ class SessionResult:
     questionnaires: dict = field(default_factory=dict)  # id -> ScoreResult
 
 
+def _file_rate(given, found, where):
+    if given is not None and abs(given - found) > 1e-9 * found:
+        raise SessionError(f"{where}.fs: {given} Hz in the session, {found} Hz in the file")
+    return found
+
+
 def _read_emg(rec):
-    if rec.format == "simple_text":
-        r = read_simple_text(rec.file)
-        fs = rec.fs if rec.fs is not None else r.fs
+    if rec.format in ("simple_text", "c3d"):
+        r = read_simple_text(rec.file) if rec.format == "simple_text" else read_c3d(rec.file)
+        fs = _file_rate(rec.fs, r.fs, "emg")
         cols = []
         for i, ch in enumerate(rec.channels):
             idx = ch.column if isinstance(ch.column, int) else (r.labels.index(ch.column) if ch.column in r.labels else None)
@@ -66,6 +72,10 @@ def _read_imu(s):
         r = read_gaitmap_csv(s.file, s.fs)
         pick = lambda sensor, kind: [f"{sensor}/{kind}_{a}" for a in "xyz"]  # noqa: E731
         names = {"gyr": pick(s.gyr, "gyr"), "acc": pick(s.acc, "acc"), "mag": pick(s.mag, "mag") if s.mag else None}
+    elif s.format == "c3d":
+        r = read_c3d(s.file)
+        _file_rate(s.fs, r.fs, "imu")
+        names = {"gyr": s.gyr, "acc": s.acc, "mag": s.mag}
     else:
         r = read_delimited(s.file, s.fs, "," if s.format == "csv" else "\t")
         names = {"gyr": s.gyr, "acc": s.acc, "mag": s.mag}

@@ -3,7 +3,8 @@
 ``read_simple_text`` reads the plain-text format of BioSPPy / OpenSignals exports: ``#`` header lines with
 ``key:= value`` pairs (the sampling rate among them), then one row of samples per line. ``read_delimited`` reads
 CSV/TSV with one header row (one column per channel). ``read_gaitmap_csv`` reads the gaitmap example format (two
-header rows: sensor, axis).
+header rows: sensor, axis). ``read_c3d`` reads the analog channels of a C3D file (the biomechanics standard) with
+``ezc3d``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Recording", "read_delimited", "read_gaitmap_csv", "read_simple_text"]
+__all__ = ["Recording", "read_c3d", "read_delimited", "read_gaitmap_csv", "read_simple_text"]
 
 
 @dataclass(frozen=True)
@@ -152,3 +153,29 @@ def read_gaitmap_csv(path: str | pathlib.Path, fs: float) -> Recording:
     if data.shape[1] != len(labels):
         raise ValueError(f"{path}: rows have {data.shape[1]} values, the header {len(labels)}")
     return Recording(np.ascontiguousarray(data), float(fs), labels, str(path))
+
+
+def read_c3d(path: str | pathlib.Path) -> Recording:
+    """Analog channels (EMG, IMU, force) of a C3D file, shape (n_samples, n_channels), at the file's analog rate;
+    labels from ANALOG:LABELS, units (ANALOG:UNITS) in ``header["units"]``. Needs ``pip install ezc3d``."""
+    path = pathlib.Path(path)
+    try:
+        import ezc3d
+    except ImportError as exc:
+        raise ValueError(f"{path}: reading C3D needs ezc3d (pip install ezc3d)") from exc
+    if not path.is_file():
+        raise ValueError(f"{path}: file not found")
+    try:
+        c3d = ezc3d.c3d(str(path))
+    except Exception as exc:  # ezc3d raises RuntimeError / its own types on malformed files
+        raise ValueError(f"{path}: not a readable C3D file: {exc}") from exc
+    analog = c3d["parameters"]["ANALOG"]
+    labels = [str(x).strip() for x in analog["LABELS"]["value"]]
+    data = np.asarray(c3d["data"]["analogs"], dtype=np.float64)
+    if data.ndim != 3 or data.shape[1] == 0 or data.shape[2] == 0:
+        raise ValueError(f"{path}: no analog channels")
+    fs = float(c3d["header"]["analogs"]["frame_rate"])
+    if not np.isfinite(fs) or fs <= 0:
+        raise ValueError(f"{path}: analog rate must be > 0, got {fs}")
+    units = [str(x).strip() for x in analog.get("UNITS", {}).get("value", [])]
+    return Recording(np.ascontiguousarray(data[0].T), fs, labels, str(path), {"units": ",".join(units)})

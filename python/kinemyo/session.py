@@ -8,14 +8,15 @@ Keys (``?`` optional):
 
 - ``name``, ``subject?``, ``date?``, ``affected_side?`` ('left' | 'right'), ``sources?`` (text lines naming where
   each recording comes from, shown in the report)
-- ``emg?``: list of recordings, each ``file``, ``format`` ('csv' | 'tsv' | 'simple_text'), ``fs`` (Hz; from the
-  header for 'simple_text'), ``units`` ('V' | 'mV' | 'uV' | 'adc'), ``rest?`` ([start_s, stop_s] of a rest
+- ``emg?``: list of recordings, each ``file``, ``format`` ('csv' | 'tsv' | 'simple_text' | 'c3d'), ``fs`` (Hz;
+  from the file for 'simple_text' and 'c3d', and checked against it when given), ``units`` ('V' | 'mV' | 'uV' | 'adc'), ``rest?`` ([start_s, stop_s] of a rest
   period, at least 3 s; default: each channel's quietest 3 s), ``onset?`` (OnsetConfig fields on the envelope;
   default k_on 20, k_off 10, min_on_s 0.025, min_off_s 0.25 -- the setting that finds the four contractions of
   BioSPPy emg_1.txt), and ``channels``: ``name``, ``column`` (header name, or index for 'simple_text'),
   ``muscle?``, ``side?``, ``profile?`` ('limb' | 'trunk').
 - ``ratios?``: list of ``{numerator, denominator}`` channel names (e.g. gluteus medius : paraspinal).
-- ``imu?``: list of sensors, each ``file``, ``format`` ('csv' | 'tsv' | 'gaitmap_csv'), ``fs``, ``placement``
+- ``imu?``: list of sensors, each ``file``, ``format`` ('csv' | 'tsv' | 'gaitmap_csv' | 'c3d': analog channels),
+  ``fs``, ``placement``
   ('foot' | 'shank' | 'thigh' | 'pelvis' | 'lower_back'), ``side?``, ``gyr`` / ``acc`` / ``mag?`` (three column
   names each; for 'gaitmap_csv' the sensor name, e.g. 'left_sensor'), ``gyr_units`` ('rad/s' | 'deg/s'),
   ``acc_units`` ('m/s^2' | 'g'), and for feet ``ml_axis?`` / ``ml_sign?``.
@@ -32,9 +33,9 @@ from dataclasses import dataclass, field
 
 __all__ = ["EmgChannel", "EmgRecording", "ImuSensor", "Session", "SessionError", "load_session"]
 
-EMG_FORMATS = ("csv", "tsv", "simple_text")
+EMG_FORMATS = ("csv", "tsv", "simple_text", "c3d")
 EMG_UNITS = {"V": 1.0, "mV": 1e-3, "uV": 1e-6, "adc": None}
-IMU_FORMATS = ("csv", "tsv", "gaitmap_csv")
+IMU_FORMATS = ("csv", "tsv", "gaitmap_csv", "c3d")
 PLACEMENTS = ("foot", "shank", "thigh", "pelvis", "lower_back")
 SIDES = ("left", "right")
 
@@ -168,7 +169,7 @@ def parse_session(data: dict, path: pathlib.Path) -> Session:
     emg = []
     for w, rec in _tables(data, "emg"):
         fmt = _choice(_get(rec, "format", w, str), EMG_FORMATS, f"{w}.format")
-        fs = _get(rec, "fs", w, float, required=fmt != "simple_text")
+        fs = _get(rec, "fs", w, float, required=fmt not in ("simple_text", "c3d"))
         if fs is not None:
             _positive(fs, f"{w}.fs")
         units = _choice(_get(rec, "units", w, str), tuple(EMG_UNITS), f"{w}.units")

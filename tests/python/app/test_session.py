@@ -147,3 +147,30 @@ def test_python_example_scripts_run(tmp_path, repo_dir):
     strides = pd.read_csv(tmp_path / "strides.csv")
     assert {"side", "stance_time_s", "excluded"} <= set(strides.columns)
     assert "symmetry_index" in pd.read_csv(tmp_path / "asymmetry.csv")["index"].values
+
+
+def test_c3d_emg_gives_the_same_analysis_as_csv(tmp_path):
+    ezc3d = pytest.importorskip("ezc3d")
+    rec = read_delimited(demo_session_path().parent / "emg.csv.gz", 1000.0)
+    n = 20000  # 20 s
+    c3d = ezc3d.c3d()
+    c3d["parameters"]["POINT"]["RATE"]["value"] = [100]
+    c3d["parameters"]["POINT"]["LABELS"]["value"] = ("marker",)
+    c3d["parameters"]["ANALOG"]["RATE"]["value"] = [1000]
+    c3d["parameters"]["ANALOG"]["LABELS"]["value"] = ("GM_L", "ES_L")
+    c3d["data"]["points"] = np.ones((4, 1, n // 10))
+    c3d["data"]["analogs"] = rec.data[:n].T[None, :, :]
+    c3d.write(str(tmp_path / "emg.c3d"))
+    with open(tmp_path / "emg.csv", "w") as fh:
+        fh.write("GM_L,ES_L\n" + "".join(f"{a:g},{b:g}\n" for a, b in rec.data[:n]))
+    channels = [{"name": "ES_L", "column": "ES_L", "profile": "trunk"}]
+    for fmt, name in (("c3d", "emg.c3d"), ("csv", "emg.csv")):
+        (tmp_path / f"{fmt}.json").write_text(json.dumps({"name": fmt, "emg": [
+            {"file": name, "format": fmt, "fs": 1000.0, "units": "adc", "channels": channels}]}))
+    a, b = analyze_session(tmp_path / "c3d.json"), analyze_session(tmp_path / "csv.json")
+    assert a.emg["ES_L"]["onsets"] == b.emg["ES_L"]["onsets"] and len(a.emg["ES_L"]["onsets"]) >= 2
+    np.testing.assert_array_equal(a.emg["ES_L"]["envelope"], b.emg["ES_L"]["envelope"])
+    (tmp_path / "bad.json").write_text(json.dumps({"name": "x", "emg": [
+        {"file": "emg.c3d", "format": "c3d", "fs": 2000.0, "units": "adc", "channels": channels}]}))
+    with pytest.raises(SessionError, match=r"emg\.fs: 2000.0 Hz in the session, 1000.0 Hz in the file"):
+        analyze_session(tmp_path / "bad.json")
