@@ -6,6 +6,7 @@
 #include <string>
 
 #include "dsp/check.hpp"
+#include "imu/common.hpp"
 #include "imu/lowpass.hpp"
 
 namespace kinemyo::imu {
@@ -25,10 +26,11 @@ void require_out(const char* name, std::span<T> s, std::size_t n, std::size_t wi
                    std::to_string(s.size()));
 }
 
-Vec3 row(std::span<const double> s, std::size_t i) {
-  if (s.empty()) return Vec3::Constant(std::numeric_limits<double>::quiet_NaN());
-  return Vec3(s[3 * i], s[3 * i + 1], s[3 * i + 2]);
-}
+using detail::present;
+using detail::row;
+
+// The offline heading estimate is kept continuous, so innovations can be any multiple of 2 pi away.
+double wrap_pi(double a) { return std::remainder(a, 2.0 * std::numbers::pi); }
 
 void check_outputs(const RobustOutput& out, std::size_t n) {
   require_out("quat_6d", out.quat_6d, n, 4);
@@ -42,9 +44,6 @@ void check_outputs(const RobustOutput& out, std::size_t n) {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-bool present(const Vec3& v) { return v.allFinite() && (v.x() != 0.0 || v.y() != 0.0 || v.z() != 0.0); }
-
-double wrap_pi(double a) { return std::remainder(a, 2.0 * std::numbers::pi); }
 
 struct Run {
   std::vector<Vec3> bias;
@@ -194,11 +193,7 @@ void estimate_orientation_offline(const ImuRecording& data, const SampleTimes& t
     const Vec3 g = row(data.gyr, i);
     if (g.allFinite()) {
       const Vec3 w = g - bias[i];
-      const double rate = w.norm(), angle = rate * dt[i];
-      if (angle > std::numeric_limits<double>::epsilon()) {
-        const double s = std::sin(0.5 * angle) / rate;
-        q = (q * Quaternion(std::cos(0.5 * angle), s * w.x(), s * w.y(), s * w.z())).normalized();
-      }
+      q = detail::rotate_by_rate(q, w, w.norm(), dt[i]);
     }
     q_gyr[i] = q;
     const Vec3 a = row(data.acc, i);

@@ -7,13 +7,16 @@
 #endif
 
 #include "dsp/check.hpp"
+#include "imu/common.hpp"
 
 namespace kinemyo::imu {
 namespace {
 
-// A vector sample is present when its squared norm is finite and positive (NaN fails both comparisons).
+using detail::present;
+
+// Madgwick's fast path: a sample is usable when its squared norm (needed anyway) is finite and positive (NaN
+// fails both comparisons).
 bool usable(double squared_norm) { return squared_norm > 0.0 && squared_norm <= std::numeric_limits<double>::max(); }
-bool present(const Vec3& v) { return usable(v.squaredNorm()); }
 
 bool valid_step(double dt, const Vec3& gyr) {
   return dt > 0.0 && dt <= std::numeric_limits<double>::max() && gyr.squaredNorm() <= std::numeric_limits<double>::max();

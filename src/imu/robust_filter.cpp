@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "dsp/check.hpp"
+#include "imu/common.hpp"
 #include "imu/lowpass.hpp"
 
 namespace kinemyo::imu {
@@ -27,8 +28,10 @@ void LowPass2Coeffs::update(double new_tau, double new_dt) noexcept {
 
 namespace {
 
-bool present(const Vec3& v) { return v.allFinite() && (v.x() != 0.0 || v.y() != 0.0 || v.z() != 0.0); }
+using detail::present;
 
+// Wrap to (-pi, pi] for angles within (-3 pi, 3 pi) -- a difference of two wrapped angles; branches instead of
+// std::remainder, which costs a library call twice per magnetometer sample on the hot path.
 double wrap_pi(double a) {
   if (a > std::numbers::pi) a -= 2.0 * std::numbers::pi;
   else if (a < -std::numbers::pi) a += 2.0 * std::numbers::pi;
@@ -148,12 +151,7 @@ void RobustFilter::update_gyr(double dt, const Vec3& gyr) noexcept {
   // Strapdown integration with the exact rotation over dt.
   const Vec3 w = gyr - s.bias;
   s.last_gyr_norm = w.norm();
-  const double angle = s.last_gyr_norm * dt;
-  if (angle > std::numeric_limits<double>::epsilon()) {
-    const double c = std::cos(0.5 * angle), sn = std::sin(0.5 * angle) / s.last_gyr_norm;
-    s.gyr_quat = s.gyr_quat * Quaternion(c, sn * w.x(), sn * w.y(), sn * w.z());
-    s.gyr_quat.normalize();
-  }
+  s.gyr_quat = detail::rotate_by_rate(s.gyr_quat, w, s.last_gyr_norm, dt);
 }
 
 void RobustFilter::update_acc(const Vec3& gyr, const Vec3& acc) noexcept {
