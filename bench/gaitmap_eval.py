@@ -61,10 +61,8 @@ def main() -> int:
     for side in ("left", "right"):
         r = ref[ref.foot == side]
         kept = table[(table.side == side) & ~table.excluded]
-        for ic, pre in zip(r.ic / fs, r.pre_ic / fs):
-            k = np.flatnonzero(np.abs(kept.next_initial_contact_s.to_numpy() - ic) < 0.05)
-            if k.size and abs(kept.initial_contact_s.to_numpy()[k[0]] - pre) < 0.05:
-                stride_err.append(kept.stride_time_s.to_numpy()[k[0]] - (ic - pre))
+        k = gait.match_strides(kept, r.pre_ic / fs, r.ic / fs)
+        stride_err += list(kept.stride_time_s.to_numpy()[k[k >= 0]] - ((r.ic - r.pre_ic) / fs).to_numpy()[k >= 0])
         heel = mocap["L_FCC" if side == "left" else "R_FCC"].to_numpy() / 1000.0
         z = res.zupt[side]
         for a, b, length, turn in zip(z["start"], z["end"], z["length"], z["turning_angle"]):

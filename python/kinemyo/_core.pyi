@@ -550,6 +550,9 @@ def _detect_lower_back_events(
 def _zupt_strides(
     gyr: _Real, acc: _Real, fs: float, mid_stance: _Real, gravity_window: float = 0.05
 ) -> dict[str, npt.NDArray[np.float64]]: ...
+def _foot_side_values(
+    initial_contact: _Real, zupt: dict[str, npt.NDArray[np.float64]]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
 def _stride_table(
     left_ic: _Real | None, left_tc: _Real | None, right_ic: _Real | None, right_tc: _Real | None,
     left_stride_length: _Real | None, right_stride_length: _Real | None, left_turning_angle: _Real | None,

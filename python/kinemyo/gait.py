@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kinemyo._core import (FootEventDetector, FootEventParams, _agreement, _detect_foot_events,
+from kinemyo._core import (FootEventDetector, FootEventParams, _agreement, _detect_foot_events, _foot_side_values,
                            _detect_lower_back_events, _detect_shank_events, _gait_symmetry_index, _match_events,
                            _phase_coordination_index, _side_index, _stride_table, _synthesize_foot_gait,
                            _zupt_strides, autocorrelation_regularity, coefficient_of_variation, combined_sd,
@@ -28,6 +28,7 @@ __all__ = ["FootEventDetector", "FootEventParams", "FootEvents", "GaitAnalysis",
            "analyze_feet", "asymmetry_summary", "autocorrelation_regularity", "coefficient_of_variation",
            "combined_sd", "foot_events", "gait_asymmetry", "gait_symmetry_index", "harmonic_ratio",
            "improved_harmonic_ratio", "inverted_pendulum_step_length", "lower_back_events", "match_events",
+           "match_strides",
            "outside_excluded",
            "phase_coordination_index", "shank_events", "side_index", "step_vertical_excursions",
            "stride_harmonic_ratios", "stride_table",
@@ -154,13 +155,7 @@ def analyze_feet(left_gyr, left_acc, right_gyr, right_acc, fs: float, *, ml_axis
     for name, gyr, acc in (("left", left_gyr, left_acc), ("right", right_gyr, right_acc)):
         ev = foot_events(gyr, fs, ml_axis=ml_axis, ml_sign=ml_sign, params=params)
         z = zupt_strides(gyr, acc, fs, ev.mid_stance)
-        length = np.full(len(ev.initial_contact), np.nan)
-        turn = np.full(len(ev.initial_contact), np.nan)
-        for k in range(len(ev.initial_contact) - 1):
-            a, b = ev.initial_contact[k], ev.initial_contact[k + 1]
-            hit = np.flatnonzero((z["start"] > a) & (z["start"] < b) & (z["end"] > b))
-            if hit.size:
-                length[k], turn[k] = z["length"][hit[0]], z["turning_angle"][hit[0]]
+        length, turn = _foot_side_values(ev.initial_contact, z)  # the stride from contact k gets its swing
         sides[name] = (ev, {"initial_contact": ev.initial_contact, "terminal_contact": ev.terminal_contact,
                             "stride_length": length, "turning_angle": turn})
         zupt[name] = z
@@ -263,6 +258,19 @@ def outside_excluded(times, strides, side: str, margin: float = 0.05) -> np.ndar
     for a, b in spans:
         keep &= ~((times > a + margin) & (times < b - margin))
     return keep
+
+
+def match_strides(strides, start, end, tolerance: float = 0.05) -> np.ndarray:
+    """For each reference stride (``start``/``end`` contact times, s), the position in ``strides`` (a stride
+    table, e.g. one side's kept rows) of the stride whose two contacts both lie within ``tolerance``, or -1."""
+    first = strides["initial_contact_s"].to_numpy()
+    last = strides["next_initial_contact_s"].to_numpy()
+    out = np.full(len(np.atleast_1d(start)), -1, dtype=np.int64)
+    for i, (a, b) in enumerate(zip(np.atleast_1d(start), np.atleast_1d(end))):
+        k = np.flatnonzero(np.abs(last - b) < tolerance)
+        if k.size and abs(first[k[0]] - a) < tolerance:
+            out[i] = k[0]
+    return out
 
 
 def match_events(detected, reference, tolerance: float) -> dict:

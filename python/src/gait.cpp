@@ -169,6 +169,22 @@ returns the events found, [(time_s, type)], at most max_latency seconds after th
         },
         py::arg("gyr"), py::arg("acc"), py::arg("fs"), py::arg("mid_stance"), py::arg("gravity_window") = 0.05);
 
+  m.def("_foot_side_values",
+        [](const py::object& ic, const py::object& zupt) {
+          const Array contacts = vector_of(ic, "initial_contact");
+          const py::dict z = zupt.cast<py::dict>();
+          const Array start = vector_of(z["start"], "start"), end = vector_of(z["end"], "end"),
+                      length = vector_of(z["length"], "length"), turn = vector_of(z["turning_angle"], "turning_angle");
+          std::vector<ZuptStride> strides(static_cast<std::size_t>(start.size()));
+          for (std::size_t i = 0; i < strides.size(); ++i)
+            strides[i] = {start.data()[i], end.data()[i], length.data()[i], turn.data()[i], 0.0};
+          FootEvents ev;
+          ev.initial_contact.assign(contacts.data(), contacts.data() + contacts.size());
+          const auto side = foot_side_events(ev, strides);
+          return py::make_tuple(out(side.stride_length), out(side.turning_angle));
+        },
+        py::arg("initial_contact"), py::arg("zupt"));
+
   m.def("_stride_table",
         [](const py::object& l_ic, const py::object& l_tc, const py::object& r_ic, const py::object& r_tc,
            const py::object& l_len, const py::object& r_len, const py::object& l_turn, const py::object& r_turn,
