@@ -67,17 +67,21 @@ def _read_emg(rec):
     return np.column_stack(cols), rec.fs
 
 
-def _read_imu(s):
+def _read_imu(s, files: dict):
+    """The sensor's gyr/acc/mag in SI units; ``files`` caches recordings by file, as several sensors may share one
+    (both feet in a gaitmap file, several sensors in a C3D)."""
+    key = (s.file, s.format, s.fs)
+    if key not in files:
+        readers = {"gaitmap_csv": lambda: read_gaitmap_csv(s.file, s.fs), "c3d": lambda: read_c3d(s.file),
+                   "csv": lambda: read_delimited(s.file, s.fs, ","), "tsv": lambda: read_delimited(s.file, s.fs, "\t")}
+        files[key] = readers[s.format]()
+    r = files[key]
     if s.format == "gaitmap_csv":
-        r = read_gaitmap_csv(s.file, s.fs)
         pick = lambda sensor, kind: [f"{sensor}/{kind}_{a}" for a in "xyz"]  # noqa: E731
         names = {"gyr": pick(s.gyr, "gyr"), "acc": pick(s.acc, "acc"), "mag": pick(s.mag, "mag") if s.mag else None}
-    elif s.format == "c3d":
-        r = read_c3d(s.file)
-        _file_rate(s.fs, r.fs, "imu")
-        names = {"gyr": s.gyr, "acc": s.acc, "mag": s.mag}
     else:
-        r = read_delimited(s.file, s.fs, "," if s.format == "csv" else "\t")
+        if s.format == "c3d":
+            _file_rate(s.fs, r.fs, "imu")
         names = {"gyr": s.gyr, "acc": s.acc, "mag": s.mag}
     out = {}
     for kind, cols in names.items():
@@ -182,13 +186,14 @@ def analyze_session(session: Session | str | pathlib.Path, *, progress: Callable
         summary["ratios"] = ratios
 
     # --- IMU: gait from feet, orientation and angles ----------------------------------------------------------
+    imu_files: dict = {}
     feet = {sns.side: sns for sns in s.imu if sns.placement == "foot"}
     if set(feet) == {"left", "right"}:
         step("gait (feet)")
         if feet["left"].fs != feet["right"].fs:
             raise SessionError("imu: the two foot sensors need the same sampling rate")
         fs = feet["left"].fs
-        data = {side: _read_imu(feet[side]) for side in ("left", "right")}
+        data = {side: _read_imu(feet[side], imu_files) for side in ("left", "right")}
         n = min(len(data["left"]["gyr"]), len(data["right"]["gyr"]))
         res = gait.analyze_feet(data["left"]["gyr"][:n], data["left"]["acc"][:n], data["right"]["gyr"][:n],
                                 data["right"]["acc"][:n], fs, ml_axis=feet["left"].ml_axis, ml_sign=feet["left"].ml_sign)
@@ -213,7 +218,7 @@ def analyze_session(session: Session | str | pathlib.Path, *, progress: Callable
         if sns.placement == "foot":
             continue
         step(f"orientation {sns.placement}")
-        d = _read_imu(sns)
+        d = _read_imu(sns, imu_files)
         est = imu.robust_orientation(d["gyr"], d["acc"], d["mag"], fs=sns.fs)
         q = est.quat_9d if d["mag"] is not None else est.quat_6d
         orient[(sns.placement, sns.side)] = (q, sns)
