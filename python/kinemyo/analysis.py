@@ -19,7 +19,7 @@ from kinemyo import _core, emg, gait, imu, questionnaire
 from kinemyo.io import read_c3d, read_delimited, read_gaitmap_csv, read_simple_text
 from kinemyo.session import EMG_UNITS, Session, SessionError, load_session
 
-__all__ = ["SessionResult", "analyze_session", "compare_sessions"]
+__all__ = ["SessionResult", "analyze_session", "compare_sessions", "read_emg_recording"]
 
 RATIO_WINDOW_S = 1.0
 # Envelope-threshold onsets validated on the four contractions of BioSPPy emg_1.txt (tests/python/emg/test_onsets.py).
@@ -45,7 +45,8 @@ def _file_rate(given, found, where):
     return found
 
 
-def _read_emg(rec):
+def read_emg_recording(rec):
+    """The session EMG recording's channels (n, n_channels) as stored in the file, and its sampling rate."""
     if rec.format in ("simple_text", "c3d"):
         r = read_simple_text(rec.file) if rec.format == "simple_text" else read_c3d(rec.file)
         fs = _file_rate(rec.fs, r.fs, "emg")
@@ -123,7 +124,7 @@ def analyze_session(session: Session | str | pathlib.Path, *, progress: Callable
     envelopes = {}
     for rec in s.emg:
         step(f"EMG {rec.file.name}")
-        x, fs = _read_emg(rec)
+        x, fs = read_emg_recording(rec)
         scale = EMG_UNITS[rec.units]
         unit = "V" if scale is not None else "adc"
         if scale is not None:

@@ -55,7 +55,7 @@ def _biofeedback(args) -> int:
             fs, n, blocks = lsl_blocks(args.lsl)
             channels = [emg.ChannelConfig(name=f"ch{i}") for i in range(n)]
         else:
-            from kinemyo.analysis import _read_emg
+            from kinemyo.analysis import read_emg_recording
             from kinemyo.session import SessionError, load_session
 
             try:
@@ -67,7 +67,7 @@ def _biofeedback(args) -> int:
                 print("kinemyo: session has no EMG recording", file=sys.stderr)
                 return 2
             rec = session.emg[0]
-            x, fs = _read_emg(rec)
+            x, fs = read_emg_recording(rec)
             channels = [emg.ChannelConfig(name=c.name, profile=c.profile) for c in rec.channels]
             blocks = replay_blocks(x, fs, speed=args.speed)
     except RuntimeError as exc:
