@@ -17,7 +17,8 @@ import numpy as np
 
 from kinemyo import _core, emg, gait, imu, questionnaire
 from kinemyo.io import read_c3d, read_delimited, read_gaitmap_csv, read_simple_text
-from kinemyo.session import EMG_UNITS, Session, SessionError, load_session
+from kinemyo.session import EMG_UNITS, TIME_UNITS, Session, SessionError, load_session
+from kinemyo.timebase import TimeBase, common_grid, regularize, resample, resample_quaternions
 
 __all__ = ["SessionResult", "analyze_session", "compare_sessions", "read_emg_recording"]
 
@@ -25,6 +26,8 @@ RATIO_WINDOW_S = 1.0
 # Envelope-threshold onsets validated on the four contractions of BioSPPy emg_1.txt (tests/python/emg/test_onsets.py).
 ONSET_DEFAULTS = {"k_on": 20.0, "k_off": 10.0, "min_on_s": 0.025, "min_off_s": 0.25}
 FATIGUE_WINDOW_S = 1.0
+# Repetitions of a joint angle count when both the rise and the return exceed this (smaller wiggles are noise).
+REPETITION_MIN_RANGE = np.radians(10.0)
 
 
 @dataclass
@@ -34,8 +37,9 @@ class SessionResult:
     emg: dict = field(default_factory=dict)          # channel -> arrays for plots
     ratios: dict = field(default_factory=dict)       # "num:den" -> {"t": ..., "ratio": ...}
     gait: gait.GaitAnalysis | None = None
-    gait_signals: dict = field(default_factory=dict)  # side -> sagittal rate for plots
-    angles: dict = field(default_factory=dict)       # name -> {"t": ..., "angles": {...}}
+    gait_base: TimeBase | None = None                # the feet's common grid (event indices count from its start)
+    gait_signals: dict = field(default_factory=dict)  # side -> sagittal rate for plots, on gait_base
+    angles: dict = field(default_factory=dict)       # name -> {"t": ..., "angles": {...}, "repetitions": {...}}
     questionnaires: dict = field(default_factory=dict)  # id -> ScoreResult
 
 
@@ -45,32 +49,48 @@ def _file_rate(given, found, where):
     return found
 
 
-def read_emg_recording(rec):
-    """The session EMG recording's channels (n, n_channels) as stored in the file, and its sampling rate."""
+def _on_session_clock(x, fs, entry, r, where):
+    """Samples of a recording on the session clock: (samples, TimeBase, gaps)."""
+    timing = entry.timing
+    if timing.time_column is None:
+        return x, TimeBase(timing.start_s, fs, x.shape[0]), []
+    if timing.time_column not in r.labels:
+        raise SessionError(f"{where}.time_column: {timing.time_column!r} is not a column of {entry.file.name} "
+                           f"(columns: {', '.join(r.labels)})")
+    t = r.data[:, r.labels.index(timing.time_column)] * TIME_UNITS[timing.time_units] + timing.start_s
+    try:
+        return regularize(t, x, fs, where=f"{where}.time_column")
+    except ValueError as exc:
+        raise SessionError(str(exc)) from exc
+
+
+def read_emg_recording(rec, where: str = "emg"):
+    """The session EMG recording's channels (n, n_channels) in file units on the session clock:
+    ``(samples, TimeBase, gaps)`` (see :func:`kinemyo.timebase.regularize`)."""
     if rec.format in ("simple_text", "c3d"):
         r = read_simple_text(rec.file) if rec.format == "simple_text" else read_c3d(rec.file)
-        fs = _file_rate(rec.fs, r.fs, "emg")
+        fs = _file_rate(rec.fs, r.fs, where)
         cols = []
         for i, ch in enumerate(rec.channels):
             idx = ch.column if isinstance(ch.column, int) else (r.labels.index(ch.column) if ch.column in r.labels else None)
             if idx is None or not 0 <= idx < r.data.shape[1]:
-                raise SessionError(f"emg.channels[{i}].column: {ch.column!r} not in {rec.file.name} "
+                raise SessionError(f"{where}.channels[{i}].column: {ch.column!r} not in {rec.file.name} "
                                    f"(columns: {', '.join(r.labels)} or indices 0..{r.data.shape[1] - 1})")
             cols.append(r.data[:, idx])
-        return np.column_stack(cols), fs
+        return _on_session_clock(np.column_stack(cols), fs, rec, r, where)
     r = read_delimited(rec.file, rec.fs, "," if rec.format == "csv" else "\t")
     cols = []
     for i, ch in enumerate(rec.channels):
         if ch.column not in r.labels:
-            raise SessionError(f"emg.channels[{i}].column: {ch.column!r} is not a column of {rec.file.name} "
+            raise SessionError(f"{where}.channels[{i}].column: {ch.column!r} is not a column of {rec.file.name} "
                                f"(columns: {', '.join(r.labels)})")
         cols.append(r.data[:, r.labels.index(ch.column)])
-    return np.column_stack(cols), rec.fs
+    return _on_session_clock(np.column_stack(cols), rec.fs, rec, r, where)
 
 
-def _read_imu(s, files: dict):
-    """The sensor's gyr/acc/mag in SI units; ``files`` caches recordings by file, as several sensors may share one
-    (both feet in a gaitmap file, several sensors in a C3D)."""
+def _read_imu(s, files: dict, where: str):
+    """The sensor's gyr/acc/mag in SI units and its place on the session clock (``base``, ``gaps``); ``files``
+    caches recordings by file, as several sensors may share one (both feet in a gaitmap file, a C3D)."""
     key = (s.file, s.format, s.fs)
     if key not in files:
         readers = {"gaitmap_csv": lambda: read_gaitmap_csv(s.file, s.fs), "c3d": lambda: read_c3d(s.file),
@@ -82,7 +102,7 @@ def _read_imu(s, files: dict):
         names = {"gyr": pick(s.gyr, "gyr"), "acc": pick(s.acc, "acc"), "mag": pick(s.mag, "mag") if s.mag else None}
     else:
         if s.format == "c3d":
-            _file_rate(s.fs, r.fs, "imu")
+            _file_rate(s.fs, r.fs, where)
         names = {"gyr": s.gyr, "acc": s.acc, "mag": s.mag}
     out = {}
     for kind, cols in names.items():
@@ -91,12 +111,16 @@ def _read_imu(s, files: dict):
             continue
         missing = [c for c in cols if c not in r.labels]
         if missing:
-            raise SessionError(f"imu.{kind}: {', '.join(missing)} not in {s.file.name} (columns: {', '.join(r.labels)})")
+            raise SessionError(f"{where}.{kind}: {', '.join(missing)} not in {s.file.name} (columns: {', '.join(r.labels)})")
         out[kind] = np.column_stack([r.data[:, r.labels.index(c)] for c in cols])
     if s.gyr_units == "deg/s":
         out["gyr"] = np.radians(out["gyr"])
     if s.acc_units == "g":
         out["acc"] = out["acc"] * 9.80665
+    kinds = [k for k in ("gyr", "acc", "mag") if out[k] is not None]
+    x, out["base"], out["gaps"] = _on_session_clock(np.column_stack([out[k] for k in kinds]), r.fs, s, r, where)
+    for j, k in enumerate(kinds):
+        out[k] = np.ascontiguousarray(x[:, 3 * j:3 * j + 3])
     return out
 
 
@@ -122,89 +146,111 @@ def analyze_session(session: Session | str | pathlib.Path, *, progress: Callable
     # --- EMG -----------------------------------------------------------------------------------------------
     emg_summary = {}
     envelopes = {}
-    for rec in s.emg:
+    for i, rec in enumerate(s.emg):
         step(f"EMG {rec.file.name}")
-        x, fs = read_emg_recording(rec)
+        where = f"emg[{i}]"
+        x, base, gaps = read_emg_recording(rec, where)
+        fs = base.fs
         scale = EMG_UNITS[rec.units]
         unit = "V" if scale is not None else "adc"
         if scale is not None:
             x = x * scale
         cfg = [emg.ChannelConfig(name=c.name, profile=c.profile) for c in rec.channels]
         env = np.asarray(emg.offline_envelope(fs, cfg, x))
-        # Rest: the window given in the session, else each channel's own quietest 3 s.
+        # Rest: the window given in the session (session clock), else each channel's own quietest 3 s.
         if rec.rest:
-            rests = [slice(int(rec.rest[0] * fs), int(rec.rest[1] * fs))] * len(rec.channels)
+            rest = slice(base.index(rec.rest[0]), base.index(rec.rest[1]))
+            if rest.stop - rest.start < 2:
+                raise SessionError(f"{where}.rest: {list(rec.rest)} s is outside the recording "
+                                   f"({base.start_s:g}-{base.stop_s:g} s)")
+            rests = [rest] * len(rec.channels)
         else:
             rests = [_quietest(env[:, k:k + 1], fs) for k in range(len(rec.channels))]
         onset = {**ONSET_DEFAULTS, **rec.onset}
         acts = emg.detect_activations(env, np.column_stack([env[r, k] for k, r in enumerate(rests)]), fs,
                                       emg.OnsetConfig(**onset))
         quality = emg.assess_quality(x, fs)
-        t = np.arange(x.shape[0]) / fs
+        t = base.times()
         for k, ch in enumerate(rec.channels):
             rest = rests[k]
+            rest_s = [float(t[rest.start]), float(t[rest.stop - 1] + 1 / fs)]
             mine = acts.channel == k
-            onsets, offsets = acts.onset_s[mine], acts.offset_s[mine]
+            onsets, offsets = acts.onset_s[mine] + base.start_s, acts.offset_s[mine] + base.start_s
             noise = 3.0 * float(np.std(x[rest, k]))  # amplitude thresholds of ZC/SSC/WAMP: 3 SD of the rest
             feats = emg.windowed_features(x[:, k], fs, FATIGUE_WINDOW_S, FATIGUE_WINDOW_S / 2,
                                           emg.FeatureThresholds(noise, noise ** 2, noise))
-            trend = emg.median_frequency_trend(feats["t_start_s"].to_numpy() + FATIGUE_WINDOW_S / 2,
-                                               feats["mdf_hz"].to_numpy())
+            mdf_t = feats["t_start_s"].to_numpy() + FATIGUE_WINDOW_S / 2 + base.start_s
+            trend = emg.median_frequency_trend(mdf_t, feats["mdf_hz"].to_numpy())
             reference = float(np.percentile(env[:, k], 95))
             # zero-phase low-pass ringing can dip below zero; an activation ratio needs non-negative envelopes
-            envelopes[ch.name] = (np.clip(env[:, k], 0.0, None) / reference, fs)
+            envelopes[ch.name] = (np.clip(env[:, k], 0.0, None) / reference, base)
             result.emg[ch.name] = {"t": t, "raw": x[:, k], "envelope": env[:, k], "fs": fs, "unit": unit,
-                                   "rest": (rest.start / fs, rest.stop / fs),
-                                   "onsets": onsets.tolist(), "offsets": offsets.tolist(),
-                                   "quality": quality[k], "mdf_t": feats["t_start_s"].to_numpy() + FATIGUE_WINDOW_S / 2,
-                                   "mdf": feats["mdf_hz"].to_numpy()}
+                                   "rest": tuple(rest_s), "onsets": onsets.tolist(), "offsets": offsets.tolist(),
+                                   "quality": quality[k], "mdf_t": mdf_t, "mdf": feats["mdf_hz"].to_numpy(),
+                                   "gaps": gaps}
             emg_summary[ch.name] = {
                 "muscle": ch.muscle, "side": ch.side, "profile": ch.profile, "fs_hz": fs, "unit": unit,
-                "file": rec.file.name, "duration_s": x.shape[0] / fs,
-                "rest_window_s": [rest.start / fs, rest.stop / fs], "onset_config": onset,
+                "file": rec.file.name, "start_s": base.start_s, "duration_s": base.n / fs,
+                "gaps_s": [list(g) for g in gaps],
+                "rest_window_s": rest_s, "onset_config": onset,
                 "envelope_reference_p95": reference,
                 "activations": int(mine.sum()),
-                "active_fraction": float((offsets - onsets).sum() / (x.shape[0] / fs)),
+                "active_fraction": float((offsets - onsets).sum() / (base.n / fs)),
                 "quality": {k2: (bool(v) if isinstance(v, (bool, np.bool_)) else float(v)) for k2, v in quality[k].items()},
                 "median_frequency_trend": trend[0] if trend else None,
             }
     if emg_summary:
         summary["emg"] = emg_summary
     ratios = {}
-    for num, den in s.ratios:
-        (a, fs_a), (b, fs_b) = envelopes[num], envelopes[den]
-        if fs_a != fs_b or len(a) != len(b):
-            raise SessionError(f"ratios: {num} and {den} need the same sampling rate and length")
-        table = emg.sliding_indices(a, b, fs_a, RATIO_WINDOW_S, RATIO_WINDOW_S / 4)
+    for i, (num, den) in enumerate(s.ratios):
+        (a, base_a), (b, base_b) = envelopes[num], envelopes[den]
+        # Envelopes of different recordings: onto one grid over the span both cover, at the lower rate (the
+        # envelopes are low-passed far below either rate, so linear interpolation loses nothing).
+        try:
+            grid = common_grid([base_a, base_b], fs=min(base_a.fs, base_b.fs), where=f"ratios[{i}]")
+        except ValueError as exc:
+            raise SessionError(str(exc)) from exc
+        a, b = resample(a, base_a, grid), resample(b, base_b, grid)
+        table = emg.sliding_indices(a, b, grid.fs, RATIO_WINDOW_S, RATIO_WINDOW_S / 4)
         frame = table.to_frame()
         key = f"{num}:{den}"
-        result.ratios[key] = {"t": frame["t_center_s"].to_numpy() if "t_center_s" in frame else frame.iloc[:, 0].to_numpy(),
+        result.ratios[key] = {"t": (frame["t_start_s"] + frame["t_end_s"]).to_numpy() / 2 + grid.start_s,
                               "ratio": frame["activation_ratio"].to_numpy()}
         ratios[key] = {"overall_activation_ratio": float(emg.activation_ratio(a, b)),
                        "median_windowed_ratio": float(np.nanmedian(frame["activation_ratio"])),
-                       "normalisation": "each envelope / its 95th percentile over the session"}
+                       "span_s": [grid.start_s, grid.stop_s], "fs_hz": grid.fs,
+                       "normalisation": "each envelope / its 95th percentile over its recording"}
     if ratios:
         summary["ratios"] = ratios
 
     # --- IMU: gait from feet, orientation and angles ----------------------------------------------------------
     imu_files: dict = {}
+    where_of = {id(sns): f"imu[{i}]" for i, sns in enumerate(s.imu)}
     feet = {sns.side: sns for sns in s.imu if sns.placement == "foot"}
     if set(feet) == {"left", "right"}:
         step("gait (feet)")
-        if feet["left"].fs != feet["right"].fs:
-            raise SessionError("imu: the two foot sensors need the same sampling rate")
-        fs = feet["left"].fs
-        data = {side: _read_imu(feet[side], imu_files) for side in ("left", "right")}
-        n = min(len(data["left"]["gyr"]), len(data["right"]["gyr"]))
-        res = gait.analyze_feet(data["left"]["gyr"][:n], data["left"]["acc"][:n], data["right"]["gyr"][:n],
-                                data["right"]["acc"][:n], fs, ml_axis=feet["left"].ml_axis, ml_sign=feet["left"].ml_sign)
-        result.gait = res
-        result.gait_signals = {side: (feet[side].ml_sign * data[side]["gyr"][:n, feet[side].ml_axis], fs)
+        data = {side: _read_imu(feet[side], imu_files, where_of[id(feet[side])]) for side in ("left", "right")}
+        # Both feet on one grid: their shared span at the higher rate (identical grids pass through unchanged).
+        try:
+            grid = common_grid([data[side]["base"] for side in ("left", "right")], where="imu (feet)")
+        except ValueError as exc:
+            raise SessionError(str(exc)) from exc
+        on_grid = {side: {k: resample(data[side][k], data[side]["base"], grid) for k in ("gyr", "acc")}
+                   for side in ("left", "right")}
+        res = gait.analyze_feet(on_grid["left"]["gyr"], on_grid["left"]["acc"], on_grid["right"]["gyr"],
+                                on_grid["right"]["acc"], grid.fs, ml_axis=feet["left"].ml_axis,
+                                ml_sign=feet["left"].ml_sign)
+        for col in ("initial_contact_s", "terminal_contact_s", "next_initial_contact_s"):
+            res.strides[col] += grid.start_s  # event times on the session clock
+        result.gait, result.gait_base = res, grid
+        result.gait_signals = {side: feet[side].ml_sign * on_grid[side]["gyr"][:, feet[side].ml_axis]
                                for side in ("left", "right")}
         asym = gait.asymmetry_summary(res.strides, affected=s.affected_side)
         kept = res.strides[~res.strides["excluded"]]
         summary["gait"] = {
-            "fs_hz": fs, "strides": int(len(res.strides)), "strides_kept": int(len(kept)),
+            "fs_hz": grid.fs, "span_s": [grid.start_s, grid.stop_s],
+            "gaps_s": {side: [list(g) for g in data[side]["gaps"]] for side in ("left", "right")},
+            "strides": int(len(res.strides)), "strides_kept": int(len(kept)),
             "excluded": {f: int(res.strides["qc_flags"].str.contains(f).sum()) for f in gait.FLAG_NAMES.values()},
             "median": {col: {side: float(kept.loc[kept.side == side, col].median()) for side in ("left", "right")}
                        for col in ("stride_time_s", "stance_time_s", "swing_time_s", "step_time_s",
@@ -212,24 +258,20 @@ def analyze_session(session: Session | str | pathlib.Path, *, progress: Callable
             "asymmetry": [{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
                           for row in asym.to_dict("records")],
         }
+        foot_angles = {}
+        for side in ("left", "right"):
+            if feet[side].anterior is not None:
+                step(f"foot angle {side}")
+                foot_angles[side] = _foot_angle(side, on_grid[side], grid, feet[side].anterior,
+                                                res.left if side == "left" else res.right,
+                                                kept[kept.side == side], result)
+        if foot_angles:
+            summary["gait"]["foot_angle_deg"] = foot_angles
     elif feet:
         summary["gait"] = {"skipped": "gait needs a left and a right foot sensor"}
-    orient = {}
-    for sns in s.imu:
-        if sns.placement == "foot":
-            continue
-        step(f"orientation {sns.placement}")
-        d = _read_imu(sns, imu_files)
-        est = imu.robust_orientation(d["gyr"], d["acc"], d["mag"], fs=sns.fs)
-        q = est.quat_9d if d["mag"] is not None else est.quat_6d
-        orient[(sns.placement, sns.side)] = (q, sns)
-        if sns.placement == "lower_back":
-            incl = imu.inclination(q)
-            result.angles["trunk inclination"] = {"t": np.arange(len(q)) / sns.fs, "angles": {"inclination": incl}}
-            summary.setdefault("imu", {})["trunk_inclination_deg"] = {
-                "median": float(np.degrees(np.median(incl))), "p95": float(np.degrees(np.percentile(incl, 95)))}
-    if orient:
-        summary.setdefault("imu", {})["sensors"] = [f"{p}{'_' + sd if sd else ''}" for p, sd in orient]
+    segments = [sns for sns in s.imu if sns.placement != "foot"]
+    if segments:
+        summary["imu"] = _segment_angles(s, segments, imu_files, where_of, result, step)
     result.summary = summary
 
     # --- Questionnaires ----------------------------------------------------------------------------------------
@@ -253,6 +295,90 @@ def analyze_session(session: Session | str | pathlib.Path, *, progress: Callable
     if scores:
         summary["questionnaires"] = scores
     return result
+
+
+def _deg_stats(angle: np.ndarray) -> dict:
+    a = np.degrees(angle[np.isfinite(angle)])
+    return {"median": float(np.median(a)), "p5": float(np.percentile(a, 5)), "p95": float(np.percentile(a, 95))}
+
+
+def _foot_angle(side: str, d: dict, grid: TimeBase, anterior, events, strides, result: SessionResult) -> dict:
+    """Sagittal foot angle (toe-up positive) from the foot sensor's 6D orientation: the elevation of its anterior
+    axis, zeroed at the median of its mid-stance (foot-flat) values, with per-stride extremes."""
+    q = imu.robust_orientation(d["gyr"], d["acc"], fs=grid.fs).quat_6d
+    elevation = imu.axis_elevation(q, anterior)
+    flat = np.clip(np.round(np.asarray(events.mid_stance) * grid.fs).astype(np.int64), 0, grid.n - 1)
+    angle = elevation - (np.median(elevation[flat]) if len(flat) else 0.0)
+    peaks, troughs = [], []
+    for a, b in zip(strides["initial_contact_s"], strides["next_initial_contact_s"]):
+        seg = angle[grid.index(a):grid.index(b) + 1]
+        if len(seg):
+            peaks.append(seg.max())
+            troughs.append(seg.min())
+    result.angles[f"foot {side}"] = {"t": grid.times(), "angles": {"sagittal": angle}, "repetitions": {}}
+    return {"zero": "median at mid-stance (foot flat)", "anterior_axis": list(anterior), **_deg_stats(angle),
+            "strides": len(peaks),
+            "max_per_stride_median": float(np.degrees(np.median(peaks))) if peaks else None,
+            "min_per_stride_median": float(np.degrees(np.median(troughs))) if troughs else None}
+
+
+def _segment_angles(s: Session, segments, files: dict, where_of: dict, result: SessionResult, step) -> dict:
+    """Orientation of every non-foot sensor, on one grid; with a static pose and each sensor's anterior axis, the
+    sensor-to-segment calibration, hip and lumbo-pelvic joint angles, segment inclination and repetitions."""
+    est = {}
+    for sns in segments:
+        where = where_of[id(sns)]
+        key = sns.placement + (f"_{sns.side}" if sns.side else "")
+        if key in est:
+            raise SessionError(f"{where}: a second {key.replace('_', ' ')} sensor")
+        step(f"orientation {key}")
+        d = _read_imu(sns, files, where)
+        r = imu.robust_orientation(d["gyr"], d["acc"], d["mag"], fs=d["base"].fs)
+        est[key] = (r.quat_9d if d["mag"] is not None else r.quat_6d, d["base"], sns, d["mag"] is not None)
+    out: dict = {"sensors": list(est)}
+    try:
+        grid = common_grid([e[1] for e in est.values()], where="imu (segments)")
+    except ValueError as exc:
+        raise SessionError(str(exc)) from exc
+    quats = {k: resample_quaternions(q, base, grid) for k, (q, base, _, _) in est.items()}
+    missing = [where_of[id(e[2])] + ".anterior" for e in est.values() if e[2].anterior is None]
+    if s.static_pose is None or missing:
+        out["angles_skipped"] = ("joint angles need static_pose" if s.static_pose is None
+                                 else f"joint angles need {', '.join(missing)}")
+        return out
+    step("joint angles")
+    pose = slice(grid.index(s.static_pose[0]), grid.index(s.static_pose[1]))
+    if pose.stop - pose.start < 2:
+        raise SessionError(f"static_pose: {list(s.static_pose)} s is outside the IMU recordings' shared span "
+                           f"({grid.start_s:g}-{grid.stop_s:g} s)")
+    keys = list(quats)
+    pelvis = keys.index("pelvis") if "pelvis" in keys else 0
+    try:
+        cal = imu.calibrate_static_pose(np.stack([imu.mean_orientation(quats[k][pose]) for k in keys]),
+                                        np.stack([est[k][2].anterior for k in keys]), pelvis,
+                                        shared_heading=all(e[3] for e in est.values()))
+    except ValueError as exc:
+        raise SessionError(f"static_pose: {exc}") from exc
+    seg = {k: imu.segment_orientations(quats[k], c) for k, c in zip(keys, cal)}
+    series = {}
+    for side in ("left", "right"):
+        if "pelvis" in seg and f"thigh_{side}" in seg:
+            series[f"hip {side}"] = imu.hip_angles(seg["pelvis"], seg[f"thigh_{side}"], side)
+    if "pelvis" in seg and "lower_back" in seg:
+        series["lumbo-pelvic"] = imu.lumbopelvic_angles(seg["pelvis"], seg["lower_back"])
+    for k in ("lower_back", "pelvis"):
+        if k in seg:
+            series[f"{k.replace('_', ' ')} inclination"] = {"inclination": imu.inclination(seg[k])}
+    t = grid.times()
+    out.update({"fs_hz": grid.fs, "span_s": [grid.start_s, grid.stop_s], "static_pose_s": list(s.static_pose),
+                "angles_deg": {}})
+    for name, angles in series.items():
+        reps = {k: imu.repetitions(v, REPETITION_MIN_RANGE) for k, v in angles.items()}
+        result.angles[name] = {"t": t, "angles": angles, "repetitions": reps}
+        out["angles_deg"][name] = {
+            k: {**_deg_stats(v), "repetitions": len(reps[k]),
+                "range_per_repetition": np.degrees(reps[k].range).tolist()} for k, v in angles.items()}
+    return out
 
 
 def _score_summary(r) -> dict:

@@ -67,7 +67,8 @@ def _biofeedback(args) -> int:
                 print("kinemyo: session has no EMG recording", file=sys.stderr)
                 return 2
             rec = session.emg[0]
-            x, fs = read_emg_recording(rec)
+            x, base, _gaps = read_emg_recording(rec)
+            fs = base.fs
             channels = [emg.ChannelConfig(name=c.name, profile=c.profile) for c in rec.channels]
             blocks = replay_blocks(x, fs, speed=args.speed)
     except RuntimeError as exc:

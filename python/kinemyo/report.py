@@ -15,7 +15,7 @@ from kinemyo.analysis import SessionResult
 
 __all__ = ["write_report"]
 
-FIGURES = ("emg", "ratio", "angles", "gait_events", "gait_bars", "questionnaires")
+FIGURES = ("emg", "ratio", "angles", "rom", "gait_events", "gait_bars", "questionnaires")
 
 
 def _png(fig) -> str:
@@ -70,25 +70,41 @@ def _figures(r: SessionResult) -> dict[str, tuple[str, str]]:
         ax.legend(fontsize=8)
         figs["ratio"] = ("Muscle activation ratio over time (1 s windows; envelopes / their 95th percentile)", _png(fig))
     if r.angles:
-        fig, ax = plt.subplots(figsize=(10, 2.6))
-        for name, d in r.angles.items():
+        names = list(r.angles)
+        fig, axes = plt.subplots(len(names), 1, figsize=(10, 0.6 + 1.8 * len(names)), sharex=True, squeeze=False)
+        for ax, name in zip(axes[:, 0], names):
+            d = r.angles[name]
             for k, v in d["angles"].items():
-                ax.plot(d["t"], np.degrees(v), lw=0.8, label=f"{name}: {k}")
-        ax.set_xlabel("time (s)")
-        ax.set_ylabel("angle (deg)")
-        ax.legend(fontsize=8)
+                ax.plot(d["t"], np.degrees(v), lw=0.8, label=k.replace("_", " "))
+            ax.set_ylabel("deg")
+            ax.set_title(name, fontsize=9, loc="left")
+            ax.legend(fontsize=7, loc="upper right")
+        axes[-1, 0].set_xlabel("time (s)")
         figs["angles"] = ("Joint and segment angles", _png(fig))
+        rows = [(f"{name}: {k.replace('_', ' ')}", np.degrees(t.range)) for name, d in r.angles.items()
+                for k, t in d["repetitions"].items() if len(t)]
+        if rows:
+            fig, ax = plt.subplots(figsize=(10, 0.8 + 0.5 * len(rows)))
+            for i, (label, ranges) in enumerate(rows):
+                ax.plot(ranges, np.full(len(ranges), i), "o", ms=4, alpha=0.7)
+                ax.text(ranges.max(), i + 0.25, f"median {np.median(ranges):.1f} deg, "
+                        f"n={len(ranges)}", fontsize=7, ha="right")
+            ax.set_yticks(range(len(rows)), [label for label, _ in rows], fontsize=8)
+            ax.set_ylim(-0.6, len(rows) - 0.3)
+            ax.set_xlabel("range of motion per repetition (deg)")
+            figs["rom"] = ("Range of motion per repetition (valley to peak, rises and returns over 10 deg)", _png(fig))
     if r.gait is not None:
         fig, axes = plt.subplots(2, 1, figsize=(10, 4.2), sharex=True)
         for ax, side in zip(axes, ("left", "right")):
-            w, fs = r.gait_signals[side]
-            t = np.arange(len(w)) / fs
+            w = r.gait_signals[side]
+            t0 = r.gait_base.start_s  # event times count from the feet grid's start; plotted on the session clock
+            t = t0 + np.arange(len(w)) / r.gait_base.fs
             keep = t <= min(t[-1], 12.0 + t[0])
             ax.plot(t[keep], w[keep], lw=0.8, color="0.3")
             ev = r.gait.left if side == "left" else r.gait.right
             for times, marker, label in ((ev.initial_contact, "v", "initial contact"),
                                          (ev.terminal_contact, "^", "toe-off")):
-                tt = times[times <= t[keep][-1]]
+                tt = times[times + t0 <= t[keep][-1]] + t0
                 ax.plot(tt, np.interp(tt, t, w), marker, ls="none", label=label)
             ax.set_ylabel(f"{side} sagittal\nrate (rad/s)")
             ax.legend(fontsize=8, loc="upper right")

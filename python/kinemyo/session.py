@@ -7,7 +7,14 @@ column of emg.csv (columns: t, ES_L, ES_R)``.
 Keys (``?`` optional):
 
 - ``name``, ``subject?``, ``date?``, ``affected_side?`` ('left' | 'right'), ``sources?`` (text lines naming where
-  each recording comes from, shown in the report)
+  each recording comes from, shown in the report), ``static_pose?`` ([start_s, stop_s] on the session clock: the
+  subject stands still in the neutral pose; calibrates pelvis/thigh/shank/lower-back sensors for joint angles)
+- Timing, for every EMG recording and IMU sensor: ``start_s?`` (default 0) places the recording on the session
+  clock: the time of its first sample, or with ``time_column?`` (csv/tsv: a column of per-sample timestamps in
+  ``time_units?`` 's' | 'ms' | 'us') an offset added to the timestamps. Timestamps must increase and agree with
+  ``fs`` (2 %); they are resampled onto the uniform ``fs`` grid and gaps are reported. Recordings of different
+  rates or starts are combined (ratios, both feet, joint angles) over the span they share
+  (:mod:`kinemyo.timebase`).
 - ``emg?``: list of recordings, each ``file``, ``format`` ('csv' | 'tsv' | 'simple_text' | 'c3d'), ``fs`` (Hz;
   from the file for 'simple_text' and 'c3d', and checked against it when given), ``units`` ('V' | 'mV' | 'uV' | 'adc'), ``rest?`` ([start_s, stop_s] of a rest
   period, at least 3 s; default: each channel's quietest 3 s), ``onset?`` (OnsetConfig fields on the envelope;
@@ -19,7 +26,9 @@ Keys (``?`` optional):
   ``fs``, ``placement``
   ('foot' | 'shank' | 'thigh' | 'pelvis' | 'lower_back'), ``side?``, ``gyr`` / ``acc`` / ``mag?`` (three column
   names each; for 'gaitmap_csv' the sensor name, e.g. 'left_sensor'), ``gyr_units`` ('rad/s' | 'deg/s'),
-  ``acc_units`` ('m/s^2' | 'g'), and for feet ``ml_axis?`` / ``ml_sign?``.
+  ``acc_units`` ('m/s^2' | 'g'), ``anterior?`` (the sensor axis pointing forward in the neutral pose: 'x', '-x',
+  'y', '-y', 'z', '-z' or three numbers; needed for joint angles and the foot angle), and for feet ``ml_axis?`` /
+  ``ml_sign?``.
 - ``questionnaires?``: instrument id -> list of answers (null = missing), or ``fhir?``: list of
   QuestionnaireResponse JSON files.
 - ``mic?``: instrument id -> minimal important change, used when comparing sessions.
@@ -28,6 +37,7 @@ Keys (``?`` optional):
 from __future__ import annotations
 
 import json
+import math
 import pathlib
 from dataclasses import dataclass, field
 
@@ -38,10 +48,21 @@ EMG_UNITS = {"V": 1.0, "mV": 1e-3, "uV": 1e-6, "adc": None}
 IMU_FORMATS = ("csv", "tsv", "gaitmap_csv", "c3d")
 PLACEMENTS = ("foot", "shank", "thigh", "pelvis", "lower_back")
 SIDES = ("left", "right")
+TIME_UNITS = {"s": 1.0, "ms": 1e-3, "us": 1e-6}
+AXES = {"x": (1.0, 0.0, 0.0), "y": (0.0, 1.0, 0.0), "z": (0.0, 0.0, 1.0)}
 
 
 class SessionError(ValueError):
     """A session file that cannot be used; the message starts with the field."""
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Where a recording sits on the session clock (see the module docstring)."""
+
+    start_s: float = 0.0
+    time_column: str | None = None
+    time_units: str = "s"
 
 
 @dataclass(frozen=True)
@@ -62,6 +83,7 @@ class EmgRecording:
     channels: list[EmgChannel]
     rest: tuple[float, float] | None = None
     onset: dict = field(default_factory=dict)
+    timing: Timing = Timing()
 
 
 @dataclass(frozen=True)
@@ -78,6 +100,8 @@ class ImuSensor:
     acc_units: str = "m/s^2"
     ml_axis: int = 1
     ml_sign: float = 1.0
+    anterior: tuple[float, float, float] | None = None
+    timing: Timing = Timing()
 
 
 @dataclass(frozen=True)
@@ -94,6 +118,7 @@ class Session:
     fhir: list[pathlib.Path] = field(default_factory=list)
     mic: dict[str, float] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
+    static_pose: tuple[float, float] | None = None
 
 
 def _fail(where: str, what: str):
@@ -143,6 +168,47 @@ def _columns(value, where, fmt):
     return value
 
 
+def _interval(value, where):
+    if value is None:
+        return None
+    if not (isinstance(value, list) and len(value) == 2
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in value)
+            and value[0] < value[1]):
+        _fail(where, "must be [start_s, stop_s] with start < stop")
+    return float(value[0]), float(value[1])
+
+
+def _timing(entry: dict, where: str, fmt: str) -> Timing:
+    start = _get(entry, "start_s", where, float, required=False, default=0.0)
+    if not math.isfinite(start):
+        _fail(f"{where}.start_s", f"must be finite, got {start}")
+    column = _get(entry, "time_column", where, str, required=False)
+    if column is not None and fmt not in ("csv", "tsv"):
+        _fail(f"{where}.time_column", f"only csv/tsv recordings have a time column, not {fmt}")
+    units = _choice(_get(entry, "time_units", where, str, required=False, default="s"), tuple(TIME_UNITS),
+                    f"{where}.time_units")
+    if "time_units" in entry and column is None:
+        _fail(f"{where}.time_units", "needs time_column")
+    return Timing(start, column, units)
+
+
+def _axis(value, where):
+    if value is None:
+        return None
+    if isinstance(value, str):
+        sign, name = (-1.0, value[1:]) if value.startswith("-") else (1.0, value.lstrip("+"))
+        if name not in AXES:
+            _fail(where, f"must be x, -x, y, -y, z, -z or three numbers, got {value!r}")
+        return tuple(sign * c for c in AXES[name])
+    if not (isinstance(value, list) and len(value) == 3
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in value)):
+        _fail(where, "must be x, -x, y, -y, z, -z or three numbers")
+    norm = math.sqrt(sum(v * v for v in value))
+    if norm == 0:
+        _fail(where, "must not be the zero vector")
+    return tuple(v / norm for v in value)
+
+
 def _tables(data: dict, key: str):
     """(where, table) for each entry of an optional list of tables."""
     for i, entry in enumerate(_get(data, key, "", list, required=False, default=[])):
@@ -157,7 +223,7 @@ def parse_session(data: dict, path: pathlib.Path) -> Session:
     if not isinstance(data, dict):
         _fail("session", "must be a table/object")
     known = {"name", "subject", "date", "affected_side", "emg", "ratios", "imu", "questionnaires", "fhir", "mic",
-             "sources"}
+             "sources", "static_pose"}
     for key in data:
         if key not in known:
             _fail(key, f"unknown key (known: {', '.join(sorted(known))})")
@@ -173,11 +239,7 @@ def parse_session(data: dict, path: pathlib.Path) -> Session:
         if fs is not None:
             _positive(fs, f"{w}.fs")
         units = _choice(_get(rec, "units", w, str), tuple(EMG_UNITS), f"{w}.units")
-        rest = _get(rec, "rest", w, list, required=False)
-        if rest is not None:
-            if len(rest) != 2 or not all(isinstance(v, (int, float)) for v in rest) or not rest[0] < rest[1]:
-                _fail(f"{w}.rest", "must be [start_s, stop_s] with start < stop")
-            rest = (float(rest[0]), float(rest[1]))
+        rest = _interval(_get(rec, "rest", w, list, required=False), f"{w}.rest")
         channels = []
         for j, ch in enumerate(_get(rec, "channels", w, list)):
             wc = f"{w}.channels[{j}]"
@@ -203,7 +265,7 @@ def parse_session(data: dict, path: pathlib.Path) -> Session:
             if not isinstance(value, (int, float)) or isinstance(value, bool) or not value >= 0:
                 _fail(f"{w}.onset.{key}", "must be a number >= 0")
         emg.append(EmgRecording(_file(base, _get(rec, "file", w, str), f"{w}.file"), fmt, fs, units, channels, rest,
-                                {k: float(v) for k, v in onset.items()}))
+                                {k: float(v) for k, v in onset.items()}, _timing(rec, w, fmt)))
     all_channels = [c.name for r in emg for c in r.channels]
     ratios = []
     for w, r in _tables(data, "ratios"):
@@ -230,7 +292,8 @@ def parse_session(data: dict, path: pathlib.Path) -> Session:
             _choice(_get(s, "acc_units", w, str, required=False, default="m/s^2"), ("m/s^2", "g"), f"{w}.acc_units"),
             _choice(_get(s, "ml_axis", w, int, required=False, default=1), (0, 1, 2), f"{w}.ml_axis"),
             float(_choice(_get(s, "ml_sign", w, (int, float), required=False, default=1), (1, -1, 1.0, -1.0),
-                          f"{w}.ml_sign"))))
+                          f"{w}.ml_sign")),
+            _axis(s.get("anterior"), f"{w}.anterior"), _timing(s, w, fmt)))
     questionnaires = _get(data, "questionnaires", "", dict, required=False, default={})
     from kinemyo.questionnaire import instrument_ids
 
@@ -247,7 +310,8 @@ def parse_session(data: dict, path: pathlib.Path) -> Session:
     if not all(isinstance(x, str) for x in sources):
         _fail("sources", "must be a list of strings")
     return Session(name, path, _get(data, "subject", "", str, False), _get(data, "date", "", str, False), affected,
-                   emg, ratios, imu, dict(questionnaires), fhir, {k: float(v) for k, v in mic.items()}, list(sources))
+                   emg, ratios, imu, dict(questionnaires), fhir, {k: float(v) for k, v in mic.items()}, list(sources),
+                   _interval(_get(data, "static_pose", "", list, required=False), "static_pose"))
 
 
 def load_session(path: str | pathlib.Path) -> Session:

@@ -410,6 +410,16 @@ north), False for 6D sensors (their headings are aligned to the pelvis's by the 
           return out;
         },
         py::arg("segment"), "Angle (rad) of each segment's long axis (y) from the vertical.");
+  m.def("axis_elevation",
+        [](const py::object& q, const py::object& axis_obj) {
+          const Array a = quats(q, "quat");
+          const Vec3 axis = vec(axis_obj, "axis");
+          py::array_t<double> out(a.shape(0));
+          for (py::ssize_t i = 0; i < a.shape(0); ++i) out.mutable_data()[i] = axis_elevation(from_wxyz(a.data() + 4 * i), axis);
+          return out;
+        },
+        py::arg("quat"), py::arg("axis"),
+        "Elevation (rad) of a sensor axis (3 numbers, sensor frame) above the horizontal, positive pointing up.");
   m.def("align_relative_heading",
         [](const py::object& p, const py::object& d, const py::object& rest, double fs, double tolerance, double tau) {
           const Array qp = quats(p, "proximal_segment"), qd = quats(d, "distal_segment", qp.shape(0));

@@ -148,6 +148,12 @@ double inclination(const Quaternion& segment) {
   return std::acos(std::clamp((segment * Vec3::UnitY()).z(), -1.0, 1.0));
 }
 
+double axis_elevation(const Quaternion& orientation, const Vec3& axis) {
+  const double norm = axis.norm();
+  if (!(norm > 0.0) || !std::isfinite(norm)) fail("axis", "must be a non-zero finite vector");
+  return std::asin(std::clamp((orientation * axis).z() / norm, -1.0, 1.0));
+}
+
 std::vector<double> align_relative_heading(std::span<const double> proximal, std::span<const double> distal,
                                            std::span<const std::uint8_t> rest, double fs, double tolerance, double tau) {
   const std::size_t n = rest.size();

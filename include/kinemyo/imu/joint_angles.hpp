@@ -73,6 +73,9 @@ struct LumboPelvicAngles {
 HipAngles hip_angles(const Quaternion& pelvis_segment, const Quaternion& thigh_segment, Side side);
 LumboPelvicAngles lumbopelvic_angles(const Quaternion& pelvis_segment, const Quaternion& lower_back_segment);
 double inclination(const Quaternion& segment);  // angle of the segment's y from the vertical
+// Elevation (rad) of a body axis above the horizontal plane: asin of its earth-vertical component, positive when
+// the axis points up (e.g. a foot sensor's toe axis: toe-up positive). `axis` must be a non-zero finite vector.
+double axis_elevation(const Quaternion& orientation, const Vec3& axis);
 
 // Relative heading of two 6D sensors drifts. While both rest in a posture close to the calibration (each
 // segment's long axis within `tolerance` of vertical), the distal heading is pulled toward a zero joint rotation

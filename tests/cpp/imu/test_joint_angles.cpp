@@ -67,6 +67,18 @@ TEST(JointAngles, SignConventionsAreClinical) {
   EXPECT_NEAR(c.internal_rotation, 0.3, 1e-12);
 }
 
+TEST(JointAngles, AxisElevationIsTheAngleAboveTheHorizontal) {
+  // A foot pitched toe-up by 0.3 rad about its lateral axis (y), then turned to any heading: the toe axis x
+  // rises 0.3 rad whatever the heading; scaling the axis changes nothing; a zero axis is an error.
+  for (double heading : {0.0, 1.0, -2.5}) {
+    const Quaternion q = Quaternion(Eigen::AngleAxisd(heading, Vec3::UnitZ())) * Quaternion(Eigen::AngleAxisd(-0.3, Vec3::UnitY()));
+    EXPECT_NEAR(imu::axis_elevation(q, Vec3::UnitX()), 0.3, 1e-12);
+    EXPECT_NEAR(imu::axis_elevation(q, 4.0 * Vec3::UnitX()), 0.3, 1e-12);
+    EXPECT_NEAR(imu::axis_elevation(q, Vec3::UnitZ()), std::numbers::pi / 2 - 0.3, 1e-12);
+  }
+  EXPECT_THROW(imu::axis_elevation(Quaternion::Identity(), Vec3::Zero()), std::invalid_argument);
+}
+
 TEST(JointAngles, SyntheticHipMotionThroughTheFiltersWithinOneDegree) {
   const double fs = 100.0;
   const std::size_t n = 6000;

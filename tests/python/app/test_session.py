@@ -172,5 +172,5 @@ def test_c3d_emg_gives_the_same_analysis_as_csv(tmp_path):
     np.testing.assert_array_equal(a.emg["ES_L"]["envelope"], b.emg["ES_L"]["envelope"])
     (tmp_path / "bad.json").write_text(json.dumps({"name": "x", "emg": [
         {"file": "emg.c3d", "format": "c3d", "fs": 2000.0, "units": "adc", "channels": channels}]}))
-    with pytest.raises(SessionError, match=r"emg\.fs: 2000.0 Hz in the session, 1000.0 Hz in the file"):
+    with pytest.raises(SessionError, match=r"emg\[0\]\.fs: 2000.0 Hz in the session, 1000.0 Hz in the file"):
         analyze_session(tmp_path / "bad.json")
