@@ -303,12 +303,8 @@ def _deg_stats(angle: np.ndarray) -> dict:
 
 
 def _foot_angle(side: str, d: dict, grid: TimeBase, anterior, events, strides, result: SessionResult) -> dict:
-    """Sagittal foot angle (toe-up positive) from the foot sensor's 6D orientation: the elevation of its anterior
-    axis, zeroed at the median of its mid-stance (foot-flat) values, with per-stride extremes."""
-    q = imu.robust_orientation(d["gyr"], d["acc"], fs=grid.fs).quat_6d
-    elevation = imu.axis_elevation(q, anterior)
-    flat = np.clip(np.round(np.asarray(events.mid_stance) * grid.fs).astype(np.int64), 0, grid.n - 1)
-    angle = elevation - (np.median(elevation[flat]) if len(flat) else 0.0)
+    """The foot's sagittal angle (gait.foot_angle) with its extremes per kept stride."""
+    angle = gait.foot_angle(d["gyr"], d["acc"], grid.fs, events.mid_stance, anterior)
     peaks, troughs = [], []
     for a, b in zip(strides["initial_contact_s"], strides["next_initial_contact_s"]):
         seg = angle[grid.index(a):grid.index(b) + 1]

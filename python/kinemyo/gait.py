@@ -26,7 +26,7 @@ from kinemyo._core import (FootEventDetector, FootEventParams, _agreement, _dete
 
 __all__ = ["FootEventDetector", "FootEventParams", "FootEvents", "GaitAnalysis", "StrideQc", "agreement",
            "analyze_feet", "asymmetry_summary", "autocorrelation_regularity", "coefficient_of_variation",
-           "combined_sd", "foot_events", "gait_asymmetry", "gait_symmetry_index", "harmonic_ratio",
+           "combined_sd", "foot_angle", "foot_events", "gait_asymmetry", "gait_symmetry_index", "harmonic_ratio",
            "improved_harmonic_ratio", "inverted_pendulum_step_length", "lower_back_events", "match_events",
            "match_strides",
            "outside_excluded",
@@ -161,6 +161,21 @@ def analyze_feet(left_gyr, left_acc, right_gyr, right_acc, fs: float, *, ml_axis
         zupt[name] = z
     table = stride_table(sides["left"][1], sides["right"][1], qc)
     return GaitAnalysis(sides["left"][0], sides["right"][0], table, zupt)
+
+
+def foot_angle(gyr, acc, fs: float, mid_stance, anterior=(1.0, 0.0, 0.0)) -> np.ndarray:
+    """Sagittal foot angle (rad, toe-up positive) of a foot sensor: the elevation of its ``anterior`` axis (sensor
+    frame, toward the toes) above the horizontal from the 6D robust-filter orientation, zeroed at the median of its
+    values at ``mid_stance`` (s from the first sample, foot flat). gyr rad/s, acc m/s^2, (n, 3) each."""
+    from kinemyo import imu
+
+    q = imu.robust_orientation(gyr, acc, fs=fs).quat_6d
+    elevation = imu.axis_elevation(q, anterior)
+    flat = np.round(np.asarray(mid_stance, dtype=np.float64) * fs).astype(np.int64)
+    flat = flat[(flat >= 0) & (flat < len(elevation))]
+    if len(flat) == 0:
+        raise ValueError("mid_stance: no mid-stance instant inside the recording to define the flat foot")
+    return elevation - np.median(elevation[flat])
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,16 @@ def test_summary_numbers_equal_the_library_functions(demo):
     kept = res.strides[~res.strides.excluded]
     assert s["gait"]["median"]["stance_time_s"]["left"] == kept[kept.side == "left"].stance_time_s.median()
     assert s["gait"]["strides_kept"] == len(kept)
+    # Foot angle: gait.foot_angle on the same data, its per-stride maximum over the kept strides.
+    angle = gait.foot_angle(np.radians(rec.data[:, cols("left", "gyr")]), rec.data[:, cols("left", "acc")], 204.8,
+                            res.left.mid_stance, (1.0, 0.0, 0.0))
+    np.testing.assert_array_equal(demo.angles["foot left"]["angles"]["sagittal"], angle)
+    left = kept[kept.side == "left"]
+    peaks = [angle[int(np.ceil(a * 204.8 - 1e-9)):int(np.ceil(b * 204.8 - 1e-9)) + 1].max()
+             for a, b in zip(left.initial_contact_s, left.next_initial_contact_s)]
+    foot = s["gait"]["foot_angle_deg"]["left"]
+    assert foot["max_per_stride_median"] == pytest.approx(np.degrees(np.median(peaks)), rel=1e-12)
+    assert foot["median"] == pytest.approx(np.median(np.degrees(angle)), rel=1e-12)
     # EMG: the ratio is emg.activation_ratio of the 95th-percentile-normalised, zero-phase envelopes.
     x = read_delimited(session.emg[0].file, 1000.0).data
     cfg = [emg.ChannelConfig(name=c.name, profile=c.profile) for c in session.emg[0].channels]
@@ -50,14 +60,14 @@ def test_summary_numbers_equal_the_library_functions(demo):
     for known in (1.49, 15.54, 25.66, 26.44):
         assert np.min(np.abs(onsets - known)) < 0.06
     assert s["emg"]["ES_L"]["activations"] == len(onsets)
-    assert len(s["sources"]) == 4
+    assert len(s["sources"]) == 5
 
 
 def test_report_files(demo, tmp_path):
     paths = write_report(demo, tmp_path)
     html = paths["report"].read_text()
     figures = dict(re.findall(r"<figure id='(\w+)'>.*?base64,([A-Za-z0-9+/=]+)'", html, re.S))
-    assert set(figures) == {"emg", "ratio", "gait_events", "gait_bars", "questionnaires"}
+    assert set(figures) == {"emg", "ratio", "angles", "gait_events", "gait_bars", "questionnaires"}
     for data in figures.values():
         assert base64.b64decode(data).startswith(b"\x89PNG")
     assert "BioSPPy" in html and "gaitmap" in html
