@@ -20,7 +20,7 @@ from kinemyo.io import read_c3d, read_delimited, read_gaitmap_csv, read_simple_t
 from kinemyo.session import EMG_UNITS, TIME_UNITS, Session, SessionError, load_session
 from kinemyo.timebase import TimeBase, common_grid, regularize, resample, resample_quaternions
 
-__all__ = ["SessionResult", "analyze_session", "compare_sessions", "read_emg_recording"]
+__all__ = ["SessionResult", "analyze_session", "compare_sessions", "plan_steps", "read_emg_recording"]
 
 RATIO_WINDOW_S = 1.0
 # Envelope-threshold onsets validated on the four contractions of BioSPPy emg_1.txt (tests/python/emg/test_onsets.py).
@@ -134,10 +134,37 @@ def _quietest(env: np.ndarray, fs: float, seconds: float = 3.0) -> slice:
     return slice(start, start + n)
 
 
-def analyze_session(session: Session | str | pathlib.Path, *, progress: Callable[[str], None] | None = None) -> SessionResult:
-    """Analyse every part a session file describes; ``progress(message)`` is called before each step."""
+def plan_steps(s: Session) -> list[str]:
+    """The steps :func:`analyze_session` will take for this session, in order (for progress display)."""
+    steps = [f"EMG {rec.file.name}" for rec in s.emg]
+    feet = {sns.side: sns for sns in s.imu if sns.placement == "foot"}
+    if set(feet) == {"left", "right"}:
+        steps.append("gait (feet)")
+        steps += [f"foot angle {side}" for side in ("left", "right") if feet[side].anterior is not None]
+    segments = [sns for sns in s.imu if sns.placement != "foot"]
+    steps += [f"orientation {sns.placement}{'_' + sns.side if sns.side else ''}" for sns in segments]
+    if segments and s.static_pose is not None and all(sns.anterior is not None for sns in segments):
+        steps.append("joint angles")
+    steps += [f"questionnaire {inst}" for inst in s.questionnaires]
+    steps += [f"FHIR {path.name}" for path in s.fhir]
+    return steps
+
+
+def analyze_session(session: Session | str | pathlib.Path, *,
+                    progress: Callable[[int, int, str], None] | None = None) -> SessionResult:
+    """Analyse every part a session file describes.
+
+    ``progress(done, total, message)`` is called before each step (``done`` steps finished of ``total``, see
+    :func:`plan_steps`) and once more with ``done == total`` and ``"done"`` at the end.
+    """
     s = session if isinstance(session, Session) else load_session(session)
-    step = progress or (lambda _msg: None)
+    plan = plan_steps(s)
+    done = [0]
+
+    def step(message: str) -> None:
+        if progress is not None:
+            progress(done[0], len(plan), message)
+        done[0] += 1
     summary: dict = {"session": {"name": s.name, "subject": s.subject, "date": s.date, "affected_side": s.affected_side,
                                  "file": str(s.path)},
                      "kinemyo_version": _core.__version__, "sources": list(s.sources)}
@@ -294,6 +321,8 @@ def analyze_session(session: Session | str | pathlib.Path, *, progress: Callable
         scores[fr.result.instrument] = _score_summary(fr.result)
     if scores:
         summary["questionnaires"] = scores
+    if progress is not None:
+        progress(len(plan), len(plan), "done")
     return result
 
 

@@ -18,15 +18,24 @@ import sys
 from kinemyo import _core
 
 
-def _progress(quiet: bool):
-    count = [0]
+class ProgressBar:
+    """Progress of a long job on ``stream`` (stderr): a bar redrawn in place on a terminal, one line per step
+    otherwise (logs, pipes); nothing when ``quiet``. Called as ``bar(done, total, message)``."""
 
-    def show(message: str) -> None:
-        count[0] += 1
-        if not quiet:
-            print(f"[{count[0]}] {message}", file=sys.stderr, flush=True)
+    def __init__(self, quiet: bool = False, stream=None, width: int = 28):
+        self.quiet, self.stream, self.width = quiet, stream if stream is not None else sys.stderr, width
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
 
-    return show
+    def __call__(self, done: int, total: int, message: str) -> None:
+        if self.quiet:
+            return
+        if not self.tty:
+            print(f"[{done}/{total}] {message}", file=self.stream, flush=True)
+            return
+        filled = self.width * done // max(total, 1)
+        line = f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} {message[:40]:<40}"
+        self.stream.write(line + ("\n" if done >= total else ""))
+        self.stream.flush()
 
 
 def _analyze(session, out: str, quiet: bool) -> int:
@@ -35,7 +44,7 @@ def _analyze(session, out: str, quiet: bool) -> int:
     from kinemyo.session import SessionError
 
     try:
-        result = analyze_session(session, progress=_progress(quiet))
+        result = analyze_session(session, progress=ProgressBar(quiet))
     except SessionError as exc:
         print(f"kinemyo: {exc}", file=sys.stderr)
         return 2

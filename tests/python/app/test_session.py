@@ -184,3 +184,34 @@ def test_c3d_emg_gives_the_same_analysis_as_csv(tmp_path):
         {"file": "emg.c3d", "format": "c3d", "fs": 2000.0, "units": "adc", "channels": channels}]}))
     with pytest.raises(SessionError, match=r"emg\[0\]\.fs: 2000.0 Hz in the session, 1000.0 Hz in the file"):
         analyze_session(tmp_path / "bad.json")
+
+
+def test_progress_bar_on_a_terminal_lines_in_a_log_and_nothing_when_quiet(tmp_path, capsys):
+    import io
+
+    from kinemyo.analysis import plan_steps
+    from kinemyo.cli import ProgressBar
+
+    calls = []
+    analyze_session(demo_session_path(), progress=lambda *a: calls.append(a))
+    plan = plan_steps(load_session(demo_session_path()))
+    assert plan == ["EMG emg.csv.gz", "gait (feet)", "foot angle left", "foot angle right", "questionnaire csi",
+                    "questionnaire odi"]
+    assert calls == [(k, len(plan), m) for k, m in enumerate(plan)] + [(len(plan), len(plan), "done")]
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    term, log = Terminal(), io.StringIO()
+    for bar in (ProgressBar(stream=term, width=10), ProgressBar(stream=log)):
+        for call in calls:
+            bar(*call)
+    assert term.getvalue().count("\r") == len(calls) and term.getvalue().endswith("\n")
+    assert f"\r[#####.....] 3/6 {plan[3]}" in term.getvalue() and "\r[##########] 6/6 done" in term.getvalue()
+    assert log.getvalue().splitlines()[0] == "[0/6] EMG emg.csv.gz" and log.getvalue().splitlines()[-1] == "[6/6] done"
+    assert main(["analyze", str(demo_session_path()), "--out", str(tmp_path / "o")]) == 0
+    err = capsys.readouterr().err
+    assert "[1/6] gait (feet)" in err and err.rstrip().endswith("[6/6] done")
+    assert main(["analyze", str(demo_session_path()), "--out", str(tmp_path / "q"), "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
