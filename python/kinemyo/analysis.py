@@ -340,9 +340,10 @@ def _foot_angle(side: str, d: dict, grid: TimeBase, anterior, events, strides, r
         if len(seg):
             peaks.append(seg.max())
             troughs.append(seg.min())
-    result.angles[f"foot {side}"] = {"t": grid.times(), "angles": {"sagittal": angle}, "repetitions": {}}
+    reps = imu.repetitions(angle, REPETITION_MIN_RANGE)  # one per stride: push-off valley, heel-strike peak
+    result.angles[f"foot {side}"] = {"t": grid.times(), "angles": {"sagittal": angle}, "repetitions": {"sagittal": reps}}
     return {"zero": "median at mid-stance (foot flat)", "anterior_axis": list(anterior), **_deg_stats(angle),
-            "strides": len(peaks),
+            "repetitions": len(reps), "range_per_repetition": np.degrees(reps.range).tolist(), "strides": len(peaks),
             "max_per_stride_median": float(np.degrees(np.median(peaks))) if peaks else None,
             "min_per_stride_median": float(np.degrees(np.median(troughs))) if troughs else None}
 
@@ -393,7 +394,7 @@ def _segment_angles(s: Session, segments, files: dict, where_of: dict, result: S
         series["lumbo-pelvic"] = imu.lumbopelvic_angles(seg["pelvis"], seg["lower_back"])
     for k in ("lower_back", "pelvis"):
         if k in seg:
-            series[f"{k.replace('_', ' ')} inclination"] = {"inclination": imu.inclination(seg[k])}
+            series[k.replace('_', ' ')] = {"inclination": imu.inclination(seg[k])}
     t = grid.times()
     out.update({"fs_hz": grid.fs, "span_s": [grid.start_s, grid.stop_s], "static_pose_s": list(s.static_pose),
                 "angles_deg": {}})

@@ -156,6 +156,52 @@ def _figures(r: SessionResult) -> dict[str, tuple[str, str]]:
     return figs
 
 
+def _fmt(v, digits: int = 2) -> str:
+    return "n/a" if v is None else f"{v:.{digits}f}"
+
+
+def key_results(summary: dict) -> list[tuple[str, str]]:
+    """The report's key-results table: (what, value) rows, every value formatted from ``summary``."""
+    rows = []
+    for name, e in summary.get("emg", {}).items():
+        q = e["quality"]
+        flags = [k for k in ("clipping", "flat", "mains", "motion", "ecg") if q.get(k)]
+        trend = e["median_frequency_trend"]
+        mdf = "" if trend is None else f"; median frequency {trend['slope']:+.2f} Hz/s (p = {trend['p_value']:.2g})"
+        rows.append((f"EMG {name}" + (f" ({e['muscle']}, {e['side']})" if e.get("muscle") else ""),
+                     f"{e['activations']} activation{'' if e['activations'] == 1 else 's'}, active {100 * e['active_fraction']:.1f} % of the time; "
+                     f"quality {', '.join(flags) if flags else 'ok'}{mdf}"))
+    for key, r in summary.get("ratios", {}).items():
+        rows.append((f"activation ratio {key}", f"median over 1 s windows {_fmt(r['median_windowed_ratio'])}, "
+                     f"whole recording {_fmt(r['overall_activation_ratio'])}"))
+    g = summary.get("gait", {})
+    if "skipped" in g:
+        rows.append(("gait", g["skipped"]))
+    elif g:
+        med = g["median"]
+        rows.append(("gait strides", f"{g['strides_kept']} of {g['strides']} kept"))
+        for col, label, digits in (("stride_time_s", "stride time (s)", 3), ("stride_length_m", "stride length (m)", 2),
+                                   ("gait_speed_m_per_s", "gait speed (m/s)", 2)):
+            rows.append((label, f"left {_fmt(med[col]['left'], digits)}, right {_fmt(med[col]['right'], digits)}"))
+        for side, f in g.get("foot_angle_deg", {}).items():
+            rows.append((f"foot angle {side} (deg)", f"heel strike {_fmt(f['max_per_stride_median'], 1)}, push-off "
+                         f"{_fmt(f['min_per_stride_median'], 1)} (medians over {f['strides']} strides)"))
+    m = summary.get("imu", {})
+    if "angles_skipped" in m:
+        rows.append(("joint angles", m["angles_skipped"]))
+    for name, angles in m.get("angles_deg", {}).items():
+        for k, a in angles.items():
+            rom = a["range_per_repetition"]
+            reps = f"; {a['repetitions']} repetitions, median range {float(np.median(rom)):.1f}" if rom else ""
+            rows.append((f"{name} {k.replace('_', ' ')} (deg)", f"5-95 % {a['p5']:.1f} to {a['p95']:.1f}{reps}"))
+    for inst, q in summary.get("questionnaires", {}).items():
+        for name, v in q["scores"].items():
+            value = "not computable: " + str(v["reason"]) if v["value"] is None else \
+                f"{v['value']:.1f}" + (f" ({v['band']})" if v["band"] else "")
+            rows.append((f"{inst} {name}", value))
+    return rows
+
+
 def write_report(result: SessionResult, out_dir: str | pathlib.Path) -> dict[str, pathlib.Path]:
     """Write ``summary.json``, ``strides.csv`` (when gait was analysed) and ``report.html`` into ``out_dir``."""
     out = pathlib.Path(out_dir)
@@ -172,11 +218,15 @@ def write_report(result: SessionResult, out_dir: str | pathlib.Path) -> dict[str
              "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 8px}"
              "figure{margin:1.5em 0}figcaption{font-weight:bold;margin-bottom:.3em}img{max-width:100%}</style>",
              "</head><body>", f"<h1>Session {html.escape(s.name)}</h1>",
-             f"<p>Subject {html.escape(str(s.subject))}, date {html.escape(str(s.date))}, affected side "
-             f"{html.escape(str(s.affected_side))}. kinemyo {result.summary['kinemyo_version']}.</p>"]
+             "<p>" + html.escape(", ".join(f"{label} {value}" for label, value in (
+                 ("subject", s.subject), ("date", s.date), ("affected side", s.affected_side)) if value))
+             + f" (kinemyo {result.summary['kinemyo_version']})</p>"]
     sources = result.summary.get("sources")
     if sources:
         parts.append("<h2>Recordings</h2><ul>" + "".join(f"<li>{html.escape(x)}</li>" for x in sources) + "</ul>")
+    parts.append("<h2>Key results</h2><table id='key-results'>" + "".join(
+        f"<tr><th style='text-align:left'>{html.escape(a)}</th><td>{html.escape(b)}</td></tr>"
+        for a, b in key_results(result.summary)) + "</table>")
     for key in FIGURES:
         if key in figs:
             caption, data = figs[key]
@@ -193,7 +243,9 @@ def write_report(result: SessionResult, out_dir: str | pathlib.Path) -> dict[str
             parts.append(f"<tr><td>{r['parameter']}</td><td>{r['index']}</td><td>{'' if v is None else f'{v:.2f}'}"
                          f"</td><td>{r.get('n_left', '')}</td><td>{r.get('n_right', '')}</td></tr>")
         parts.append("</table>")
-    parts.append("<h2>Summary (summary.json)</h2><pre>"
-                 + html.escape(json.dumps(result.summary, indent=1, default=_json_default)) + "</pre></body></html>")
+    parts.append("<h2>Summary</h2><details><summary>summary.json (every number above, machine-readable)</summary>"
+                 "<pre style='white-space:pre-wrap'>"
+                 + html.escape(json.dumps(result.summary, indent=1, default=_json_default)) + "</pre></details>"
+                 "</body></html>")
     paths["report"].write_text("\n".join(parts), encoding="utf-8")
     return paths

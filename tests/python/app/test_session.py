@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kinemyo import emg, gait, questionnaire
+from kinemyo import emg, gait, imu, questionnaire
 from kinemyo.analysis import analyze_session, compare_sessions
 from kinemyo.cli import demo_session_path, main
 from kinemyo.io import read_delimited, read_gaitmap_csv
@@ -49,6 +49,9 @@ def test_summary_numbers_equal_the_library_functions(demo):
     foot = s["gait"]["foot_angle_deg"]["left"]
     assert foot["max_per_stride_median"] == pytest.approx(np.degrees(np.median(peaks)), rel=1e-12)
     assert foot["median"] == pytest.approx(np.median(np.degrees(angle)), rel=1e-12)
+    reps = imu.repetitions(angle, np.radians(10.0))
+    assert foot["range_per_repetition"] == np.degrees(reps.range).tolist()
+    assert abs(len(reps) - len(left)) <= 4  # one cycle per stride, plus the strides left out (turn, start, end)
     # EMG: the ratio is emg.activation_ratio of the 95th-percentile-normalised, zero-phase envelopes.
     x = read_delimited(session.emg[0].file, 1000.0).data
     cfg = [emg.ChannelConfig(name=c.name, profile=c.profile) for c in session.emg[0].channels]
@@ -67,10 +70,22 @@ def test_report_files(demo, tmp_path):
     paths = write_report(demo, tmp_path)
     html = paths["report"].read_text()
     figures = dict(re.findall(r"<figure id='(\w+)'>.*?base64,([A-Za-z0-9+/=]+)'", html, re.S))
-    assert set(figures) == {"emg", "ratio", "angles", "gait_events", "gait_bars", "questionnaires"}
+    assert set(figures) == {"emg", "ratio", "angles", "rom", "gait_events", "gait_bars", "questionnaires"}
     for data in figures.values():
         assert base64.b64decode(data).startswith(b"\x89PNG")
     assert "BioSPPy" in html and "gaitmap" in html
+    # Key results: formatted from the summary, which holds the library's numbers.
+    table = re.search(r"<table id='key-results'>(.*?)</table>", html, re.S).group(1)
+    rows = dict(re.findall(r"<th style='text-align:left'>(.*?)</th><td>(.*?)</td>", table))
+    q = demo.summary["questionnaires"]
+    assert rows["csi total"] == f"{q['csi']['scores']['total']['value']:.1f} ({q['csi']['scores']['total']['band']})" == "49.0 (moderate)"
+    stride = demo.summary["gait"]["median"]["stride_time_s"]
+    assert rows["stride time (s)"] == f"left {stride['left']:.3f}, right {stride['right']:.3f}"
+    assert rows["gait strides"] == f"{demo.summary['gait']['strides_kept']} of {demo.summary['gait']['strides']} kept"
+    assert rows["EMG ES_L (erector_spinae, left)"].startswith(f"{demo.summary['emg']['ES_L']['activations']} activations")
+    foot = demo.summary["gait"]["foot_angle_deg"]["right"]
+    assert f"heel strike {foot['max_per_stride_median']:.1f}, push-off {foot['min_per_stride_median']:.1f}" in rows["foot angle right (deg)"]
+    assert "date" not in html.split("<h2>")[0]  # the demo has no date: not shown as 'None'
     assert json.loads(paths["summary"].read_text()) == json.loads(json.dumps(demo.summary, default=float))
     strides = pd.read_csv(paths["strides"])
     assert len(strides) == len(demo.gait.strides) and "stride_length_m" in strides

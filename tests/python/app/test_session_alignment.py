@@ -212,6 +212,9 @@ def test_joint_angles_of_a_synthetic_session_within_half_a_degree(angle_session)
             got = r.angles[name]["angles"][key]
             rmse = np.degrees(np.sqrt(np.mean((got[keep] - truth[keep, k]) ** 2)))
             assert rmse < 0.5, (name, key, rmse)
+    incl = np.arccos(np.clip(_segments(t)["lower_back"].apply([0.0, 1.0, 0.0])[:, 2], -1.0, 1.0))
+    got = r.angles["lower back"]["angles"]["inclination"]
+    assert np.degrees(np.sqrt(np.mean((got[keep] - incl[keep]) ** 2))) < 0.5
     # Six flexion repetitions of 45 deg (hip) and 25 deg (lumbo-pelvic); the summary is what repetitions() says.
     for name, rom in (("hip right", 45.0), ("lumbo-pelvic", 25.0)):
         reps = imu.repetitions(r.angles[name]["angles"]["flexion"], np.radians(10.0))
