@@ -7,6 +7,7 @@ import base64
 import json
 import re
 import shutil
+from html.parser import HTMLParser
 
 import numpy as np
 import pandas as pd
@@ -63,12 +64,52 @@ def test_summary_numbers_equal_the_library_functions(demo):
     for known in (1.49, 15.54, 25.66, 26.44):
         assert np.min(np.abs(onsets - known)) < 0.06
     assert s["emg"]["ES_L"]["activations"] == len(onsets)
+    # Activations, quality and the fatigue trend are what the library functions return for the same inputs.
+    raw_env = np.asarray(emg.offline_envelope(1000.0, cfg, x))
+    for k, ch in enumerate(("GM_L", "ES_L")):
+        e = s["emg"][ch]
+        rest = slice(int(round(e["rest_window_s"][0] * 1000)), int(round(e["rest_window_s"][1] * 1000)))
+        acts = emg.detect_activations(raw_env[:, k:k + 1], raw_env[rest, k:k + 1], 1000.0,
+                                      emg.OnsetConfig(**e["onset_config"]))
+        assert demo.emg[ch]["onsets"] == acts.onset_s.tolist() and e["activations"] == len(acts.onset_s)
+        quality = emg.assess_quality(x, 1000.0)[k]
+        assert e["quality"]["mains_ratio"] == quality["mains_ratio"] and e["quality"]["ok"] == quality["ok"]
+        noise = 3.0 * float(np.std(x[rest, k]))
+        feats = emg.windowed_features(x[:, k], 1000.0, 1.0, 0.5, emg.FeatureThresholds(noise, noise ** 2, noise))
+        trend = emg.median_frequency_trend(feats["t_start_s"].to_numpy() + 0.5, feats["mdf_hz"].to_numpy())[0]
+        assert e["median_frequency_trend"]["slope"] == trend["slope"]
     assert len(s["sources"]) == 5
+
+
+class _TagBalance(HTMLParser):
+    """Every element closed in order (void elements excepted), no external resource referenced."""
+
+    VOID = {"meta", "img", "br", "hr", "link", "input"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.errors, self.external = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("src", "href") and value and not value.startswith(("data:", "#")):
+                self.external.append(value)
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
+        else:
+            self.stack.pop()
 
 
 def test_report_files(demo, tmp_path):
     paths = write_report(demo, tmp_path)
     html = paths["report"].read_text()
+    check = _TagBalance()
+    check.feed(html)
+    assert check.errors == [] and check.stack == [] and check.external == []
     figures = dict(re.findall(r"<figure id='(\w+)'>.*?base64,([A-Za-z0-9+/=]+)'", html, re.S))
     assert set(figures) == {"emg", "ratio", "angles", "rom", "gait_events", "gait_bars", "questionnaires"}
     for data in figures.values():
