@@ -168,8 +168,9 @@ def key_results(summary: dict) -> list[tuple[str, str]]:
         flags = [k for k in ("clipping", "flat", "mains", "motion", "ecg") if q.get(k)]
         trend = e["median_frequency_trend"]
         mdf = "" if trend is None else f"; median frequency {trend['slope']:+.2f} Hz/s (p = {trend['p_value']:.2g})"
+        n = e["activations"]
         rows.append((f"EMG {name}" + (f" ({e['muscle']}, {e['side']})" if e.get("muscle") else ""),
-                     f"{e['activations']} activation{'' if e['activations'] == 1 else 's'}, active {100 * e['active_fraction']:.1f} % of the time; "
+                     f"{n} activation{'' if n == 1 else 's'}, active {100 * e['active_fraction']:.1f} % of the time; "
                      f"quality {', '.join(flags) if flags else 'ok'}{mdf}"))
     for key, r in summary.get("ratios", {}).items():
         rows.append((f"activation ratio {key}", f"median over 1 s windows {_fmt(r['median_windowed_ratio'])}, "
