@@ -416,35 +416,73 @@ def _score_summary(r) -> dict:
     return out
 
 
+def _status(what: str, x, y, mic: float, zero_is_best: bool) -> str:
+    """Change of a non-questionnaire row against its minimal important change: for asymmetry indices (0 = symmetric)
+    improved / worsened by the change of the absolute value; otherwise changed or not."""
+    if x is None or y is None:
+        return "not computable"
+    if zero_is_best:
+        d = abs(y) - abs(x)
+        return "improved" if d <= -mic else "worsened" if d >= mic else "no important change"
+    return "changed" if abs(y - x) >= mic else "no important change"
+
+
 def compare_sessions(before: dict | str | pathlib.Path, after: dict | str | pathlib.Path,
                      mic: dict[str, float] | None = None) -> list[dict]:
-    """Changes between two session summaries (dicts or summary.json paths): questionnaire scores (flagged against
-    the minimal important change per instrument in ``mic`` when given), muscle ratios and gait medians."""
+    """Changes between two session summaries (dicts or summary.json paths): questionnaire scores, muscle ratios,
+    gait medians and asymmetry indices, foot angles and joint-angle ranges of motion.
+
+    ``mic`` maps a questionnaire id (e.g. ``"odi"``: judged in the instrument's direction with
+    :func:`kinemyo.questionnaire.change`) or a row's ``what`` (e.g. ``"gait step_time_s symmetry_index"``) to its
+    minimal important change; rows with one get ``status`` and ``mic``. Asymmetry indices improve toward 0.
+    """
     load = lambda x: x if isinstance(x, dict) else json.loads(pathlib.Path(x).read_text())  # noqa: E731
     a, b = load(before), load(after)
+    mic = mic or {}
     rows = []
     for inst, sa in a.get("questionnaires", {}).items():
         sb = b.get("questionnaires", {}).get(inst)
         if not sb:
             continue
         for score, va in sa["scores"].items():
-            vb = sb["scores"].get(score, {}).get("value")
-            x, y = va["value"], vb
+            x, y = va["value"], sb["scores"].get(score, {}).get("value")
             row = {"what": f"{inst}.{score}", "before": x, "after": y,
                    "change": None if x is None or y is None else y - x}
-            if mic and inst in mic:
+            if inst in mic:
                 ch = questionnaire.change(inst, float("nan") if x is None else x, float("nan") if y is None else y,
                                           mic=mic[inst], score=score)
                 row["status"], row["mic"] = ch.status, mic[inst]
             rows.append(row)
+    pairs = []  # (what, before, after, zero_is_best)
     for key, ra in a.get("ratios", {}).items():
-        rb = b.get("ratios", {}).get(key)
-        if rb:
-            x, y = ra["median_windowed_ratio"], rb["median_windowed_ratio"]
-            rows.append({"what": f"ratio {key}", "before": x, "after": y, "change": y - x})
-    for col, sides in a.get("gait", {}).get("median", {}).items():
+        if key in b.get("ratios", {}):
+            pairs.append((f"ratio {key}", ra["median_windowed_ratio"], b["ratios"][key]["median_windowed_ratio"], False))
+    ga, gb = a.get("gait", {}), b.get("gait", {})
+    for col, sides in ga.get("median", {}).items():
         for side, x in sides.items():
-            y = b.get("gait", {}).get("median", {}).get(col, {}).get(side)
+            y = gb.get("median", {}).get(col, {}).get(side)
             if y is not None:
-                rows.append({"what": f"gait {col} {side}", "before": x, "after": y, "change": y - x})
+                pairs.append((f"gait {col} {side}", x, y, False))
+    indices = lambda g: {(r["parameter"], r["index"]): r["value"] for r in g.get("asymmetry", [])  # noqa: E731
+                         if r["index"] in ("symmetry_index", "gait_asymmetry")}
+    ia, ib = indices(ga), indices(gb)
+    for (param, index), x in ia.items():
+        if (param, index) in ib:
+            pairs.append((f"gait {param} {index}", x, ib[(param, index)], True))
+    for side, fa in ga.get("foot_angle_deg", {}).items():
+        fb = gb.get("foot_angle_deg", {}).get(side)
+        if fb:
+            for k in ("max_per_stride_median", "min_per_stride_median"):
+                pairs.append((f"foot angle {side} {k} deg", fa[k], fb[k], False))
+    for name, angles in a.get("imu", {}).get("angles_deg", {}).items():
+        for k, va in angles.items():
+            vb = b.get("imu", {}).get("angles_deg", {}).get(name, {}).get(k)
+            if vb and va["range_per_repetition"] and vb["range_per_repetition"]:
+                pairs.append((f"{name} {k} median range per repetition deg", float(np.median(va["range_per_repetition"])),
+                              float(np.median(vb["range_per_repetition"])), False))
+    for what, x, y, zero_is_best in pairs:
+        row = {"what": what, "before": x, "after": y, "change": None if x is None or y is None else y - x}
+        if what in mic:
+            row["status"], row["mic"] = _status(what, x, y, mic[what], zero_is_best), mic[what]
+        rows.append(row)
     return rows

@@ -114,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     compare.add_argument("before")
     compare.add_argument("after")
     compare.add_argument("--mic", action="append", default=[], metavar="INSTRUMENT=VALUE",
-                         help="minimal important change of a questionnaire (repeatable)")
+                         help="minimal important change of a questionnaire, or of any compared row by its 'what' "
+                              "(e.g. 'gait step_time_s symmetry_index=5'); repeatable")
     bio = sub.add_parser("biofeedback", help="live terminal display of envelopes, muscle ratio and target zone")
     bio.add_argument("--session", help="replay the first EMG recording of this session (default: the demo session)")
     bio.add_argument("--lsl", metavar="STREAM", help="read a Lab Streaming Layer stream instead (needs pylsl)")

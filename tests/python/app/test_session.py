@@ -194,6 +194,21 @@ def test_compare_sessions_against_the_minimal_important_change(demo, tmp_path, c
     assert rows["odi.total"]["status"] == "improved" and rows["odi.total"]["change"] == pytest.approx(20 - 100 * 16 / 45)
     assert rows["csi.total"]["status"] == "no important change"
     assert "ratio GM_L:ES_L" in rows and "gait stance_time_s left" in rows
+    # Asymmetry improves toward zero: step-time SI from +0.83 % to -0.2 % against a 0.5 % MIC.
+    si = "gait step_time_s symmetry_index"
+    before_si = next(r["value"] for r in demo.summary["gait"]["asymmetry"]
+                     if (r["parameter"], r["index"]) == ("step_time_s", "symmetry_index"))
+    for r in after["gait"]["asymmetry"]:
+        if (r["parameter"], r["index"]) == ("step_time_s", "symmetry_index"):
+            r["value"] = -0.2
+    after["gait"]["foot_angle_deg"]["left"]["max_per_stride_median"] += 3.0
+    rows = {r["what"]: r for r in compare_sessions(demo.summary, after, {si: 0.5, "foot angle left max_per_stride_median deg": 2.0})}
+    assert rows[si]["before"] == before_si and rows[si]["status"] == "improved"
+    assert rows["foot angle left max_per_stride_median deg"]["status"] == "changed"
+    assert rows["foot angle left max_per_stride_median deg"]["change"] == pytest.approx(3.0)
+    assert "status" not in rows["gait stance_time_s left"]
+    rows = {r["what"]: r for r in compare_sessions(after, demo.summary, {si: 0.5})}
+    assert rows[si]["status"] == "worsened"
     a, b = tmp_path / "a.json", tmp_path / "b.json"
     a.write_text(json.dumps(demo.summary, default=float))
     b.write_text(json.dumps(after))
