@@ -30,11 +30,11 @@ struct ImuRecording {
 
 // Outputs, each sized for n_samples or empty (not wanted).
 struct RobustOutput {
-  std::span<double> quat_6d, quat_9d;   // n x 4
-  std::span<double> bias;               // n x 3, rad/s
-  std::span<double> bias_sigma;         // n
-  std::span<double> delta;              // n, heading offset 9D - 6D, rad
-  std::span<std::uint8_t> rest, mag_disturbed;  // n
+  std::span<double> quat_6d{}, quat_9d{};   // n x 4
+  std::span<double> bias{};                 // n x 3, rad/s
+  std::span<double> bias_sigma{};           // n
+  std::span<double> delta{};                // n, heading offset 9D - 6D, rad
+  std::span<std::uint8_t> rest{}, mag_disturbed{};  // n
 };
 
 void estimate_orientation(RobustFilter& filter, const ImuRecording& data, const SampleTimes& times,

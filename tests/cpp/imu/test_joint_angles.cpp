@@ -106,8 +106,8 @@ TEST(JointAngles, SyntheticHipMotionThroughTheFiltersWithinOneDegree) {
   const auto dt = imu::synthesize_imu(qt, {fs, {}}, {}, opt);
   std::vector<double> ep(4 * n), et(4 * n);
   imu::RobustFilter fp, ft;
-  imu::estimate_orientation(fp, {dp.gyr, dp.acc, dp.mag}, {fs, {}}, {{}, ep});
-  imu::estimate_orientation(ft, {dt.gyr, dt.acc, dt.mag}, {fs, {}}, {{}, et});
+  imu::estimate_orientation(fp, {dp.gyr, dp.acc, dp.mag}, {fs, {}}, {.quat_9d = ep});
+  imu::estimate_orientation(ft, {dt.gyr, dt.acc, dt.mag}, {fs, {}}, {.quat_9d = et});
   // Static calibration over 1-4 s. The pelvis hint defines anterior for every segment, so it must be right; the
   // thigh's is only a rough mounting (5 deg off) and unused with a shared (magnetic) heading.
   const auto mean = [](const std::vector<double>& q) { return imu::mean_orientation(std::span(q).subspan(400, 1200)); };
@@ -133,8 +133,8 @@ TEST(JointAngles, SyntheticHipMotionThroughTheFiltersWithinOneDegree) {
   const Quaternion bad = imu::from_rotation_vector(Vec3(0, 0, 15 * kDeg));
   std::vector<double> e6p(4 * n), e6t(4 * n);
   imu::RobustFilter gp, gt;
-  imu::estimate_orientation(gp, {dp.gyr, dp.acc, {}}, {fs, {}}, {e6p});
-  imu::estimate_orientation(gt, {dt.gyr, dt.acc, {}}, {fs, {}}, {e6t});
+  imu::estimate_orientation(gp, {dp.gyr, dp.acc, {}}, {fs, {}}, {.quat_6d = e6p});
+  imu::estimate_orientation(gt, {dt.gyr, dt.acc, {}}, {fs, {}}, {.quat_6d = e6t});
   const std::vector<Quaternion> s6 = {mean(e6p), mean(e6t)};
   const std::vector<Vec3> h6 = {mount_pelvis.conjugate() * Vec3::UnitX(), bad * (mount_thigh.conjugate() * Vec3::UnitX())};
   auto cal6 = imu::calibrate_static_pose(s6, h6, 0, /*shared_heading=*/false);

@@ -164,7 +164,7 @@ TEST(ImuRobustFilter, BatchSplitsAreBitIdenticalAndTimestampsAreChecked) {
   const auto d = imu::synthesize_imu(trajectory(n, fs, wobble), {fs, {}}, {}, opt);
   std::vector<double> whole(4 * n), split(4 * n);
   imu::RobustFilter a, b;
-  imu::estimate_orientation(a, {d.gyr, d.acc, d.mag}, {fs, {}}, {{}, whole});
+  imu::estimate_orientation(a, {d.gyr, d.acc, d.mag}, {fs, {}}, {.quat_9d = whole});
   const std::size_t cut = 777;
   const auto part = [&](std::size_t from, std::size_t to) {
     imu::estimate_orientation(b, {std::span(d.gyr).subspan(3 * from, 3 * (to - from)), std::span(d.acc).subspan(3 * from, 3 * (to - from)),
@@ -179,13 +179,13 @@ TEST(ImuRobustFilter, BatchSplitsAreBitIdenticalAndTimestampsAreChecked) {
   t[500] = t[499];
   imu::RobustFilter c;
   try {
-    imu::estimate_orientation(c, {d.gyr, d.acc, d.mag}, {0.0, t}, {{}, whole});
+    imu::estimate_orientation(c, {d.gyr, d.acc, d.mag}, {0.0, t}, {.quat_9d = whole});
     ADD_FAILURE() << "no error";
   } catch (const std::invalid_argument& e) {
     EXPECT_EQ(std::string(e.what()).rfind("t:", 0), 0u) << e.what();
   }
-  EXPECT_THROW(imu::estimate_orientation(c, {d.gyr, d.acc, d.mag}, {fs, t}, {{}, whole}), std::invalid_argument);
-  EXPECT_THROW(imu::estimate_orientation(c, {d.gyr, d.acc, d.mag}, {-1.0, {}}, {{}, whole}), std::invalid_argument);
+  EXPECT_THROW(imu::estimate_orientation(c, {d.gyr, d.acc, d.mag}, {fs, t}, {.quat_9d = whole}), std::invalid_argument);
+  EXPECT_THROW(imu::estimate_orientation(c, {d.gyr, d.acc, d.mag}, {-1.0, {}}, {.quat_9d = whole}), std::invalid_argument);
 }
 
 TEST(ImuRobustFilter, JitteredTimestampsAndSlowMagnetometer) {
@@ -203,8 +203,8 @@ TEST(ImuRobustFilter, JitteredTimestampsAndSlowMagnetometer) {
     if (i % 10 != 0) d.mag[3 * i] = d.mag[3 * i + 1] = d.mag[3 * i + 2] = std::numeric_limits<double>::quiet_NaN();
   std::vector<double> with_t(4 * n), with_fs(4 * n);
   imu::RobustFilter a, b;
-  imu::estimate_orientation(a, {d.gyr, d.acc, d.mag}, {0.0, t}, {{}, with_t});
-  imu::estimate_orientation(b, {d.gyr, d.acc, d.mag}, {100.0, {}}, {{}, with_fs});
+  imu::estimate_orientation(a, {d.gyr, d.acc, d.mag}, {0.0, t}, {.quat_9d = with_t});
+  imu::estimate_orientation(b, {d.gyr, d.acc, d.mag}, {100.0, {}}, {.quat_9d = with_fs});
   double worst_t = 0.0, worst_fs = 0.0;
   for (std::size_t i = n / 2; i < n; ++i) {
     worst_t = std::max(worst_t, angle_between(imu::from_wxyz(&with_t[4 * i]), imu::from_wxyz(&q[4 * i])));
@@ -233,7 +233,7 @@ TEST(ImuRobustFilter, MagneticDisturbanceIsRejectedAndOfflineIsBetter) {
   mag_bias.mag_bias_estimation = true;
   const auto with_mag_bias = run_robust(d, fs, mag_bias);
   std::vector<double> offline(4 * n);
-  imu::estimate_orientation_offline({d.gyr, d.acc, d.mag}, {fs, {}}, {}, {{}, offline});
+  imu::estimate_orientation_offline({d.gyr, d.acc, d.mag}, {fs, {}}, {}, {.quat_9d = offline});
   const auto rms_deg = [&](const std::vector<double>& est, std::size_t from, std::size_t to) {
     double s = 0.0;
     for (std::size_t i = from; i < to; ++i) s += std::pow(angle_between(imu::from_wxyz(&est[4 * i]), imu::from_wxyz(&truth[4 * i])), 2);
