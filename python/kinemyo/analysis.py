@@ -67,25 +67,23 @@ def _on_session_clock(x, fs, entry, r, where):
 def read_emg_recording(rec, where: str = "emg"):
     """The session EMG recording's channels (n, n_channels) in file units on the session clock:
     ``(samples, TimeBase, gaps)`` (see :func:`kinemyo.timebase.regularize`)."""
-    if rec.format in ("simple_text", "c3d"):
+    by_index = rec.format in ("simple_text", "c3d")  # formats whose channels may also be named by position
+    if by_index:
         r = read_simple_text(rec.file) if rec.format == "simple_text" else read_c3d(rec.file)
         fs = _file_rate(rec.fs, r.fs, where)
-        cols = []
-        for i, ch in enumerate(rec.channels):
-            idx = ch.column if isinstance(ch.column, int) else (r.labels.index(ch.column) if ch.column in r.labels else None)
-            if idx is None or not 0 <= idx < r.data.shape[1]:
-                raise SessionError(f"{where}.channels[{i}].column: {ch.column!r} not in {rec.file.name} "
-                                   f"(columns: {', '.join(r.labels)} or indices 0..{r.data.shape[1] - 1})")
-            cols.append(r.data[:, idx])
-        return _on_session_clock(np.column_stack(cols), fs, rec, r, where)
-    r = read_delimited(rec.file, rec.fs, "," if rec.format == "csv" else "\t")
+    else:
+        r, fs = read_delimited(rec.file, rec.fs, "," if rec.format == "csv" else "\t"), rec.fs
     cols = []
     for i, ch in enumerate(rec.channels):
-        if ch.column not in r.labels:
+        idx = r.labels.index(ch.column) if ch.column in r.labels else None
+        if by_index and isinstance(ch.column, int):
+            idx = ch.column
+        if idx is None or not 0 <= idx < r.data.shape[1]:
+            also = f" or indices 0..{r.data.shape[1] - 1}" if by_index else ""
             raise SessionError(f"{where}.channels[{i}].column: {ch.column!r} is not a column of {rec.file.name} "
-                               f"(columns: {', '.join(r.labels)})")
-        cols.append(r.data[:, r.labels.index(ch.column)])
-    return _on_session_clock(np.column_stack(cols), rec.fs, rec, r, where)
+                               f"(columns: {', '.join(r.labels)}{also})")
+        cols.append(r.data[:, idx])
+    return _on_session_clock(np.column_stack(cols), fs, rec, r, where)
 
 
 def _read_imu(s, files: dict, where: str):
@@ -134,17 +132,46 @@ def _quietest(env: np.ndarray, fs: float, seconds: float = 3.0) -> slice:
     return slice(start, start + n)
 
 
+def _feet(s: Session) -> dict:
+    return {sns.side: sns for sns in s.imu if sns.placement == "foot"}
+
+
+def _segments(s: Session) -> list:
+    return [sns for sns in s.imu if sns.placement != "foot"]
+
+
+def _sensor_key(sns) -> str:
+    return sns.placement + (f"_{sns.side}" if sns.side else "")
+
+
+def _where(s: Session, sns) -> str:
+    return f"imu[{next(i for i, x in enumerate(s.imu) if x is sns)}]"
+
+
+def _angles_skipped(s: Session) -> str | None:
+    """Why the segment sensors give no joint angles, or None when they do."""
+    if s.static_pose is None:
+        return "joint angles need static_pose"
+    missing = [_where(s, sns) + ".anterior" for sns in _segments(s) if sns.anterior is None]
+    return f"joint angles need {', '.join(missing)}" if missing else None
+
+
+def _shared_grid(bases, where: str, fs: float | None = None) -> TimeBase:
+    try:
+        return common_grid(bases, fs=fs, where=where)
+    except ValueError as exc:
+        raise SessionError(str(exc)) from exc
+
+
 def plan_steps(s: Session) -> list[str]:
     """The steps :func:`analyze_session` will take for this session, in order (for progress display)."""
     steps = [f"EMG {rec.file.name}" for rec in s.emg]
-    feet = {sns.side: sns for sns in s.imu if sns.placement == "foot"}
+    feet = _feet(s)
     if set(feet) == {"left", "right"}:
         steps.append("gait (feet)")
         steps += [f"foot angle {side}" for side in ("left", "right") if feet[side].anterior is not None]
-    segments = [sns for sns in s.imu if sns.placement != "foot"]
-    steps += [f"orientation {sns.placement}{'_' + sns.side if sns.side else ''}" for sns in segments]
-    if segments and s.static_pose is not None and all(sns.anterior is not None for sns in segments):
-        steps.append("joint angles")
+    if _segments(s) and _angles_skipped(s) is None:
+        steps += [f"orientation {_sensor_key(sns)}" for sns in _segments(s)] + ["joint angles"]
     steps += [f"questionnaire {inst}" for inst in s.questionnaires]
     steps += [f"FHIR {path.name}" for path in s.fhir]
     return steps
@@ -233,10 +260,7 @@ def analyze_session(session: Session | str | pathlib.Path, *,
         (a, base_a), (b, base_b) = envelopes[num], envelopes[den]
         # Envelopes of different recordings: onto one grid over the span both cover, at the lower rate (the
         # envelopes are low-passed far below either rate, so linear interpolation loses nothing).
-        try:
-            grid = common_grid([base_a, base_b], fs=min(base_a.fs, base_b.fs), where=f"ratios[{i}]")
-        except ValueError as exc:
-            raise SessionError(str(exc)) from exc
+        grid = _shared_grid([base_a, base_b], f"ratios[{i}]", fs=min(base_a.fs, base_b.fs))
         a, b = resample(a, base_a, grid), resample(b, base_b, grid)
         table = emg.sliding_indices(a, b, grid.fs, RATIO_WINDOW_S, RATIO_WINDOW_S / 4)
         frame = table.to_frame()
@@ -252,16 +276,12 @@ def analyze_session(session: Session | str | pathlib.Path, *,
 
     # --- IMU: gait from feet, orientation and angles ----------------------------------------------------------
     imu_files: dict = {}
-    where_of = {id(sns): f"imu[{i}]" for i, sns in enumerate(s.imu)}
-    feet = {sns.side: sns for sns in s.imu if sns.placement == "foot"}
+    feet = _feet(s)
     if set(feet) == {"left", "right"}:
         step("gait (feet)")
-        data = {side: _read_imu(feet[side], imu_files, where_of[id(feet[side])]) for side in ("left", "right")}
+        data = {side: _read_imu(feet[side], imu_files, _where(s, feet[side])) for side in ("left", "right")}
         # Both feet on one grid: their shared span at the higher rate (identical grids pass through unchanged).
-        try:
-            grid = common_grid([data[side]["base"] for side in ("left", "right")], where="imu (feet)")
-        except ValueError as exc:
-            raise SessionError(str(exc)) from exc
+        grid = _shared_grid([data[side]["base"] for side in ("left", "right")], "imu (feet)")
         on_grid = {side: {k: resample(data[side][k], data[side]["base"], grid) for k in ("gyr", "acc")}
                    for side in ("left", "right")}
         res = gait.analyze_feet(on_grid["left"]["gyr"], on_grid["left"]["acc"], on_grid["right"]["gyr"],
@@ -296,10 +316,8 @@ def analyze_session(session: Session | str | pathlib.Path, *,
             summary["gait"]["foot_angle_deg"] = foot_angles
     elif feet:
         summary["gait"] = {"skipped": "gait needs a left and a right foot sensor"}
-    segments = [sns for sns in s.imu if sns.placement != "foot"]
-    if segments:
-        summary["imu"] = _segment_angles(s, segments, imu_files, where_of, result, step)
-    result.summary = summary
+    if _segments(s):
+        summary["imu"] = _segment_angles(s, imu_files, result, step)
 
     # --- Questionnaires ----------------------------------------------------------------------------------------
     scores = {}
@@ -326,9 +344,16 @@ def analyze_session(session: Session | str | pathlib.Path, *,
     return result
 
 
-def _deg_stats(angle: np.ndarray) -> dict:
-    a = np.degrees(angle[np.isfinite(angle)])
-    return {"median": float(np.median(a)), "p5": float(np.percentile(a, 5)), "p95": float(np.percentile(a, 95))}
+def _record_angles(result: SessionResult, name: str, t: np.ndarray, angles: dict) -> dict:
+    """Keep a named set of angle series (rad) for the report, with their repetitions; their summary in degrees."""
+    reps = {k: imu.repetitions(v, REPETITION_MIN_RANGE) for k, v in angles.items()}
+    result.angles[name] = {"t": t, "angles": angles, "repetitions": reps}
+    out = {}
+    for k, v in angles.items():
+        a = np.degrees(v[np.isfinite(v)])
+        out[k] = {"median": float(np.median(a)), "p5": float(np.percentile(a, 5)), "p95": float(np.percentile(a, 95)),
+                  "repetitions": len(reps[k]), "range_per_repetition": np.degrees(reps[k].range).tolist()}
+    return out
 
 
 def _foot_angle(side: str, d: dict, grid: TimeBase, anterior, events, strides, result: SessionResult) -> dict:
@@ -340,38 +365,33 @@ def _foot_angle(side: str, d: dict, grid: TimeBase, anterior, events, strides, r
         if len(seg):
             peaks.append(seg.max())
             troughs.append(seg.min())
-    reps = imu.repetitions(angle, REPETITION_MIN_RANGE)  # one per stride: push-off valley, heel-strike peak
-    result.angles[f"foot {side}"] = {"t": grid.times(), "angles": {"sagittal": angle}, "repetitions": {"sagittal": reps}}
-    return {"zero": "median at mid-stance (foot flat)", "anterior_axis": list(anterior), **_deg_stats(angle),
-            "repetitions": len(reps), "range_per_repetition": np.degrees(reps.range).tolist(), "strides": len(peaks),
+    # repetitions: one per stride, push-off valley to heel-strike peak
+    stats = _record_angles(result, f"foot {side}", grid.times(), {"sagittal": angle})["sagittal"]
+    return {"zero": "median at mid-stance (foot flat)", "anterior_axis": list(anterior), **stats, "strides": len(peaks),
             "max_per_stride_median": float(np.degrees(np.median(peaks))) if peaks else None,
             "min_per_stride_median": float(np.degrees(np.median(troughs))) if troughs else None}
 
 
-def _segment_angles(s: Session, segments, files: dict, where_of: dict, result: SessionResult, step) -> dict:
-    """Orientation of every non-foot sensor, on one grid; with a static pose and each sensor's anterior axis, the
-    sensor-to-segment calibration, hip and lumbo-pelvic joint angles, segment inclination and repetitions."""
-    est = {}
-    for sns in segments:
-        where = where_of[id(sns)]
-        key = sns.placement + (f"_{sns.side}" if sns.side else "")
-        if key in est:
-            raise SessionError(f"{where}: a second {key.replace('_', ' ')} sensor")
-        step(f"orientation {key}")
-        d = _read_imu(sns, files, where)
-        r = imu.robust_orientation(d["gyr"], d["acc"], d["mag"], fs=d["base"].fs)
-        est[key] = (r.quat_9d if d["mag"] is not None else r.quat_6d, d["base"], sns, d["mag"] is not None)
-    out: dict = {"sensors": list(est)}
-    try:
-        grid = common_grid([e[1] for e in est.values()], where="imu (segments)")
-    except ValueError as exc:
-        raise SessionError(str(exc)) from exc
-    quats = {k: resample_quaternions(q, base, grid) for k, (q, base, _, _) in est.items()}
-    missing = [where_of[id(e[2])] + ".anterior" for e in est.values() if e[2].anterior is None]
-    if s.static_pose is None or missing:
-        out["angles_skipped"] = ("joint angles need static_pose" if s.static_pose is None
-                                 else f"joint angles need {', '.join(missing)}")
+def _segment_angles(s: Session, files: dict, result: SessionResult, step) -> dict:
+    """The non-foot sensors on one grid; with a static pose and each sensor's anterior axis, their orientations,
+    the sensor-to-segment calibration, hip and lumbo-pelvic joint angles, segment inclination and repetitions."""
+    data = {}
+    for sns in _segments(s):
+        key = _sensor_key(sns)
+        if key in data:
+            raise SessionError(f"{_where(s, sns)}: a second {key.replace('_', ' ')} sensor")
+        data[key] = (_read_imu(sns, files, _where(s, sns)), sns)
+    out: dict = {"sensors": list(data)}
+    grid = _shared_grid([d["base"] for d, _ in data.values()], "imu (segments)")
+    skipped = _angles_skipped(s)
+    if skipped:
+        out["angles_skipped"] = skipped
         return out
+    quats = {}
+    for key, (d, _) in data.items():
+        step(f"orientation {key}")
+        r = imu.robust_orientation(d["gyr"], d["acc"], d["mag"], fs=d["base"].fs)
+        quats[key] = resample_quaternions(r.quat_9d if d["mag"] is not None else r.quat_6d, d["base"], grid)
     step("joint angles")
     pose = slice(grid.index(s.static_pose[0]), grid.index(s.static_pose[1]))
     if pose.stop - pose.start < 2:
@@ -381,8 +401,8 @@ def _segment_angles(s: Session, segments, files: dict, where_of: dict, result: S
     pelvis = keys.index("pelvis") if "pelvis" in keys else 0
     try:
         cal = imu.calibrate_static_pose(np.stack([imu.mean_orientation(quats[k][pose]) for k in keys]),
-                                        np.stack([est[k][2].anterior for k in keys]), pelvis,
-                                        shared_heading=all(e[3] for e in est.values()))
+                                        np.stack([data[k][1].anterior for k in keys]), pelvis,
+                                        shared_heading=all(d["mag"] is not None for d, _ in data.values()))
     except ValueError as exc:
         raise SessionError(f"static_pose: {exc}") from exc
     seg = {k: imu.segment_orientations(quats[k], c) for k, c in zip(keys, cal)}
@@ -397,13 +417,7 @@ def _segment_angles(s: Session, segments, files: dict, where_of: dict, result: S
             series[k.replace('_', ' ')] = {"inclination": imu.inclination(seg[k])}
     t = grid.times()
     out.update({"fs_hz": grid.fs, "span_s": [grid.start_s, grid.stop_s], "static_pose_s": list(s.static_pose),
-                "angles_deg": {}})
-    for name, angles in series.items():
-        reps = {k: imu.repetitions(v, REPETITION_MIN_RANGE) for k, v in angles.items()}
-        result.angles[name] = {"t": t, "angles": angles, "repetitions": reps}
-        out["angles_deg"][name] = {
-            k: {**_deg_stats(v), "repetitions": len(reps[k]),
-                "range_per_repetition": np.degrees(reps[k].range).tolist()} for k, v in angles.items()}
+                "angles_deg": {name: _record_angles(result, name, t, angles) for name, angles in series.items()}})
     return out
 
 
@@ -416,7 +430,7 @@ def _score_summary(r) -> dict:
     return out
 
 
-def _status(what: str, x, y, mic: float, zero_is_best: bool) -> str:
+def _status(x, y, mic: float, zero_is_best: bool) -> str:
     """Change of a non-questionnaire row against its minimal important change: for asymmetry indices (0 = symmetric)
     improved / worsened by the change of the absolute value; otherwise changed or not."""
     if x is None or y is None:
@@ -483,6 +497,6 @@ def compare_sessions(before: dict | str | pathlib.Path, after: dict | str | path
     for what, x, y, zero_is_best in pairs:
         row = {"what": what, "before": x, "after": y, "change": None if x is None or y is None else y - x}
         if what in mic:
-            row["status"], row["mic"] = _status(what, x, y, mic[what], zero_is_best), mic[what]
+            row["status"], row["mic"] = _status(x, y, mic[what], zero_is_best), mic[what]
         rows.append(row)
     return rows
