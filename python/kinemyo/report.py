@@ -208,7 +208,8 @@ def write_report(result: SessionResult, out_dir: str | pathlib.Path) -> dict[str
     out = pathlib.Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"summary": out / "summary.json", "report": out / "report.html"}
-    paths["summary"].write_text(json.dumps(result.summary, indent=1, default=_json_default), encoding="utf-8")
+    summary_json = json.dumps(result.summary, indent=1, default=_json_default)
+    paths["summary"].write_text(summary_json, encoding="utf-8")
     if result.gait is not None:
         paths["strides"] = out / "strides.csv"
         result.gait.strides.to_csv(paths["strides"], index=False)
@@ -246,7 +247,7 @@ def write_report(result: SessionResult, out_dir: str | pathlib.Path) -> dict[str
         parts.append("</table>")
     parts.append("<h2>Summary</h2><details><summary>summary.json (every number above, machine-readable)</summary>"
                  "<pre style='white-space:pre-wrap'>"
-                 + html.escape(json.dumps(result.summary, indent=1, default=_json_default)) + "</pre></details>"
+                 + html.escape(summary_json) + "</pre></details>"
                  "</body></html>")
     paths["report"].write_text("\n".join(parts), encoding="utf-8")
     return paths

@@ -168,12 +168,14 @@ def _columns(value, where, fmt):
     return value
 
 
+def _finite_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
 def _interval(value, where):
     if value is None:
         return None
-    if not (isinstance(value, list) and len(value) == 2
-            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in value)
-            and value[0] < value[1]):
+    if not (isinstance(value, list) and len(value) == 2 and all(map(_finite_number, value)) and value[0] < value[1]):
         _fail(where, "must be [start_s, stop_s] with start < stop")
     return float(value[0]), float(value[1])
 
@@ -200,8 +202,7 @@ def _axis(value, where):
         if name not in AXES:
             _fail(where, f"must be x, -x, y, -y, z, -z or three numbers, got {value!r}")
         return tuple(sign * c for c in AXES[name])
-    if not (isinstance(value, list) and len(value) == 3
-            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in value)):
+    if not (isinstance(value, list) and len(value) == 3 and all(map(_finite_number, value))):
         _fail(where, "must be x, -x, y, -y, z, -z or three numbers")
     norm = math.sqrt(sum(v * v for v in value))
     if norm == 0:
