@@ -1,5 +1,5 @@
 # Type stubs for the compiled extension kinemyo._core (re-exported by kinemyo.dsp).
-from typing import Literal, Sequence, overload
+from typing import Any, Literal, Sequence, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -544,10 +544,15 @@ def _detect_foot_events(
 def _detect_shank_events(
     sagittal_rate: _Real, fs: float, mid_swing_threshold: float, min_stride_time: float, search_window: float
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
-def _detect_lower_back_events(
-    vertical_acc: _Real, ml_acc: _Real, fs: float, sigma: float, min_step_time: float, max_step_time: float,
-    side_band_low: float, side_band_high: float
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], list[str]]: ...
+def _lower_back_contact_sides(
+    acc: _Real, gyr: _Real, fs: float, initial_contact: _Real, params: dict[str, Any], vertical_axis: int,
+    vertical_sign: float
+) -> tuple[list[str], npt.NDArray[np.float64]]: ...
+def _lower_back_defaults() -> tuple[dict[str, Any], dict[str, float]]: ...
+def _lower_back_gait(
+    acc: _Real, gyr: _Real | None, fs: float, params: dict[str, Any], step_qc: dict[str, Any], vertical_axis: int,
+    vertical_sign: float
+) -> dict[str, Any]: ...
 def _zupt_strides(
     gyr: _Real, acc: _Real, fs: float, mid_stance: _Real, gravity_window: float = 0.05
 ) -> dict[str, npt.NDArray[np.float64]]: ...

@@ -2,8 +2,8 @@
 
 Times are seconds from the first sample, thresholds are physical units and seconds, and ``fs`` is always
 explicit. Sensor sites: feet (initial contact, toe-off, mid-stance; streaming detector for live feedback; stride
-length by zero-velocity-update integration), shanks (Salarian et al. 2004) and the lower back (McCamley et al.
-2012; side from the trunk's medio-lateral velocity). Strides failing a quality rule (turns, implausible durations,
+length by zero-velocity-update integration), shanks (Salarian et al. 2004) and the lower back (walking bouts,
+contacts with sides, turns and a step table from one sensor; see :func:`lower_back_gait`). Strides failing a quality rule (turns, implausible durations,
 missing events) stay in the table, flagged, and are left out of summaries unless asked for.
 
 Sign convention of the left/right indices: positive when the right value is larger; with ``affected`` named,
@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kinemyo._core import (FootEventDetector, FootEventParams, _agreement, _detect_foot_events, _foot_side_values,
-                           _detect_lower_back_events, _detect_shank_events, _gait_symmetry_index, _match_events,
+                           _detect_shank_events, _gait_symmetry_index, _lower_back_contact_sides, _lower_back_defaults,
+                           _lower_back_gait,
+                           _match_events,
                            _phase_coordination_index, _side_index, _stride_table, _synthesize_foot_gait,
                            _zupt_strides, autocorrelation_regularity, coefficient_of_variation, combined_sd,
                            gait_asymmetry, gait_symmetry_index, harmonic_ratio, improved_harmonic_ratio,
@@ -27,7 +29,8 @@ from kinemyo._core import (FootEventDetector, FootEventParams, _agreement, _dete
 __all__ = ["FootEventDetector", "FootEventParams", "FootEvents", "GaitAnalysis", "StrideQc", "agreement",
            "analyze_feet", "asymmetry_summary", "autocorrelation_regularity", "coefficient_of_variation",
            "combined_sd", "foot_angle", "foot_events", "gait_asymmetry", "gait_symmetry_index", "harmonic_ratio",
-           "improved_harmonic_ratio", "inverted_pendulum_step_length", "lower_back_events", "match_events",
+           "improved_harmonic_ratio", "inverted_pendulum_step_length", "LowerBackGait", "lower_back_defaults",
+           "lower_back_contact_sides", "lower_back_gait", "match_events",
            "match_strides",
            "outside_excluded",
            "phase_coordination_index", "shank_events", "side_index", "step_vertical_excursions",
@@ -70,14 +73,103 @@ def shank_events(sagittal_rate, fs: float, *, mid_swing_threshold: float = np.ra
     return {"initial_contact": ic, "terminal_contact": tc, "mid_swing": mid}
 
 
-def lower_back_events(vertical_acc, ml_acc, fs: float, *, sigma: float = 0.04, min_step_time: float = 0.25,
-                      max_step_time: float = 1.5, side_band: tuple[float, float] = (0.3, 1.5)):
-    """McCamley et al. (2012) contacts from a lower-back sensor: ``initial_contact`` and ``final_contact`` times
-    and the ``side`` of each initial contact ('left' when the trunk moves left; ``ml_acc`` positive to the left)."""
-    ic, fc, sides = _detect_lower_back_events(np.ascontiguousarray(vertical_acc, dtype=np.float64),
-                                              np.ascontiguousarray(ml_acc, dtype=np.float64), fs, sigma,
-                                              min_step_time, max_step_time, side_band[0], side_band[1])
-    return {"initial_contact": ic, "final_contact": fc, "side": np.asarray(sides)}
+_AXES = {"x": 0, "y": 1, "z": 2}
+
+
+@dataclass(frozen=True)
+class LowerBackGait:
+    """Gait from one lower-back sensor (see :func:`lower_back_gait`). Times in s from the first sample."""
+
+    initial_contact: np.ndarray        # s, sorted
+    initial_contact_side: np.ndarray   # 'left' / 'right' / 'unknown'
+    side_confidence: np.ndarray        # 0..1 per contact (NaN without gyroscope)
+    bout: np.ndarray                   # walking bout of each contact
+    final_contact: np.ndarray          # s, sorted
+    final_contact_side: np.ndarray
+    bouts: object                      # DataFrame: start_s, end_s, n_contacts
+    turns: object                      # DataFrame: start_s, end_s, angle_rad, peak_rate_rad_per_s
+    steps: object                      # DataFrame: the per-step table (see lower_back_gait)
+    vertical_axis: str                 # the sensor axis nearest to up, e.g. '+x'
+    vertical_deviation_rad: float      # median angle between gravity and that (or the named) axis
+
+
+def _vertical_axis(vertical: str | None) -> tuple[int, float]:
+    if vertical is None:
+        return -1, 1.0
+    v = str(vertical).strip().lower()
+    sign = -1.0 if v.startswith("-") else 1.0
+    v = v.lstrip("+-")
+    if v not in _AXES:
+        raise ValueError(f"vertical: expected 'x', 'y' or 'z' with an optional sign, got {vertical!r}")
+    return _AXES[v], sign
+
+
+def lower_back_contact_sides(acc, gyr, fs: float, initial_contact, *, vertical: str | None = None,
+                             **params) -> tuple[np.ndarray, np.ndarray]:
+    """Left/right of given initial contacts (s, sorted; e.g. from another detector or a reference system) by the
+    rule of :func:`lower_back_gait` (yaw-rate sign, alternation within runs of contacts no more than
+    ``max_step_time`` apart). Returns the sides ('left'/'right') and the confidence of each (0..1)."""
+    sides, confidence = _lower_back_contact_sides(acc, gyr, fs, initial_contact, params, *_vertical_axis(vertical))
+    return np.asarray(sides), confidence
+
+
+STEP_FLAG_NAMES = {1: "turn", 2: "duration", 4: "outlier", 8: "side_uncertain"}
+
+
+def lower_back_defaults() -> tuple[dict, dict]:
+    """The default parameters of :func:`lower_back_gait` and of its step quality control (the C++ defaults)."""
+    return _lower_back_defaults()
+
+
+def lower_back_gait(acc, gyr, fs: float, *, vertical: str | None = None, step_qc: dict | None = None,
+                    **params) -> LowerBackGait:
+    """Walking bouts, initial and final contacts with their sides, turns and a per-step table from one IMU at the
+    lower back (L4-L5). Offline; the C++ header ``kinemyo/gait/lower_back.hpp`` gives the method and its sources.
+
+    Parameters
+    ----------
+    acc : array, shape (n, 3)
+        Acceleration in m/s^2 (gravity included), any sensor frame: the vertical is found from gravity and
+        followed through trunk tilt. Acceleration in g is refused with a clear error.
+    gyr : array, shape (n, 3), or None
+        Angular rate in rad/s in the same frame; needed for left/right and turns (without it, sides are
+        'unknown' and no turns are found).
+    fs : float
+        Sampling rate in Hz.
+    vertical : str, optional
+        The sensor axis that points up when the wearer stands ('x', '-y', ...), checked against gravity: a
+        ValueError names the axis that is actually up when they differ by more than 45 deg.
+    step_qc : dict, optional
+        Overrides of the step quality rules (``min_step_time``, ``max_step_time`` s, ``max_median_deviation``,
+        ``min_side_confidence``); see :func:`lower_back_defaults`.
+    **params
+        Overrides of the detector's parameters by name (see :func:`lower_back_defaults`).
+
+    Returns
+    -------
+    LowerBackGait
+        ``steps`` has one row per step (initial contact to the next one in the same bout, named by the landing
+        foot): ``side``, ``bout``, ``start_s``, ``end_s``, ``step_time_s``, ``stride_time_s`` (same foot's previous
+        contact to this one), ``cadence_steps_per_min``, ``side_confidence``, ``excluded`` and ``qc_flags`` (turn,
+        duration, outlier, side_uncertain). There are no toe-off columns: a lower-back sensor does not see them.
+    """
+    import pandas as pd
+
+    r = _lower_back_gait(acc, gyr, fs, params, step_qc or {}, *_vertical_axis(vertical))
+    raw = r.pop("steps")
+    flags = raw.pop("qc_flags")
+    steps = pd.DataFrame({"side": raw["side"], "bout": raw["bout"], "start_s": raw["start"], "end_s": raw["end"],
+                          "step_time_s": raw["step_time"], "stride_time_s": raw["stride_time"],
+                          "cadence_steps_per_min": raw["cadence"], "side_confidence": raw["side_confidence"]})
+    steps["excluded"] = flags != 0
+    steps["qc_flags"] = [";".join(name for bit, name in STEP_FLAG_NAMES.items() if f & bit) for f in flags]
+    bouts = pd.DataFrame({"start_s": r["bout_start"], "end_s": r["bout_end"], "n_contacts": r["bout_contacts"]})
+    turns = pd.DataFrame({"start_s": r["turn_start"], "end_s": r["turn_end"], "angle_rad": r["turn_angle"],
+                          "peak_rate_rad_per_s": r["turn_peak_rate"]})
+    return LowerBackGait(r["initial_contact"], np.asarray(r["initial_contact_side"]), r["side_confidence"], r["bout"],
+                         r["final_contact"], np.asarray(r["final_contact_side"]), bouts, turns, steps,
+                         ("-" if r["vertical_sign"] < 0 else "+") + "xyz"[r["vertical_axis"]],
+                         float(r["vertical_deviation"]))
 
 
 def zupt_strides(gyr, acc, fs: float, mid_stance) -> dict[str, np.ndarray]:
@@ -210,14 +302,15 @@ def phase_coordination_index(left_contacts, right_contacts, reference: str) -> d
 def asymmetry_summary(strides, *, affected: str | None = None, include_excluded: bool = False,
                       bootstrap: int = 0, seed: int = 1):
     """Every common left/right index over the stride table's temporal (and spatial) parameters, median per side,
-    plus PCI (reference: the long-swing leg) and variability. One row per (parameter, index) with the value and
+    plus PCI (reference: the long-swing leg) and variability. A lower-back step table (``lower_back_gait(...).steps``)
+    gives the step- and stride-time rows (steps named by the landing foot). One row per (parameter, index) with the value and
     the counts used; flagged strides are left out unless ``include_excluded``."""
     import pandas as pd
 
     use = strides if include_excluded else strides[~strides["excluded"]]
     rows = []
-    params = ["stride_time_s", "stance_time_s", "swing_time_s", "step_time_s", "single_support_s",
-              "initial_double_support_s", "stride_length_m", "gait_speed_m_per_s"]
+    params = [p for p in ("stride_time_s", "stance_time_s", "swing_time_s", "step_time_s", "single_support_s",
+                          "initial_double_support_s", "stride_length_m", "gait_speed_m_per_s") if p in use.columns]
     for p in params:
         left = use.loc[use["side"] == "left", p].to_numpy()
         right = use.loc[use["side"] == "right", p].to_numpy()
@@ -232,6 +325,8 @@ def asymmetry_summary(strides, *, affected: str | None = None, include_excluded:
                      "n_left": 0, "n_right": int(np.isfinite(right).sum())})
         rows.append({"parameter": p, "index": "combined_sd", "value": combined_sd(left, right),
                      "n_left": int(np.isfinite(left).sum()), "n_right": int(np.isfinite(right).sum())})
+    if "swing_time_s" not in use.columns:  # a step table (lower back): no swing phases, no PCI reference leg
+        return pd.DataFrame(rows)
     sw_l = use.loc[use["side"] == "left", "swing_time_s"].to_numpy()
     sw_r = use.loc[use["side"] == "right", "swing_time_s"].to_numpy()
     if np.isfinite(sw_l).any() and np.isfinite(sw_r).any():

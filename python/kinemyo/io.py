@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Recording", "read_c3d", "read_delimited", "read_gaitmap_csv", "read_simple_text"]
+__all__ = ["LowerBackTrial", "Recording", "read_c3d", "read_delimited", "read_gaitmap_csv", "read_mobilised_matlab",
+           "read_simple_text"]
 
 
 @dataclass(frozen=True)
@@ -179,3 +180,121 @@ def read_c3d(path: str | pathlib.Path) -> Recording:
         raise ValueError(f"{path}: analog rate must be > 0, got {fs}")
     units = [str(x).strip() for x in analog.get("UNITS", {}).get("value", [])]
     return Recording(np.ascontiguousarray(data[0].T), fs, labels, str(path), {"units": ",".join(units)})
+
+
+@dataclass(frozen=True)
+class LowerBackTrial:
+    """One trial of a Mobilise-D ``data.mat`` file: the lower-back sensor in SI units and, where the file has
+    it, the reference system's walking bouts and contacts (times in s from the first sample, sample i at i / fs).
+
+    ``acc`` (m/s^2) and ``gyr`` (rad/s) are (n, 3) in the sensor frame of the Mobilise-D convention: x vertical
+    (up positive when upright), y medio-lateral, z antero-posterior (forward positive). ``reference`` holds
+    ``walking_bouts`` ((k, 2) start/end s), ``initial_contact`` (s), ``initial_contact_side`` ('left'/'right'),
+    ``final_contact``, ``final_contact_side``, ``turns`` ((m, 2) start/end s) and ``bout_of_ic`` (the bout of each
+    initial contact), or is empty.
+    """
+
+    name: str
+    fs: float
+    acc: np.ndarray
+    gyr: np.ndarray
+    reference: dict = field(default_factory=dict)
+    sensor_height_m: float = float("nan")
+
+
+def _mat_list(value) -> np.ndarray:
+    return np.atleast_1d(np.asarray(value, dtype=np.float64)).ravel()
+
+
+def _mat_sides(value) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    return [str(v).strip().lower() for v in np.atleast_1d(np.asarray(value, dtype=object)).ravel()]
+
+
+def read_mobilised_matlab(path: str | pathlib.Path, reference: str = "INDIP") -> list[LowerBackTrial]:
+    """Read the lower-back sensor trials of a Mobilise-D ``data.mat`` file (the format of the Mobilise-D technical
+    validation study and of mobgap's example data) with the ``reference`` system's micro walking bouts.
+
+    Accelerations are converted from g (9.81 m/s^2, as Mobilise-D's own pipeline does) and rates from deg/s. The
+    reference's times (MATLAB, first sample at 1 / fs) are moved to kinemyo's clock (first sample at 0). The
+    participant's ``SensorHeight`` (cm) from ``infoForAlgo.mat`` beside the file is read when present.
+
+    Raises
+    ------
+    ValueError
+        The file is not a Mobilise-D data file, or a trial's sensor data are malformed.
+    """
+    import scipy.io
+
+    path = pathlib.Path(path)
+    try:
+        content = scipy.io.loadmat(path, simplify_cells=True)
+    except (OSError, ValueError, NotImplementedError, TypeError) as exc:
+        raise ValueError(f"{path}: not a readable MATLAB file ({exc})") from exc
+    if not isinstance(content.get("data"), dict):
+        raise ValueError(f"{path}: no 'data' struct (not a Mobilise-D data file)")
+    height = float("nan")
+    info_path = path.with_name("infoForAlgo.mat")
+    if info_path.is_file():
+        try:
+            info = scipy.io.loadmat(info_path, simplify_cells=True).get("infoForAlgo", {})
+            first = next(iter(info.values())) if isinstance(info, dict) and info else {}
+            height = float(first.get("SensorHeight", np.nan)) / 100.0
+        except (OSError, ValueError, TypeError, StopIteration):
+            height = float("nan")
+    trials = []
+
+    def walk(node, names):
+        if isinstance(node, dict) and "SU" in node:
+            trials.append((names, node))
+            return
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, names + [key])
+
+    walk(content["data"], [])
+    out = []
+    for names, node in trials:
+        name = "/".join(names)
+        sensor = node["SU"].get("LowerBack") if isinstance(node["SU"], dict) else None
+        if not isinstance(sensor, dict) or "Acc" not in sensor or "Gyr" not in sensor:
+            continue
+        acc = np.asarray(sensor["Acc"], dtype=np.float64)
+        gyr = np.asarray(sensor["Gyr"], dtype=np.float64)
+        if acc.ndim != 2 or acc.shape[1] != 3 or gyr.shape != acc.shape:
+            raise ValueError(f"{path}: {name}: Acc and Gyr must be (n, 3) of equal length")
+        fs_field = sensor.get("Fs", {})
+        fs = float(fs_field.get("Acc", np.nan) if isinstance(fs_field, dict) else fs_field)
+        if not np.isfinite(fs) or fs <= 0:
+            raise ValueError(f"{path}: {name}: Fs must be a positive sampling rate")
+        ref: dict = {}
+        standards = node.get("Standards", {})
+        system = standards.get(reference) if isinstance(standards, dict) else None
+        if isinstance(system, dict) and "MicroWB" in system:
+            bouts = system["MicroWB"]
+            bouts = [bouts] if isinstance(bouts, dict) else list(np.atleast_1d(bouts))
+            shift = 1.0 / float(system.get("Fs", fs))
+            wb, ic, ic_side, fc, fc_side, turns, bout_of_ic = [], [], [], [], [], [], []
+            for k, b in enumerate(bouts):
+                wb.append((float(b["Start"]) - shift, float(b["End"]) - shift))
+                times = _mat_list(b["InitialContact_Event"]) - shift
+                sides = _mat_sides(b["InitialContact_LeftRight"])
+                keep = np.isfinite(times)
+                ic.extend(times[keep])
+                ic_side.extend(s for s, k2 in zip(sides, keep) if k2)
+                bout_of_ic.extend([k] * int(keep.sum()))
+                ftimes = _mat_list(b["FinalContact_Event"]) - shift
+                fsides = _mat_sides(b["FinalContact_LeftRight"])
+                fkeep = np.isfinite(ftimes)
+                fc.extend(ftimes[fkeep])
+                fc_side.extend(s for s, k2 in zip(fsides, fkeep) if k2)
+                for a, e in zip(_mat_list(b.get("Turn_Start", [])), _mat_list(b.get("Turn_End", []))):
+                    turns.append((a - shift, e - shift))
+            ref = {"walking_bouts": np.array(wb).reshape(-1, 2), "initial_contact": np.array(ic),
+                   "initial_contact_side": np.array(ic_side), "final_contact": np.array(fc),
+                   "final_contact_side": np.array(fc_side), "turns": np.array(turns).reshape(-1, 2),
+                   "bout_of_ic": np.array(bout_of_ic, dtype=np.int64)}
+        out.append(LowerBackTrial(name, fs, np.ascontiguousarray(acc * 9.81), np.ascontiguousarray(np.radians(gyr)),
+                                  ref, height))
+    return out

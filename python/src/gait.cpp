@@ -1,8 +1,12 @@
 // Python bindings for kinemyo::gait. kinemyo/gait.py adds the tables and convenience functions.
 #include <pybind11/stl.h>
 
+#include <map>
+#include <string>
+
 #include <kinemyo/gait/evaluation.hpp>
 #include <kinemyo/gait/events.hpp>
+#include <kinemyo/gait/lower_back.hpp>
 #include <kinemyo/gait/metrics.hpp>
 #include <kinemyo/gait/synthetic.hpp>
 #include <kinemyo/gait/table.hpp>
@@ -32,6 +36,57 @@ const char* type_name(EventType t) {
     case EventType::mid_swing: return "mid_swing";
   }
   return "";
+}
+
+// The floating-point fields of LowerBackParams by name (the integer and boolean ones are handled apart).
+std::map<std::string, double*> lower_back_fields(LowerBackParams& p) {
+  return {{"gravity_cutoff", &p.gravity_cutoff}, {"step_cutoff", &p.step_cutoff}, {"contact_cutoff", &p.contact_cutoff},
+          {"min_peak_prominence", &p.min_peak_prominence}, {"min_weak_prominence", &p.min_weak_prominence},
+          {"contact_search_before", &p.contact_search_before},
+          {"contact_search_after", &p.contact_search_after}, {"min_step_time", &p.min_step_time},
+          {"max_step_time", &p.max_step_time}, {"side_band_low", &p.side_band_low},
+          {"side_band_high", &p.side_band_high}, {"side_repeat_cost", &p.side_repeat_cost},
+          {"final_contact_min_delay", &p.final_contact_min_delay},
+          {"final_contact_max_delay", &p.final_contact_max_delay},
+          {"max_vertical_deviation", &p.max_vertical_deviation}, {"turn_cutoff", &p.turns.cutoff},
+          {"turn_min_peak_rate", &p.turns.min_peak_rate}, {"turn_border_rate", &p.turns.border_rate},
+          {"turn_min_angle", &p.turns.min_angle}, {"turn_min_duration", &p.turns.min_duration},
+          {"turn_max_duration", &p.turns.max_duration}};
+}
+
+LowerBackParams lower_back_params(const py::dict& overrides, int vertical_axis, double vertical_sign) {
+  LowerBackParams p;
+  auto fields = lower_back_fields(p);
+  for (const auto& [key, value] : overrides) {
+    const auto name = key.cast<std::string>();
+    if (name == "min_bout_contacts") {
+      const auto v = value.cast<long long>();
+      if (v < 2) throw py::value_error("min_bout_contacts: must be >= 2");
+      p.min_bout_contacts = static_cast<std::size_t>(v);
+    } else if (name == "enforce_alternation") {
+      p.enforce_alternation = value.cast<bool>();
+    } else if (auto it = fields.find(name); it != fields.end()) {
+      *it->second = value.cast<double>();
+    } else {
+      throw py::value_error("unknown lower-back parameter '" + name + "'");
+    }
+  }
+  p.vertical_axis = vertical_axis;
+  p.vertical_sign = vertical_sign;
+  p.validate();
+  return p;
+}
+
+Array trunk_array(const py::object& x, const char* name, py::ssize_t rows) {
+  if (x.is_none()) return Array();
+  is_float32(x, name);  // TypeError for complex, object or text data rather than a silent cast
+  Array a = Array::ensure(x);
+  if (!a || a.ndim() != 2 || a.shape(1) != 3 || (rows >= 0 && a.shape(0) != rows))
+    throw py::value_error(std::string(name) + ": expected shape (n_samples, 3)" + (rows >= 0 ? " like acc" : ""));
+  return a;
+}
+std::span<const double> flat(const Array& a) {
+  return a ? std::span<const double>(a.data(), static_cast<std::size_t>(a.size())) : std::span<const double>();
 }
 
 std::vector<double> opt_vec(const py::object& x, const char* name) {
@@ -127,17 +182,130 @@ returns the events found, [(time_s, type)], at most max_latency seconds after th
         py::arg("sagittal_rate"), py::arg("fs"), py::arg("mid_swing_threshold"), py::arg("min_stride_time"),
         py::arg("search_window"));
 
-  m.def("_detect_lower_back_events",
-        [](const py::object& av, const py::object& ml, double fs, double sigma, double min_step, double max_step,
-           double band_low, double band_high) {
-          const Array a = vector_of(av, "vertical_acc"), b = vector_of(ml, "ml_acc");
-          const auto ev = detect_lower_back_events(view(a), view(b), fs, {sigma, min_step, max_step, band_low, band_high});
-          std::vector<std::string> sides;
-          for (auto s : ev.side) sides.emplace_back(side_name(s));
-          return py::make_tuple(out(ev.initial_contact), out(ev.final_contact), sides);
+  // Lower back: parameters travel as a dict of overrides on the C++ defaults (one source of truth for them).
+  m.def("_lower_back_defaults", []() {
+    LowerBackParams p;
+    const StepQc q;
+    py::dict d;
+    for (const auto& [k, v] : lower_back_fields(p)) d[py::str(k)] = *v;
+    d["min_bout_contacts"] = p.min_bout_contacts;
+    d["enforce_alternation"] = p.enforce_alternation;
+    py::dict qc;
+    qc["min_step_time"] = q.min_step_time;
+    qc["max_step_time"] = q.max_step_time;
+    qc["max_median_deviation"] = q.max_median_deviation;
+    qc["min_side_confidence"] = q.min_side_confidence;
+    return py::make_tuple(d, qc);
+  });
+  m.def("_lower_back_gait",
+        [](const py::object& acc, const py::object& gyr, double fs, const py::dict& overrides, const py::dict& qc_overrides,
+           int vertical_axis, double vertical_sign) {
+          if (acc.is_none()) throw py::type_error("acc: expected an (n_samples, 3) array, got None");
+          const Array a = trunk_array(acc, "acc", -1);
+          const Array g = trunk_array(gyr, "gyr", a.shape(0));
+          const LowerBackParams p = lower_back_params(overrides, vertical_axis, vertical_sign);
+          StepQc q;
+          for (const auto& [key, value] : qc_overrides) {
+            const auto name = key.cast<std::string>();
+            double* field = name == "min_step_time" ? &q.min_step_time
+                            : name == "max_step_time" ? &q.max_step_time
+                            : name == "max_median_deviation" ? &q.max_median_deviation
+                            : name == "min_side_confidence" ? &q.min_side_confidence : nullptr;
+            if (!field) throw py::value_error("step_qc: unknown field '" + name + "'");
+            *field = value.cast<double>();
+          }
+          q.validate();
+          LowerBackGait r;
+          std::vector<StepRow> rows;
+          {
+            py::gil_scoped_release release;
+            r = lower_back_gait(flat(a), flat(g), fs, p);
+            rows = lower_back_step_table(r, q);
+          }
+          auto sides = [](const std::vector<Side>& v) {
+            std::vector<std::string> s;
+            for (auto x : v) s.emplace_back(side_name(x));
+            return s;
+          };
+          py::dict d;
+          d["initial_contact"] = out(r.initial_contact);
+          d["initial_contact_side"] = sides(r.initial_contact_side);
+          d["side_confidence"] = out(r.side_confidence);
+          d["bout"] = py::array_t<std::size_t>(static_cast<py::ssize_t>(r.bout.size()), r.bout.data());
+          d["final_contact"] = out(r.final_contact);
+          d["final_contact_side"] = sides(r.final_contact_side);
+          std::vector<double> bs, be, ts, te, ta, tp;
+          std::vector<std::size_t> bn;
+          for (const auto& b : r.bouts) {
+            bs.push_back(b.start);
+            be.push_back(b.end);
+            bn.push_back(b.n_contacts);
+          }
+          for (const auto& t : r.turns) {
+            ts.push_back(t.start);
+            te.push_back(t.end);
+            ta.push_back(t.angle);
+            tp.push_back(t.peak_rate);
+          }
+          d["bout_start"] = out(bs);
+          d["bout_end"] = out(be);
+          d["bout_contacts"] = py::array_t<std::size_t>(static_cast<py::ssize_t>(bn.size()), bn.data());
+          d["turn_start"] = out(ts);
+          d["turn_end"] = out(te);
+          d["turn_angle"] = out(ta);
+          d["turn_peak_rate"] = out(tp);
+          d["vertical_deviation"] = r.vertical_deviation;
+          d["vertical_axis"] = r.vertical_axis;
+          d["vertical_sign"] = r.vertical_sign;
+          py::dict steps;
+          const auto n = static_cast<py::ssize_t>(rows.size());
+          auto col = [&](const char* name, auto member) {
+            std::vector<double> v;
+            for (const auto& row : rows) v.push_back(row.*member);
+            steps[name] = py::array_t<double>(n, v.data());
+          };
+          std::vector<std::string> side;
+          std::vector<std::uint32_t> flags;
+          std::vector<std::size_t> bout;
+          for (const auto& row : rows) {
+            side.emplace_back(side_name(row.side));
+            flags.push_back(row.flags);
+            bout.push_back(row.bout);
+          }
+          steps["side"] = side;
+          steps["bout"] = py::array_t<std::size_t>(n, bout.data());
+          col("start", &StepRow::start);
+          col("end", &StepRow::end);
+          col("step_time", &StepRow::step_time);
+          col("stride_time", &StepRow::stride_time);
+          col("cadence", &StepRow::cadence);
+          col("side_confidence", &StepRow::side_confidence);
+          steps["qc_flags"] = py::array_t<std::uint32_t>(n, flags.data());
+          d["steps"] = steps;
+          return d;
         },
-        py::arg("vertical_acc"), py::arg("ml_acc"), py::arg("fs"), py::arg("sigma"), py::arg("min_step_time"),
-        py::arg("max_step_time"), py::arg("side_band_low"), py::arg("side_band_high"));
+        py::arg("acc"), py::arg("gyr"), py::arg("fs"), py::arg("params"), py::arg("step_qc"), py::arg("vertical_axis"),
+        py::arg("vertical_sign"));
+
+  m.def("_lower_back_contact_sides",
+        [](const py::object& acc, const py::object& gyr, double fs, const py::object& contacts,
+           const py::dict& overrides, int vertical_axis, double vertical_sign) {
+          if (acc.is_none() || gyr.is_none()) throw py::type_error("acc and gyr: expected (n_samples, 3) arrays");
+          const Array a = trunk_array(acc, "acc", -1);
+          const Array g = trunk_array(gyr, "gyr", a.shape(0));
+          const Array c = vector_of(contacts, "initial_contact");
+          const LowerBackParams p = lower_back_params(overrides, vertical_axis, vertical_sign);
+          ContactSides r;
+          {
+            py::gil_scoped_release release;
+            r = lower_back_contact_sides(flat(a), flat(g), fs, view(c), p);
+          }
+          std::vector<std::string> sides;
+          for (auto x : r.side) sides.emplace_back(side_name(x));
+          return py::make_tuple(sides, out(r.confidence));
+        },
+        py::arg("acc"), py::arg("gyr"), py::arg("fs"), py::arg("initial_contact"), py::arg("params"),
+        py::arg("vertical_axis"), py::arg("vertical_sign"));
 
   m.def("_zupt_strides",
         [](const py::object& gyr, const py::object& acc, double fs, const py::object& mid_stance, double window) {

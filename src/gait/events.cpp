@@ -7,8 +7,6 @@
 #include <string>
 
 #include "dsp/check.hpp"
-#include "kinemyo/dsp/filter_design.hpp"
-#include "kinemyo/dsp/batch_filter.hpp"
 
 namespace kinemyo::gait {
 namespace {
@@ -20,49 +18,8 @@ std::size_t samples(double seconds, double fs) {
   return static_cast<std::size_t>(std::llround(std::max(0.0, seconds) * fs));
 }
 
-// Zero-phase convolution with a sampled kernel of odd length (edges: the signal is held at its end values).
-std::vector<double> convolve_same(std::span<const double> x, const std::vector<double>& k) {
-  const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(x.size()), half = static_cast<std::ptrdiff_t>(k.size() / 2);
-  std::vector<double> y(x.size(), 0.0);
-  for (std::ptrdiff_t i = 0; i < n; ++i) {
-    double acc = 0.0;
-    for (std::ptrdiff_t j = -half; j <= half; ++j) {
-      const std::ptrdiff_t idx = std::clamp<std::ptrdiff_t>(i - j, 0, n - 1);
-      acc += k[static_cast<std::size_t>(j + half)] * x[static_cast<std::size_t>(idx)];
-    }
-    y[static_cast<std::size_t>(i)] = acc;
-  }
-  return y;
-}
 
-// Derivative-of-Gaussian differentiator (a continuous-wavelet transform at one scale, scaled so that a ramp of
-// slope 1 gives 1): kernel -t exp(-t^2 / 2 sigma^2), normalised.
-std::vector<double> gaussian_derivative_kernel(double sigma, double fs) {
-  const std::size_t half = std::max<std::size_t>(1, samples(4.0 * sigma, fs));
-  std::vector<double> k(2 * half + 1);
-  double norm = 0.0;
-  for (std::size_t i = 0; i < k.size(); ++i) {
-    const double t = (static_cast<double>(i) - static_cast<double>(half)) / fs;
-    k[i] = -t * std::exp(-t * t / (2.0 * sigma * sigma));
-    norm -= k[i] * t;  // y_i = sum_j k_j x_{i-j}; a unit ramp gives -sum_j k_j t_j, made 1
-  }
-  for (auto& v : k) v /= norm;
-  return k;
-}
 
-// Indices of local minima of x that are the lowest within +-half_window samples.
-std::vector<std::size_t> dominant_minima(const std::vector<double>& x, std::size_t half_window) {
-  std::vector<std::size_t> out;
-  const std::size_t n = x.size();
-  for (std::size_t i = 1; i + 1 < n; ++i) {
-    if (!(x[i] < x[i - 1] && x[i] <= x[i + 1])) continue;
-    const std::size_t lo = i > half_window ? i - half_window : 0, hi = std::min(n - 1, i + half_window);
-    bool lowest = true;
-    for (std::size_t j = lo; j <= hi && lowest; ++j) lowest = x[j] >= x[i] || j == i;
-    if (lowest) out.push_back(i);
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -211,64 +168,6 @@ ShankEvents detect_shank_events(std::span<const double> w, double fs, const Shan
     const auto after = std::min_element(w.begin() + static_cast<std::ptrdiff_t>(p) + 1, w.begin() + static_cast<std::ptrdiff_t>(hi) + 1);
     if (p > lo && *before < 0.0) ev.terminal_contact.push_back(static_cast<double>(before - w.begin()) / fs);
     if (hi > p && *after < 0.0) ev.initial_contact.push_back(static_cast<double>(after - w.begin()) / fs);
-  }
-  return ev;
-}
-
-void LowerBackEventParams::validate() const {
-  require_positive_finite("sigma", sigma);
-  require_positive_finite("min_step_time", min_step_time);
-  require_positive_finite("max_step_time", max_step_time);
-  if (!(side_band_low > 0.0 && side_band_high > side_band_low)) fail("side_band_low", "need 0 < low < high");
-}
-
-LowerBackEvents detect_lower_back_events(std::span<const double> av, std::span<const double> ml, double fs,
-                                         const LowerBackEventParams& params) {
-  require_positive_finite("fs", fs);
-  params.validate();
-  if (av.size() != ml.size()) fail("ml_acc", "must have the length of vertical_acc");
-  if (av.size() < 4) fail("vertical_acc", "needs at least 4 samples");
-  if (params.side_band_high >= 0.5 * fs) fail("side_band_high", "must be below fs / 2");
-  kinemyo::detail::require_finite_samples(av.data(), av.size(), 1);
-  kinemyo::detail::require_finite_samples(ml.data(), ml.size(), 1);
-  const std::size_t n = av.size();
-  double mean = 0.0;
-  for (double v : av) mean += v;
-  mean /= static_cast<double>(n);
-  // Integrate (trapezoid), then differentiate with the Gaussian-derivative wavelet (McCamley 2012).
-  std::vector<double> integ(n, 0.0);
-  for (std::size_t i = 1; i < n; ++i) integ[i] = integ[i - 1] + 0.5 * ((av[i] - mean) + (av[i - 1] - mean)) / fs;
-  const auto kernel = gaussian_derivative_kernel(params.sigma, fs);
-  const auto d1 = convolve_same(integ, kernel);
-  const auto d2 = convolve_same(d1, kernel);
-  LowerBackEvents ev;
-  const std::size_t half = samples(0.5 * params.min_step_time, fs);
-  for (std::size_t i : dominant_minima(d1, half)) ev.initial_contact.push_back(static_cast<double>(i) / fs);
-  // Final contact: the maximum of d2 between consecutive initial contacts (within max_step_time).
-  for (std::size_t k = 0; k + 1 < ev.initial_contact.size(); ++k) {
-    const auto a = static_cast<std::size_t>(std::llround(ev.initial_contact[k] * fs));
-    const auto b = static_cast<std::size_t>(std::llround(ev.initial_contact[k + 1] * fs));
-    if (static_cast<double>(b - a) / fs > params.max_step_time) continue;
-    const auto it = std::max_element(d2.begin() + static_cast<std::ptrdiff_t>(a) + 1, d2.begin() + static_cast<std::ptrdiff_t>(b));
-    ev.final_contact.push_back(static_cast<double>(it - d2.begin()) / fs);
-  }
-  // Side: sign of the medio-lateral velocity (band-passed acceleration, integrated) at each contact.
-  const auto sos = kinemyo::dsp::butterworth_sos(2, {params.side_band_low, params.side_band_high},
-                                                 kinemyo::dsp::FilterKind::bandpass, fs);
-  std::vector<double> band(n);
-  if (n <= kinemyo::dsp::sosfiltfilt_padlen(sos)) fail("vertical_acc", "too short for the side band-pass");
-  kinemyo::dsp::sosfiltfilt(sos, std::span<const double>(ml.data(), n), std::span<double>(band), 1);
-  std::vector<double> vel(n, 0.0);
-  for (std::size_t i = 1; i < n; ++i) vel[i] = vel[i - 1] + 0.5 * (band[i] + band[i - 1]) / fs;
-  // remove the integration drift with the same band-pass idea: subtract a centred moving mean of one second
-  const std::size_t m = std::max<std::size_t>(1, samples(1.0 / params.side_band_low, fs) / 2);
-  std::vector<double> prefix(n + 1, 0.0);
-  for (std::size_t i = 0; i < n; ++i) prefix[i + 1] = prefix[i] + vel[i];
-  for (double t : ev.initial_contact) {
-    const auto i = static_cast<std::size_t>(std::llround(t * fs));
-    const std::size_t lo = i > m ? i - m : 0, hi = std::min(n, i + m + 1);
-    const double local = vel[i] - (prefix[hi] - prefix[lo]) / static_cast<double>(hi - lo);
-    ev.side.push_back(local > 0.0 ? Side::left : (local < 0.0 ? Side::right : Side::unknown));
   }
   return ev;
 }

@@ -9,9 +9,7 @@
 // al. 2013 and Rampp et al. 2015; here validated against motion capture on the gaitmap recordings).
 // Shank sensor: Salarian et al. (IEEE TBME 51:1434, 2004; after Aminian et al. 2002): mid-swing peaks of the
 // sagittal rate, initial contact the minimum after a peak, terminal contact the minimum before it.
-// Lower back: McCamley et al. (Gait Posture 36:316, 2012): initial contacts at the minima of the Gaussian-derivative
-// of the integrated vertical acceleration, final contacts at the maxima of its further derivative; the side from
-// the trunk's medio-lateral velocity at contact.
+// Lower back: see lower_back.hpp.
 
 #include <cstddef>
 #include <cstdint>
@@ -84,22 +82,5 @@ struct ShankEvents {
 };
 // sagittal_rate: rad/s, positive when the shank swings forward (mid-swing peak positive).
 ShankEvents detect_shank_events(std::span<const double> sagittal_rate, double fs, const ShankEventParams& params = {});
-
-// --- Lower-back sensor (McCamley 2012) -----------------------------------------------------------------------
-struct LowerBackEventParams {
-  double sigma = 0.04;            // s, width of the Gaussian-derivative (continuous-wavelet) differentiator
-  double min_step_time = 0.25;    // s between initial contacts
-  double max_step_time = 1.5;     // s
-  double side_band_low = 0.3, side_band_high = 1.5;  // Hz, stride-frequency band of the medio-lateral velocity
-  void validate() const;
-};
-struct LowerBackEvents {
-  std::vector<double> initial_contact, final_contact;  // s
-  std::vector<Side> side;                              // per initial contact; the final contact after it shares it
-};
-// vertical_acc: m/s^2 along the vertical (gravity included or not); ml_acc: m/s^2 along the medio-lateral axis,
-// positive to the left.
-LowerBackEvents detect_lower_back_events(std::span<const double> vertical_acc, std::span<const double> ml_acc,
-                                         double fs, const LowerBackEventParams& params = {});
 
 }  // namespace kinemyo::gait

@@ -208,31 +208,3 @@ TEST(GaitEvents, ShankSalarianPattern) {
   EXPECT_LT(mi.mean_absolute_error, 0.011);
   EXPECT_EQ(ev.mid_swing.size(), ic_true.size());
 }
-
-TEST(GaitEvents, LowerBackContactsAndSides) {
-  // Vertical acceleration dips at each contact (alternating sides every 0.55 s); the medio-lateral sway moves left
-  // (positive) at left contacts and right at right contacts.
-  const double fs = 100.0, step = 0.55, stride = 2 * step, t0 = 1.0;
-  const std::size_t n = 4000;
-  std::vector<double> av(n, 9.81), ml(n, 0.0), ic_true;
-  std::vector<g::Side> side_true;
-  for (double t = t0; t < 38.0; t += step) {
-    ic_true.push_back(t);
-    side_true.push_back(ic_true.size() % 2 ? g::Side::left : g::Side::right);
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    const double t = static_cast<double>(i) / fs;
-    for (double c : ic_true) av[i] += -3.0 * gauss(t - c, 0.04) + 1.5 * gauss(t - c - 0.15, 0.06);
-    const double omega = 2 * std::numbers::pi / stride;
-    ml[i] = -0.03 * omega * omega * std::sin(omega * (t - t0));  // position 0.03 sin: velocity > 0 at left contacts
-  }
-  const auto ev = g::detect_lower_back_events(av, ml, fs);
-  const auto m = g::match_events(ev.initial_contact, ic_true, 0.03);
-  EXPECT_GE(m.true_positives, ic_true.size() - 2);  // the first and last may be cut by the wavelet at the ends
-  EXPECT_LT(m.mean_absolute_error, 0.015);
-  std::size_t correct = 0;
-  for (std::size_t k = 0; k < m.true_positives; ++k) correct += ev.side[m.detected[k]] == side_true[m.reference[k]];
-  EXPECT_EQ(correct, m.true_positives);
-  EXPECT_EQ(ev.final_contact.size() + 1, ev.initial_contact.size());
-  EXPECT_THROW(g::detect_lower_back_events(av, std::vector<double>(10), fs), std::invalid_argument);
-}
