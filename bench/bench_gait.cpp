@@ -36,8 +36,8 @@ std::vector<double> gravity(std::size_t n) {
 void BM_FootEvents10MinBothFeet(benchmark::State& state) {
   const auto& s = recording();
   for (auto _ : state) {
-    auto l = g::detect_foot_events(s.left_gyr, kFs, 1, 1.0);
-    auto r = g::detect_foot_events(s.right_gyr, kFs, 1, 1.0);
+    auto l = g::detect_foot_events(s.left_gyr, kFs, {0.0, 1.0, 0.0});
+    auto r = g::detect_foot_events(s.right_gyr, kFs, {0.0, 1.0, 0.0});
     benchmark::DoNotOptimize(l.initial_contact.data());
     benchmark::DoNotOptimize(r.initial_contact.data());
   }
@@ -47,8 +47,8 @@ BENCHMARK(BM_FootEvents10MinBothFeet)->Unit(benchmark::kMillisecond);
 void BM_StrideTableZuptAndMetrics10Min(benchmark::State& state) {
   const auto& s = recording();
   const auto acc = gravity(s.left_gyr.size() / 3);
-  const auto l = g::detect_foot_events(s.left_gyr, kFs, 1, 1.0);
-  const auto r = g::detect_foot_events(s.right_gyr, kFs, 1, 1.0);
+  const auto l = g::detect_foot_events(s.left_gyr, kFs, {0.0, 1.0, 0.0});
+  const auto r = g::detect_foot_events(s.right_gyr, kFs, {0.0, 1.0, 0.0});
   for (auto _ : state) {
     const auto zl = g::zupt_strides(s.left_gyr, acc, kFs, l.mid_stance);
     const auto zr = g::zupt_strides(s.right_gyr, acc, kFs, r.mid_stance);

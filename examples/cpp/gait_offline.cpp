@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
   }
   g::SideEvents sides[2];
   for (int side = 0; side < 2; ++side) {
-    const auto ev = g::detect_foot_events(gyr[side], fs, 1, 1.0);
+    const auto ev = g::detect_foot_events(gyr[side], fs, {0.0, 1.0, 0.0});
     sides[side] = g::foot_side_events(ev, g::zupt_strides(gyr[side], acc[side], fs, ev.mid_stance));
   }
   const auto rows = g::stride_table(sides[0], sides[1]);

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kinemyo._core import (FootEventDetector, FootEventParams, _agreement, _detect_foot_events, _foot_side_values,
+from kinemyo._core import (FootEventDetector, FootEventParams, _agreement, _detect_foot_events, _estimate_foot_ml_axis,
+                           _foot_side_values,
                            _detect_shank_events, _gait_symmetry_index, _lower_back_contact_sides, _lower_back_defaults,
                            _lower_back_gait,
                            _match_events,
@@ -28,7 +29,7 @@ from kinemyo._core import (FootEventDetector, FootEventParams, _agreement, _dete
 
 __all__ = ["FootEventDetector", "FootEventParams", "FootEvents", "GaitAnalysis", "StrideQc", "agreement",
            "analyze_feet", "asymmetry_summary", "autocorrelation_regularity", "coefficient_of_variation",
-           "combined_sd", "foot_angle", "foot_events", "gait_asymmetry", "gait_symmetry_index", "harmonic_ratio",
+           "combined_sd", "estimate_foot_ml_axis", "foot_angle", "foot_events", "gait_asymmetry", "gait_symmetry_index", "harmonic_ratio",
            "improved_harmonic_ratio", "inverted_pendulum_step_length", "LowerBackGait", "lower_back_defaults",
            "lower_back_contact_sides", "lower_back_gait", "match_events",
            "match_strides",
@@ -55,13 +56,40 @@ class FootEvents:
     mid_stance: np.ndarray
 
 
-def foot_events(gyr, fs: float, *, ml_axis: int = 1, ml_sign: float = 1.0,
+def foot_events(gyr, fs: float, *, ml_axis=1, ml_sign: float = 1.0,
                 params: FootEventParams | None = None) -> FootEvents:
-    """Initial contact, toe-off and mid-stance of a foot sensor. ``gyr`` (n, 3) in rad/s; the sagittal rate is
-    ``ml_sign * gyr[:, ml_axis]`` and must be positive when the toes go down (for a frame with x to the toes, y to
-    the left and z up -- gaitmap's -- that is axis 1, sign +1)."""
-    ic, tc, ms = _detect_foot_events(gyr, fs, ml_axis, ml_sign, params if params is not None else FootEventParams())
-    return FootEvents(ic, tc, ms)
+    """Initial contact, toe-off and mid-stance of a foot sensor. ``gyr`` (n, 3) in rad/s.
+
+    The sagittal rate, positive when the toes go down, is ``gyr @ axis``. ``ml_axis`` names that medio-lateral axis:
+    an index 0-2 (with ``ml_sign``; for a frame with x to the toes, y to the left and z up -- gaitmap's -- that is
+    axis 1, sign +1), a 3-vector in the sensor frame (a sensor rolled on the shoe), or ``"auto"`` to estimate it
+    from the walking in ``gyr`` (:func:`estimate_foot_ml_axis`)."""
+    return FootEvents(*_detect_foot_events(gyr, fs, _foot_axis(gyr, fs, ml_axis, ml_sign),
+                                           params if params is not None else FootEventParams()))
+
+
+def estimate_foot_ml_axis(gyr, fs: float) -> np.ndarray:
+    """The medio-lateral axis of a foot sensor (unit 3-vector, sensor frame, toes-down rotation positive) from
+    walking data: the principal axis of the rotation, signed so that the long swing lobe is negative. ValueError
+    when the recording holds too little walking to tell."""
+    return np.asarray(_estimate_foot_ml_axis(gyr, fs))
+
+
+def _foot_axis(gyr, fs: float, ml_axis, ml_sign: float) -> np.ndarray:
+    if ml_sign not in (1, -1):
+        raise ValueError(f"ml_sign: must be +1 or -1, got {ml_sign!r}")
+    if isinstance(ml_axis, str):
+        if ml_axis != "auto":
+            raise ValueError(f"ml_axis: expected 0, 1, 2, a 3-vector or 'auto', got {ml_axis!r}")
+        return estimate_foot_ml_axis(gyr, fs) * ml_sign
+    if isinstance(ml_axis, (int, np.integer)) and not isinstance(ml_axis, bool):
+        if ml_axis not in (0, 1, 2):
+            raise ValueError(f"ml_axis: must be 0, 1 or 2, got {ml_axis}")
+        return np.eye(3)[ml_axis] * ml_sign
+    axis = np.asarray(ml_axis, dtype=np.float64)
+    if axis.shape != (3,) or not np.all(np.isfinite(axis)) or np.linalg.norm(axis) < 1e-9:
+        raise ValueError(f"ml_axis: a vector must be 3 finite numbers, not all zero, got {ml_axis!r}")
+    return axis * ml_sign
 
 
 def shank_events(sagittal_rate, fs: float, *, mid_swing_threshold: float = np.radians(50.0),
@@ -238,14 +266,17 @@ class GaitAnalysis:
     zupt: dict = field(default_factory=dict)
 
 
-def analyze_feet(left_gyr, left_acc, right_gyr, right_acc, fs: float, *, ml_axis: int = 1, ml_sign: float = 1.0,
+def analyze_feet(left_gyr, left_acc, right_gyr, right_acc, fs: float, *, ml_axis=1, ml_sign: float = 1.0,
                  params: FootEventParams | None = None, qc: StrideQc = StrideQc()) -> GaitAnalysis:
     """Events, stride lengths and turning angles (zero-velocity updates) and the bilateral stride table from two
-    foot sensors (gyr rad/s, acc m/s^2, (n, 3) each, same clock)."""
+    foot sensors (gyr rad/s, acc m/s^2, (n, 3) each, same clock). ``ml_axis`` as in :func:`foot_events` (an index,
+    one 3-vector for both feet, a pair of 3-vectors (left, right), or ``"auto"`` per foot)."""
     sides = {}
     zupt = {}
-    for name, gyr, acc in (("left", left_gyr, left_acc), ("right", right_gyr, right_acc)):
-        ev = foot_events(gyr, fs, ml_axis=ml_axis, ml_sign=ml_sign, params=params)
+    pair = (not isinstance(ml_axis, (str, int, np.integer)) and np.asarray(ml_axis, dtype=object).shape == (2,)
+            and all(np.asarray(a).shape == (3,) for a in ml_axis))
+    for k, (name, gyr, acc) in enumerate((("left", left_gyr, left_acc), ("right", right_gyr, right_acc))):
+        ev = foot_events(gyr, fs, ml_axis=ml_axis[k] if pair else ml_axis, ml_sign=ml_sign, params=params)
         z = zupt_strides(gyr, acc, fs, ev.mid_stance)
         length, turn = _foot_side_values(ev.initial_contact, z)  # the stride from contact k gets its swing
         sides[name] = (ev, {"initial_contact": ev.initial_contact, "terminal_contact": ev.terminal_contact,

@@ -126,18 +126,35 @@ PairIndex index_of(const std::string& s) {
 void bind_gait(py::module_& m) {
   py::class_<FootEventParams>(m, "FootEventParams", "Foot event detection thresholds (rad/s, s).")
       .def(py::init([](double swing_threshold, double push_off_window, double max_swing_time, double min_stance_time,
-                       double mid_stance_window) {
-             FootEventParams p{swing_threshold, push_off_window, max_swing_time, min_stance_time, mid_stance_window};
+                       double mid_stance_window, double min_swing_time, double min_swing_peak) {
+             FootEventParams p{swing_threshold, push_off_window, max_swing_time, min_stance_time, mid_stance_window,
+                               min_swing_time, min_swing_peak};
              p.validate();
              return p;
            }),
-           py::kw_only(), py::arg("swing_threshold") = 1.0, py::arg("push_off_window") = 0.4,
-           py::arg("max_swing_time") = 1.0, py::arg("min_stance_time") = 0.15, py::arg("mid_stance_window") = 0.1)
+           py::kw_only(), py::arg("swing_threshold") = FootEventParams{}.swing_threshold,
+           py::arg("push_off_window") = FootEventParams{}.push_off_window,
+           py::arg("max_swing_time") = FootEventParams{}.max_swing_time,
+           py::arg("min_stance_time") = FootEventParams{}.min_stance_time,
+           py::arg("mid_stance_window") = FootEventParams{}.mid_stance_window,
+           py::arg("min_swing_time") = FootEventParams{}.min_swing_time,
+           py::arg("min_swing_peak") = FootEventParams{}.min_swing_peak)
       .def_readonly("swing_threshold", &FootEventParams::swing_threshold)
       .def_readonly("push_off_window", &FootEventParams::push_off_window)
       .def_readonly("max_swing_time", &FootEventParams::max_swing_time)
       .def_readonly("min_stance_time", &FootEventParams::min_stance_time)
-      .def_readonly("mid_stance_window", &FootEventParams::mid_stance_window);
+      .def_readonly("mid_stance_window", &FootEventParams::mid_stance_window)
+      .def_readonly("min_swing_time", &FootEventParams::min_swing_time)
+      .def_readonly("min_swing_peak", &FootEventParams::min_swing_peak)
+      .def("__repr__", [](const FootEventParams& p) {
+        return "FootEventParams(swing_threshold=" + py::repr(py::float_(p.swing_threshold)).cast<std::string>() +
+               ", push_off_window=" + py::repr(py::float_(p.push_off_window)).cast<std::string>() +
+               ", max_swing_time=" + py::repr(py::float_(p.max_swing_time)).cast<std::string>() +
+               ", min_stance_time=" + py::repr(py::float_(p.min_stance_time)).cast<std::string>() +
+               ", mid_stance_window=" + py::repr(py::float_(p.mid_stance_window)).cast<std::string>() +
+               ", min_swing_time=" + py::repr(py::float_(p.min_swing_time)).cast<std::string>() +
+               ", min_swing_peak=" + py::repr(py::float_(p.min_swing_peak)).cast<std::string>() + ")";
+      });
 
   py::class_<FootEventDetector>(m, "FootEventDetector", R"doc(
 Streaming foot event detector: push sagittal-rate samples (rad/s, toes down positive) as they arrive; each call
@@ -146,8 +163,12 @@ returns the events found, [(time_s, type)], at most max_latency seconds after th
       .def(py::init<double, const FootEventParams&>(), py::arg("fs"), py::arg("params") = FootEventParams{})
       .def("push",
            [](FootEventDetector& d, const py::object& samples) {
+             is_float32(samples, "samples");
              const Array a = Array::ensure(samples);
              if (!a) throw py::type_error("samples: expected numbers");
+             if (a.ndim() > 1)
+               throw py::value_error("samples: expected sagittal-rate samples, shape (n,) or a number; project an "
+                                     "(n, 3) gyroscope array on the medio-lateral axis first");
              py::list events;
              GaitEvent buf[2];
              for (py::ssize_t i = 0; i < a.size(); ++i) {
@@ -161,17 +182,24 @@ returns the events found, [(time_s, type)], at most max_latency seconds after th
       .def("reset", &FootEventDetector::reset);
 
   m.def("_detect_foot_events",
-        [](const py::object& gyr, double fs, int ml_axis, double ml_sign, const FootEventParams& p) {
-          Array g = Array::ensure(gyr);
-          if (!g || g.ndim() != 2 || g.shape(1) != 3) throw py::value_error("gyr: expected shape (n_samples, 3)");
+        [](const py::object& gyr, double fs, const std::array<double, 3>& ml_direction, const FootEventParams& p) {
+          const Array g = trunk_array(gyr, "gyr", -1);
+          if (!g) throw py::type_error("gyr: expected an (n_samples, 3) array, got None");
           FootEvents ev;
           {
             py::gil_scoped_release nogil;
-            ev = detect_foot_events({g.data(), static_cast<std::size_t>(g.size())}, fs, ml_axis, ml_sign, p);
+            ev = detect_foot_events(flat(g), fs, ml_direction, p);
           }
           return py::make_tuple(out(ev.initial_contact), out(ev.terminal_contact), out(ev.mid_stance));
         },
-        py::arg("gyr"), py::arg("fs"), py::arg("ml_axis"), py::arg("ml_sign"), py::arg("params") = FootEventParams{});
+        py::arg("gyr"), py::arg("fs"), py::arg("ml_direction"), py::arg("params") = FootEventParams{});
+  m.def("_estimate_foot_ml_axis",
+        [](const py::object& gyr, double fs) {
+          const Array g = trunk_array(gyr, "gyr", -1);
+          if (!g) throw py::type_error("gyr: expected an (n_samples, 3) array, got None");
+          return estimate_foot_ml_axis(flat(g), fs);
+        },
+        py::arg("gyr"), py::arg("fs"));
 
   m.def("_detect_shank_events",
         [](const py::object& rate, double fs, double threshold, double min_stride_time, double search_window) {

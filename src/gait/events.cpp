@@ -1,6 +1,7 @@
 #include "kinemyo/gait/events.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -29,6 +30,9 @@ void FootEventParams::validate() const {
   require_positive_finite("max_swing_time", max_swing_time);
   if (!std::isfinite(min_stance_time) || min_stance_time < 0.0) fail("min_stance_time", "must be finite and >= 0");
   require_positive_finite("mid_stance_window", mid_stance_window);
+  if (!std::isfinite(min_swing_time) || min_swing_time < 0.0) fail("min_swing_time", "must be finite and >= 0");
+  if (min_swing_time >= max_swing_time) fail("min_swing_time", "must be < max_swing_time");
+  require_positive_finite("min_swing_peak", min_swing_peak);
 }
 
 FootEventDetector::FootEventDetector(double fs, const FootEventParams& params) : fs_(fs), p_(params) {
@@ -37,14 +41,20 @@ FootEventDetector::FootEventDetector(double fs, const FootEventParams& params) :
   ring_.assign(std::max<std::size_t>(2, samples(p_.push_off_window, fs) + 1), -std::numeric_limits<double>::infinity());
 }
 
-double FootEventDetector::max_latency() const noexcept { return std::max(p_.push_off_window, 1.0 / fs_); }
+double FootEventDetector::max_latency() const noexcept {
+  // toe-off: up to push_off_window before the swing onset, reported when the swing is confirmed (at the latest
+  // when it is abandoned, max_swing_time after the onset)
+  return std::max(p_.push_off_window + p_.max_swing_time, 1.0 / fs_);
+}
 
 void FootEventDetector::reset() noexcept {
   std::fill(ring_.begin(), ring_.end(), -std::numeric_limits<double>::infinity());
   head_ = count_ = 0;
   n_ = 0;
-  in_swing_ = have_ic_ = have_prev_ = false;
-  swing_start_ = last_ic_ = 0;
+  in_swing_ = confirmed_ = have_ic_ = have_prev_ = have_bounce_ = false;
+  swing_start_ = last_ic_ = bounce_at_ = 0;
+  trough_ = 0.0;
+  pending_toe_off_ = last_event_ = -1.0;
   prev_ = 0.0;
 }
 
@@ -59,38 +69,67 @@ std::size_t FootEventDetector::push(double x, GaitEvent* out) noexcept {
     return 0;
   }
   std::size_t emitted = 0;
+  const bool crossed_up = have_prev_ && prev_ < 0.0 && x >= 0.0;
+  const auto elapsed = [&](std::uint64_t from) { return static_cast<double>(i - from) / fs_; };
   if (!in_swing_) {
-    const bool rested = !have_ic_ || static_cast<double>(i - last_ic_) >= p_.min_stance_time * fs_;
-    if (x < -p_.swing_threshold && rested) {
+    const bool rested = !have_ic_ || elapsed(last_ic_) >= p_.min_stance_time;
+    if (x < -p_.swing_threshold && rested && have_bounce_ && elapsed(bounce_at_) <= p_.min_swing_time) {
+      in_swing_ = true;  // the rate dipped back below zero right after a bounce: the same swing goes on
+      have_bounce_ = false;
+      trough_ = std::min(trough_, x);
+    } else if (x < -p_.swing_threshold && rested) {
       in_swing_ = true;
+      confirmed_ = false;
+      have_bounce_ = false;
       swing_start_ = i;
-      // Toe-off: the push-off maximum among the buffered samples (oldest .. newest), refined by a parabola.
-      std::size_t best = 0;
-      double best_v = -std::numeric_limits<double>::infinity();
+      trough_ = x;
+      // Toe-off: the push-off maximum among the buffered samples later than the last event, refined by a parabola.
       const std::size_t size = ring_.size();
       const auto at = [&](std::size_t age) { return ring_[(head_ + size - 1 - age) % size]; };  // age 0 = now
-      for (std::size_t age = 0; age < count_; ++age)
+      std::size_t usable = count_;
+      while (usable > 0 && static_cast<double>(i - (usable - 1)) / fs_ <= last_event_) --usable;
+      std::size_t best = 0;
+      double best_v = -std::numeric_limits<double>::infinity();
+      for (std::size_t age = 0; age < usable; ++age)
         if (at(age) > best_v) {
           best_v = at(age);
           best = age;
         }
+      pending_toe_off_ = -1.0;
       if (best_v > 0.0) {
         double offset = 0.0;
-        if (best > 0 && best + 1 < count_) {
+        if (best > 0 && best + 1 < usable) {
           const double a = at(best + 1), b = at(best), c = at(best - 1), den = a - 2.0 * b + c;
           if (den < 0.0 && std::isfinite(a) && std::isfinite(c)) offset = 0.5 * (a - c) / den;
         }
-        out[emitted++] = {(static_cast<double>(i - best) + offset) / fs_, EventType::terminal_contact, Side::unknown};
+        pending_toe_off_ = (static_cast<double>(i - best) + offset) / fs_;
       }
     }
-  } else if (have_prev_ && prev_ < 0.0 && x >= 0.0) {
+  } else if (!confirmed_) {
+    trough_ = std::min(trough_, x);
+    if (crossed_up || elapsed(swing_start_) > p_.max_swing_time) {
+      in_swing_ = false;  // back above zero too soon (a bounce or an impact's ringing): not a swing (yet)
+      have_bounce_ = crossed_up;
+      bounce_at_ = i;
+    } else if (elapsed(swing_start_) >= p_.min_swing_time && trough_ <= -p_.min_swing_peak) {
+      confirmed_ = true;
+      if (pending_toe_off_ > last_event_) {
+        out[emitted++] = {pending_toe_off_, EventType::terminal_contact, Side::unknown};
+        last_event_ = pending_toe_off_;
+      }
+    }
+  } else if (crossed_up) {
     // Initial contact: the upward zero crossing, linearly interpolated between the two samples.
     const double frac = prev_ / (prev_ - x);
-    out[emitted++] = {(static_cast<double>(i - 1) + frac) / fs_, EventType::initial_contact, Side::unknown};
+    const double t = (static_cast<double>(i - 1) + frac) / fs_;
+    if (t > last_event_) {
+      out[emitted++] = {t, EventType::initial_contact, Side::unknown};
+      last_event_ = t;
+    }
     in_swing_ = false;
     have_ic_ = true;
     last_ic_ = i;
-  } else if (static_cast<double>(i - swing_start_) > p_.max_swing_time * fs_) {
+  } else if (elapsed(swing_start_) > p_.max_swing_time) {
     in_swing_ = false;  // no contact found: the swing is abandoned (a gap in the events, never a guess)
   }
   prev_ = x;
@@ -98,17 +137,18 @@ std::size_t FootEventDetector::push(double x, GaitEvent* out) noexcept {
   return emitted;
 }
 
-FootEvents detect_foot_events(std::span<const double> gyr, double fs, int ml_axis, double ml_sign,
+FootEvents detect_foot_events(std::span<const double> gyr, double fs, const std::array<double, 3>& ml_direction,
                               const FootEventParams& params) {
   if (gyr.size() % 3 != 0 || gyr.empty()) fail("gyr", "must be n x 3 with n >= 1");
-  if (ml_axis < 0 || ml_axis > 2) fail("ml_axis", "must be 0, 1 or 2");
-  if (ml_sign != 1.0 && ml_sign != -1.0) fail("ml_sign", "must be +1 or -1");
+  const double norm = std::hypot(ml_direction[0], ml_direction[1], ml_direction[2]);
+  if (!std::isfinite(norm) || norm < 1e-9) fail("ml_direction", "must be a finite, non-zero 3-vector");
+  const std::array<double, 3> u = {ml_direction[0] / norm, ml_direction[1] / norm, ml_direction[2] / norm};
   FootEventDetector det(fs, params);
   const std::size_t n = gyr.size() / 3;
   FootEvents ev;
   GaitEvent buf[2];
   for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t k = det.push(ml_sign * gyr[3 * i + static_cast<std::size_t>(ml_axis)], buf);
+    const std::size_t k = det.push(u[0] * gyr[3 * i] + u[1] * gyr[3 * i + 1] + u[2] * gyr[3 * i + 2], buf);
     for (std::size_t j = 0; j < k; ++j)
       (buf[j].type == EventType::initial_contact ? ev.initial_contact : ev.terminal_contact).push_back(buf[j].time);
   }
@@ -136,6 +176,44 @@ FootEvents detect_foot_events(std::span<const double> gyr, double fs, int ml_axi
     if (std::isfinite(best_e)) ev.mid_stance.push_back((static_cast<double>(best) + 0.5 * static_cast<double>(w - 1)) / fs);
   }
   return ev;
+}
+
+std::array<double, 3> estimate_foot_ml_axis(std::span<const double> gyr, double fs) {
+  require_positive_finite("fs", fs);
+  if (gyr.size() % 3 != 0 || gyr.empty()) fail("gyr", "must be n x 3 with n >= 1");
+  const std::size_t n = gyr.size() / 3;
+  // Principal axis of the rotation: power iteration on the second-moment matrix of the moving samples.
+  double m[3][3] = {};
+  std::size_t moving = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double* w = &gyr[3 * i];
+    if (!(std::isfinite(w[0]) && std::isfinite(w[1]) && std::isfinite(w[2]))) continue;
+    if (w[0] * w[0] + w[1] * w[1] + w[2] * w[2] < 1.0) continue;
+    ++moving;
+    for (int r = 0; r < 3; ++r)
+      for (int c = 0; c < 3; ++c) m[r][c] += w[r] * w[c];
+  }
+  std::array<double, 3> v = {1.0, 1.0, 1.0};
+  for (int it = 0; it < 200 && moving > 0; ++it) {
+    std::array<double, 3> next{};
+    for (int r = 0; r < 3; ++r) next[static_cast<std::size_t>(r)] = m[r][0] * v[0] + m[r][1] * v[1] + m[r][2] * v[2];
+    const double norm = std::hypot(next[0], next[1], next[2]);
+    if (!(norm > 0.0)) break;
+    for (auto& c : next) c /= norm;
+    v = next;
+  }
+  std::size_t below = 0, above = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double s = v[0] * gyr[3 * i] + v[1] * gyr[3 * i + 1] + v[2] * gyr[3 * i + 2];
+    below += s < -2.0;
+    above += s > 2.0;
+  }
+  if (static_cast<double>(below + above) < 0.5 * fs)
+    fail("gyr", "too little foot rotation (" + std::to_string(below + above) +
+                    " samples faster than 2 rad/s) to estimate the medio-lateral axis: give it, or more walking");
+  if (above > below)
+    for (auto& c : v) c = -c;
+  return v;
 }
 
 void ShankEventParams::validate() const {

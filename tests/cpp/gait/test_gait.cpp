@@ -89,8 +89,8 @@ TEST(GaitEvents, SyntheticAsymmetricGaitIsRecovered) {
   opt.right_offset = 0.52;
   opt.noise = 0.05;
   const auto syn = g::synthesize_foot_gait(fs, {0.70, 0.40}, {0.64, 0.46}, opt);
-  const auto left = g::detect_foot_events(syn.left_gyr, fs, 1, 1.0);
-  const auto right = g::detect_foot_events(syn.right_gyr, fs, 1, 1.0);
+  const auto left = g::detect_foot_events(syn.left_gyr, fs, {0.0, 1.0, 0.0});
+  const auto right = g::detect_foot_events(syn.right_gyr, fs, {0.0, 1.0, 0.0});
   // Away from the recording's ends (an event whose pattern is cut off cannot be found), every event is found.
   const auto inner = [](const std::vector<double>& v) {
     std::vector<double> out;
@@ -125,7 +125,7 @@ TEST(GaitEvents, SyntheticAsymmetricGaitIsRecovered) {
 TEST(GaitEvents, StreamingDetectorMatchesOfflineWithBoundedLatency) {
   const double fs = 100.0;
   const auto syn = g::synthesize_foot_gait(fs, {0.7, 0.4}, {0.7, 0.4}, {});
-  const auto offline = g::detect_foot_events(syn.left_gyr, fs, 1, 1.0);
+  const auto offline = g::detect_foot_events(syn.left_gyr, fs, {0.0, 1.0, 0.0});
   g::FootEventDetector det(fs);
   std::vector<double> ic, tc;
   double worst_delay = 0.0;
