@@ -7,8 +7,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 APT_PACKAGES=(build-essential cmake pkg-config libeigen3-dev libfftw3-dev libgtest-dev libbenchmark-dev nlohmann-json3-dev python3-venv)
 PIP_PACKAGES=("pybind11>=2.12" "scikit-build-core>=0.10" "numpy>=1.23" "scipy>=1.11" "pandas>=1.5" "pytest>=7" "matplotlib>=3.6"
-              # independent references run side by side in tests and benchmarks: Madgwick (ahrs), VQF (vqf)
-              "ahrs>=0.3" "vqf>=2.0"
+              # independent references run side by side in tests and benchmarks: Madgwick (ahrs), VQF (vqf),
+              # Mobilise-D's lower-back gait detectors (mobgap, bench/mobgap_eval.py)
+              "ahrs>=0.3" "vqf>=2.0" "mobgap>=1.2"
               # Lab Streaming Layer input of kinemyo biofeedback
               "pylsl>=1.16"
               # C3D input of session files
@@ -29,7 +30,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if ! "$PYTHON" -c 'import pybind11, scikit_build_core, numpy, scipy, pandas, pytest, matplotlib, ahrs, vqf, pylsl, ezc3d' 2>/dev/null; then
+if ! "$PYTHON" -c 'import pybind11, scikit_build_core, numpy, scipy, pandas, pytest, matplotlib, ahrs, vqf, mobgap, pylsl, ezc3d' 2>/dev/null; then
   echo "install-deps: pip packages for $PYTHON"
 fi
 "$PYTHON" -m pip install -q --disable-pip-version-check "${PIP_PACKAGES[@]}"

@@ -39,6 +39,8 @@ class SessionResult:
     gait: gait.GaitAnalysis | None = None
     gait_base: TimeBase | None = None                # the feet's common grid (event indices count from its start)
     gait_signals: dict = field(default_factory=dict)  # side -> sagittal rate for plots, on gait_base
+    lower_back: gait.LowerBackGait | None = None     # lower-back gait, times on the session clock
+    lower_back_signal: dict = field(default_factory=dict)  # {"t": ..., "acc_norm": ...} for plots
     angles: dict = field(default_factory=dict)       # name -> {"t": ..., "angles": {...}, "repetitions": {...}}
     questionnaires: dict = field(default_factory=dict)  # id -> ScoreResult
 
@@ -136,6 +138,10 @@ def _feet(s: Session) -> dict:
     return {sns.side: sns for sns in s.imu if sns.placement == "foot"}
 
 
+def _lower_back(s: Session):
+    return next((sns for sns in s.imu if sns.placement == "lower_back"), None)
+
+
 def _segments(s: Session) -> list:
     return [sns for sns in s.imu if sns.placement != "foot"]
 
@@ -170,6 +176,8 @@ def plan_steps(s: Session) -> list[str]:
     if set(feet) == {"left", "right"}:
         steps.append("gait (feet)")
         steps += [f"foot angle {side}" for side in ("left", "right") if feet[side].anterior is not None]
+    if _lower_back(s) is not None:
+        steps.append("gait (lower back)")
     if _segments(s) and _angles_skipped(s) is None:
         steps += [f"orientation {_sensor_key(sns)}" for sns in _segments(s)] + ["joint angles"]
     steps += [f"questionnaire {inst}" for inst in s.questionnaires]
@@ -316,6 +324,9 @@ def analyze_session(session: Session | str | pathlib.Path, *,
             summary["gait"]["foot_angle_deg"] = foot_angles
     elif feet:
         summary["gait"] = {"skipped": "gait needs a left and a right foot sensor"}
+    if _lower_back(s) is not None:
+        step("gait (lower back)")
+        summary["gait_lower_back"] = _lower_back_gait(s, imu_files, result)
     if _segments(s):
         summary["imu"] = _segment_angles(s, imu_files, result, step)
 
@@ -342,6 +353,47 @@ def analyze_session(session: Session | str | pathlib.Path, *,
     if progress is not None:
         progress(len(plan), len(plan), "done")
     return result
+
+
+def _lower_back_gait(s: Session, files: dict, result: SessionResult) -> dict:
+    """Walking bouts, contacts and the step table of the lower-back sensor (gait.lower_back_gait), on the session
+    clock, and its summary."""
+    sns = _lower_back(s)
+    where = _where(s, sns)
+    data = _read_imu(sns, files, where)
+    base = data["base"]
+    try:
+        r = gait.lower_back_gait(data["acc"], data["gyr"], base.fs)
+    except ValueError as exc:
+        raise SessionError(f"{where}: {exc}") from exc
+    shift = base.start_s
+    steps = r.steps.copy()
+    steps[["start_s", "end_s"]] += shift
+    bouts, turns = r.bouts.copy(), r.turns.copy()
+    bouts[["start_s", "end_s"]] += shift
+    turns[["start_s", "end_s"]] += shift
+    r = gait.LowerBackGait(r.initial_contact + shift, r.initial_contact_side, r.side_confidence, r.bout,
+                           r.final_contact + shift, r.final_contact_side, bouts, turns, steps, r.vertical_axis,
+                           r.vertical_deviation_rad)
+    result.lower_back = r
+    result.lower_back_signal = {"t": shift + np.arange(len(data["acc"])) / base.fs,
+                                "acc_norm": np.linalg.norm(data["acc"], axis=1) - 9.80665}
+    kept = steps[~steps["excluded"]]
+    asym = gait.asymmetry_summary(steps, affected=s.affected_side) if len(kept) else None
+    med = lambda col, side: float(kept.loc[kept.side == side, col].median()) if len(kept) else None  # noqa: E731
+    return {
+        "fs_hz": base.fs, "span_s": [base.start_s, base.stop_s], "gaps_s": [list(g) for g in data["gaps"]],
+        "vertical_axis": r.vertical_axis, "vertical_deviation_deg": float(np.degrees(r.vertical_deviation_rad)),
+        "walking_bouts": int(len(bouts)), "walking_s": float((bouts.end_s - bouts.start_s).sum()),
+        "turns": int(len(turns)), "steps": int(len(steps)), "steps_kept": int(len(kept)),
+        "excluded": {f: int(steps["qc_flags"].str.contains(f).sum()) for f in gait.STEP_FLAG_NAMES.values()},
+        "median": {col: {side: med(col, side) for side in ("left", "right")}
+                   for col in ("step_time_s", "stride_time_s", "cadence_steps_per_min")},
+        "cadence_steps_per_min": float(kept["cadence_steps_per_min"].median()) if len(kept) else None,
+        "asymmetry": [] if asym is None else
+        [{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
+         for row in asym.to_dict("records")],
+    }
 
 
 def _record_angles(result: SessionResult, name: str, t: np.ndarray, angles: dict) -> dict:
@@ -444,7 +496,7 @@ def _status(x, y, mic: float, zero_is_best: bool) -> str:
 def compare_sessions(before: dict | str | pathlib.Path, after: dict | str | pathlib.Path,
                      mic: dict[str, float] | None = None) -> list[dict]:
     """Changes between two session summaries (dicts or summary.json paths): questionnaire scores, muscle ratios,
-    gait medians and asymmetry indices, foot angles and joint-angle ranges of motion.
+    gait medians and asymmetry indices (feet and lower back), foot angles and joint-angle ranges of motion.
 
     ``mic`` maps a questionnaire id (e.g. ``"odi"``: judged in the instrument's direction with
     :func:`kinemyo.questionnaire.change`) or a row's ``what`` (e.g. ``"gait step_time_s symmetry_index"``) to its
@@ -471,18 +523,20 @@ def compare_sessions(before: dict | str | pathlib.Path, after: dict | str | path
     for key, ra in a.get("ratios", {}).items():
         if key in b.get("ratios", {}):
             pairs.append((f"ratio {key}", ra["median_windowed_ratio"], b["ratios"][key]["median_windowed_ratio"], False))
-    ga, gb = a.get("gait", {}), b.get("gait", {})
-    for col, sides in ga.get("median", {}).items():
-        for side, x in sides.items():
-            y = gb.get("median", {}).get(col, {}).get(side)
-            if y is not None:
-                pairs.append((f"gait {col} {side}", x, y, False))
     indices = lambda g: {(r["parameter"], r["index"]): r["value"] for r in g.get("asymmetry", [])  # noqa: E731
                          if r["index"] in ("symmetry_index", "gait_asymmetry")}
-    ia, ib = indices(ga), indices(gb)
-    for (param, index), x in ia.items():
-        if (param, index) in ib:
-            pairs.append((f"gait {param} {index}", x, ib[(param, index)], True))
+    for key, prefix in (("gait", "gait"), ("gait_lower_back", "gait (lower back)")):
+        ga, gb = a.get(key, {}), b.get(key, {})
+        for col, sides in ga.get("median", {}).items():
+            for side, x in sides.items():
+                y = gb.get("median", {}).get(col, {}).get(side)
+                if x is not None and y is not None:
+                    pairs.append((f"{prefix} {col} {side}", x, y, False))
+        ia, ib = indices(ga), indices(gb)
+        for (param, index), x in ia.items():
+            if (param, index) in ib:
+                pairs.append((f"{prefix} {param} {index}", x, ib[(param, index)], True))
+    ga, gb = a.get("gait", {}), b.get("gait", {})
     for side, fa in ga.get("foot_angle_deg", {}).items():
         fb = gb.get("foot_angle_deg", {}).get(side)
         if fb:

@@ -190,7 +190,8 @@ def lower_back_gait(acc, gyr, fs: float, *, vertical: str | None = None, step_qc
                           "step_time_s": raw["step_time"], "stride_time_s": raw["stride_time"],
                           "cadence_steps_per_min": raw["cadence"], "side_confidence": raw["side_confidence"]})
     steps["excluded"] = flags != 0
-    steps["qc_flags"] = [";".join(name for bit, name in STEP_FLAG_NAMES.items() if f & bit) for f in flags]
+    steps["qc_flags"] = pd.Series([";".join(name for bit, name in STEP_FLAG_NAMES.items() if f & bit) for f in flags],
+                                  dtype=object)  # text also when there is no step
     bouts = pd.DataFrame({"start_s": r["bout_start"], "end_s": r["bout_end"], "n_contacts": r["bout_contacts"]})
     turns = pd.DataFrame({"start_s": r["turn_start"], "end_s": r["turn_end"], "angle_rad": r["turn_angle"],
                           "peak_rate_rad_per_s": r["turn_peak_rate"]})

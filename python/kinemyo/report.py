@@ -15,7 +15,7 @@ from kinemyo.analysis import SessionResult
 
 __all__ = ["write_report"]
 
-FIGURES = ("emg", "ratio", "angles", "rom", "gait_events", "gait_bars", "questionnaires")
+FIGURES = ("emg", "ratio", "angles", "rom", "gait_events", "gait_bars", "lower_back", "questionnaires")
 
 
 def _png(fig) -> str:
@@ -129,6 +129,26 @@ def _figures(r: SessionResult) -> dict[str, tuple[str, str]]:
         ax.set_ylabel("median (s)")
         ax.legend(fontsize=8)
         figs["gait_bars"] = ("Left and right step, stance, swing and single-support times with symmetry indices", _png(fig))
+    if r.lower_back is not None and len(r.lower_back.initial_contact):
+        lb = r.lower_back
+        t, a = r.lower_back_signal["t"], r.lower_back_signal["acc_norm"]
+        start = lb.bouts.start_s.iloc[0] - 1.0
+        keep = (t >= start) & (t <= start + 12.0)
+        fig, ax = plt.subplots(figsize=(10, 2.8))
+        ax.plot(t[keep], a[keep], lw=0.8, color="0.3")
+        for side, color in (("left", "tab:blue"), ("right", "tab:orange"), ("unknown", "0.5")):
+            tt = lb.initial_contact[(lb.initial_contact_side == side) & (lb.initial_contact <= t[keep][-1])
+                                    & (lb.initial_contact >= t[keep][0])]
+            if len(tt):
+                ax.plot(tt, np.interp(tt, t, a), "v", color=color, ls="none", label=f"initial contact {side}")
+        for _, turn in lb.turns.iterrows():
+            if turn.end_s >= t[keep][0] and turn.start_s <= t[keep][-1]:
+                ax.axvspan(turn.start_s, turn.end_s, color="0.9", zorder=0)
+        ax.set_xlabel("time (s)")
+        ax.set_ylabel("|acc| - g (m/s^2)")
+        ax.legend(fontsize=8, loc="upper right")
+        figs["lower_back"] = ("Lower-back sensor: initial contacts by side in the first 12 s of walking (turns shaded)",
+                              _png(fig))
     if r.questionnaires:
         from kinemyo.questionnaire import instrument_info
 
@@ -187,6 +207,15 @@ def key_results(summary: dict) -> list[tuple[str, str]]:
         for side, f in g.get("foot_angle_deg", {}).items():
             rows.append((f"foot angle {side} (deg)", f"heel strike {_fmt(f['max_per_stride_median'], 1)}, push-off "
                          f"{_fmt(f['min_per_stride_median'], 1)} (medians over {f['strides']} strides)"))
+    lb = summary.get("gait_lower_back")
+    if lb:
+        rows.append(("lower-back gait", f"{lb['walking_bouts']} walking bouts ({lb['walking_s']:.0f} s), "
+                     f"{lb['steps_kept']} of {lb['steps']} steps kept, {lb['turns']} turns"))
+        st = lb["median"]["step_time_s"]
+        si = next((row["value"] for row in lb["asymmetry"] if row["parameter"] == "step_time_s"
+                   and row["index"] == "symmetry_index"), None)
+        rows.append(("step time (s), lower back", f"left {_fmt(st['left'], 3)}, right {_fmt(st['right'], 3)}; "
+                     f"symmetry index {_fmt(si, 1)} %; cadence {_fmt(lb['cadence_steps_per_min'], 0)} steps/min"))
     m = summary.get("imu", {})
     if "angles_skipped" in m:
         rows.append(("joint angles", m["angles_skipped"]))
@@ -204,7 +233,8 @@ def key_results(summary: dict) -> list[tuple[str, str]]:
 
 
 def write_report(result: SessionResult, out_dir: str | pathlib.Path) -> dict[str, pathlib.Path]:
-    """Write ``summary.json``, ``strides.csv`` (when gait was analysed) and ``report.html`` into ``out_dir``."""
+    """Write ``summary.json``, ``strides.csv`` (feet) / ``steps.csv`` (lower back) when gait was analysed and
+    ``report.html`` into ``out_dir``."""
     out = pathlib.Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"summary": out / "summary.json", "report": out / "report.html"}
@@ -213,6 +243,9 @@ def write_report(result: SessionResult, out_dir: str | pathlib.Path) -> dict[str
     if result.gait is not None:
         paths["strides"] = out / "strides.csv"
         result.gait.strides.to_csv(paths["strides"], index=False)
+    if result.lower_back is not None:
+        paths["steps"] = out / "steps.csv"
+        result.lower_back.steps.to_csv(paths["steps"], index=False)
     figs = _figures(result)
     s = result.session
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>kinemyo session {html.escape(s.name)}</title>",
@@ -234,10 +267,12 @@ def write_report(result: SessionResult, out_dir: str | pathlib.Path) -> dict[str
             caption, data = figs[key]
             parts.append(f"<figure id='{key}'><figcaption>{html.escape(caption)}</figcaption>"
                          f"<img alt='{html.escape(caption)}' src='data:image/png;base64,{data}'></figure>")
-    if "gait" in result.summary and "asymmetry" in result.summary["gait"]:
-        rows = [r for r in result.summary["gait"]["asymmetry"] if r["index"] in
+    for key, title in (("gait", "Gait asymmetry"), ("gait_lower_back", "Gait asymmetry from the lower back")):
+        if key not in result.summary or "asymmetry" not in result.summary[key]:
+            continue
+        rows = [r for r in result.summary[key]["asymmetry"] if r["index"] in
                 ("symmetry_index", "symmetry_angle", "gait_asymmetry") or r["index"].startswith("pci")]
-        parts.append("<h2>Gait asymmetry (median per side; positive = right"
+        parts.append(f"<h2>{title} (median per side; positive = right"
                      + (" / affected" if s.affected_side else "") + " larger)</h2><table><tr><th>parameter</th>"
                      "<th>index</th><th>value</th><th>n left</th><th>n right</th></tr>")
         for r in rows:
