@@ -488,6 +488,10 @@ std::vector<StepRow> lower_back_step_table(const LowerBackGait& gait, const Step
       if (std::abs(rows[k].step_time - med) > qc.max_median_deviation * med) rows[k].flags |= step_flag_outlier;
     a = b;
   }
+  // A stride spans this step and the one before it: no stride time over an implausible step.
+  for (std::size_t k = 1; k < rows.size(); ++k)
+    if (rows[k].bout == rows[k - 1].bout && (rows[k - 1].flags & (step_flag_duration | step_flag_outlier)))
+      rows[k].stride_time = nan;
   return rows;
 }
 

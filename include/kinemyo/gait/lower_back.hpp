@@ -124,7 +124,8 @@ enum StepFlag : std::uint32_t {
   step_flag_side_uncertain = 1u << 3,  // side unknown or confidence below min_side_confidence
 };
 // One row per step: from initial contact k to k + 1 of the same bout, named by the landing foot (the side of
-// contact k + 1). Stride time: from the same foot's previous contact (k - 1) to k + 1. Cadence = 60 / step time.
+// contact k + 1). Stride time: from the same foot's previous contact (k - 1) to k + 1 (NaN when the step before
+// is implausible: duration or outlier). Cadence = 60 / step time.
 struct StepRow {
   Side side = Side::unknown;
   std::size_t bout = 0;
