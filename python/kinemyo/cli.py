@@ -16,6 +16,7 @@ import pathlib
 import sys
 
 from kinemyo import _core
+from kinemyo._jsonutil import strict_json
 
 
 class ProgressBar:
@@ -150,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
             if not sep:
                 print(f"kinemyo: --mic: expected INSTRUMENT=VALUE, got {item!r}", file=sys.stderr)
                 return 2
-        print(json.dumps(compare_sessions(args.before, args.after, mic or None), indent=1))
+        print(json.dumps(strict_json(compare_sessions(args.before, args.after, mic or None)), indent=1, allow_nan=False))
     return 0
 
 

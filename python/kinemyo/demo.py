@@ -15,6 +15,7 @@ from importlib import resources
 import numpy as np
 
 from kinemyo import _core, dsp
+from kinemyo._jsonutil import strict_json
 from kinemyo.io import read_simple_text
 
 __all__ = ["bundled_emg_path", "run_emg_demo"]
@@ -129,7 +130,7 @@ def run_emg_demo(out_dir: str | pathlib.Path, *, quiet: bool = False) -> dict:
             "real_time_factor": rec.duration_s / stream_seconds,
         },
     }
-    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    (out / "summary.json").write_text(json.dumps(strict_json(summary), indent=2, allow_nan=False) + "\n")
     _plot(out / "emg_demo.png", fs, x, filtered, envelope, rms, offline, f, pxx, summary)
     if not quiet:
         lat = summary["latency"]

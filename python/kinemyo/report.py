@@ -11,6 +11,7 @@ import pathlib
 
 import numpy as np
 
+from kinemyo._jsonutil import strict_json
 from kinemyo.analysis import SessionResult
 
 __all__ = ["write_report"]
@@ -238,7 +239,7 @@ def write_report(result: SessionResult, out_dir: str | pathlib.Path) -> dict[str
     out = pathlib.Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"summary": out / "summary.json", "report": out / "report.html"}
-    summary_json = json.dumps(result.summary, indent=1, default=_json_default)
+    summary_json = json.dumps(strict_json(result.summary), indent=1, default=_json_default, allow_nan=False)
     paths["summary"].write_text(summary_json, encoding="utf-8")
     if result.gait is not None:
         paths["strides"] = out / "strides.csv"

@@ -29,6 +29,19 @@ inline bool is_float32(py::handle x, const char* name) {
   return arr.dtype().is(py::dtype::of<float>());
 }
 
+// A fixed number of real values (a 3-vector, a quaternion): TypeError for text, complex or object data, ValueError
+// naming the parameter for another count. Values are returned as given (finiteness is the caller's rule).
+inline std::vector<double> small_vector(py::handle x, const char* name, std::size_t count) {
+  is_float32(x, name);
+  auto a = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(x);
+  if (!a) throw py::type_error(std::string(name) + ": expected " + std::to_string(count) + " numbers");
+  if (static_cast<std::size_t>(a.size()) != count || a.ndim() > 1)
+    throw py::value_error(std::string(name) + ": expected " + std::to_string(count) + " numbers, got shape " +
+                          py::str(py::tuple(py::cast(std::vector<py::ssize_t>(a.shape(), a.shape() + a.ndim()))))
+                              .cast<std::string>());
+  return {a.data(), a.data() + count};
+}
+
 // A (n_frames, n_channels) signal; 1-D input is one channel.
 template <class T>
 struct Signal {

@@ -399,6 +399,9 @@ detected_at and detection_delay_s.
       .def("set_baseline",
            [](OnsetDetector& d, py::handle rest) {
              auto s = as_signal<double>(rest, "rest");
+             if (s.n_channels != d.n_channels())  // e.g. a channels-first array: never reinterleaved silently
+               throw py::value_error("rest: expected shape (n_samples, " + std::to_string(d.n_channels()) +
+                                     "), got " + std::to_string(s.n_frames) + " x " + std::to_string(s.n_channels));
              d.set_baseline(s.span());
            },
            py::arg("rest"), "Rest recording (>= 3 s) in the detector's input domain.")
@@ -408,8 +411,10 @@ detected_at and detection_delay_s.
       .def("process",
            [](OnsetDetector& d, py::handle x) {
              auto s = as_signal<double>(x, "x");
-             const std::size_t C = d.baseline_mean().empty() ? s.n_channels : d.baseline_mean().size();
-             if (s.n_channels != C) throw py::value_error("x: expected " + std::to_string(C) + " channels");
+             const std::size_t C = d.n_channels();
+             if (s.n_channels != C)
+               throw py::value_error("x: expected shape (n_samples, " + std::to_string(C) + "), got " +
+                                     std::to_string(s.n_frames) + " x " + std::to_string(s.n_channels));
              // At most one decision per channel every min(min_on, min_off) samples, plus one.
              std::vector<OnsetEvent> events(s.n_frames * s.n_channels + s.n_channels);
              std::size_t n = 0;
@@ -435,6 +440,7 @@ detected_at and detection_delay_s.
       .def("reset", &OnsetDetector::reset)
       .def("active", &OnsetDetector::active, py::arg("channel"))
       .def_property_readonly("has_baseline", &OnsetDetector::has_baseline)
+      .def_property_readonly("n_channels", &OnsetDetector::n_channels)
       .def_property_readonly("baseline_mean", &OnsetDetector::baseline_mean)
       .def_property_readonly("baseline_sd", &OnsetDetector::baseline_sd)
       .def_property_readonly("dropped_events", &OnsetDetector::dropped_events)

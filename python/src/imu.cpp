@@ -62,8 +62,7 @@ std::span<double> span_of(py::array_t<double>& a) { return {a.mutable_data(), st
 
 Vec3 vec(const py::object& x, const char* name) {
   if (x.is_none()) return Vec3::Constant(std::numeric_limits<double>::quiet_NaN());
-  const auto v = py::cast<std::vector<double>>(py::array_t<double, py::array::forcecast>::ensure(x).attr("ravel")());
-  if (v.size() != 3) throw py::value_error(std::string(name) + ": expected 3 values");
+  const auto v = small_vector(x, name, 3);
   return Vec3(v[0], v[1], v[2]);
 }
 
@@ -74,8 +73,7 @@ py::array_t<double> wxyz(const Quaternion& q) {
 }
 
 Quaternion quat_arg(const py::object& x, const char* name) {
-  const auto v = x.cast<std::vector<double>>();
-  if (v.size() != 4) throw py::value_error(std::string(name) + ": expected [w, x, y, z]");
+  const auto v = small_vector(x, name, 4);  // [w, x, y, z]
   return Quaternion(v[0], v[1], v[2], v[3]);
 }
 

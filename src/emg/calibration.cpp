@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "dsp/check.hpp"
+#include "json_limits.hpp"
 #include "kinemyo/dsp/moving_window.hpp"
 
 namespace kinemyo::emg {
@@ -150,12 +151,7 @@ std::string Calibration::to_json() const {
 }
 
 Calibration Calibration::from_json(const std::string& text) {
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    detail::fail("json", std::string("not valid JSON: ") + e.what());
-  }
+  const nlohmann::json j = detail::parse_json_bounded(text, "json");
   if (!j.is_object() || j.value("format", "") != "kinemyo.emg.Calibration/1")
     detail::fail("json", "not a kinemyo.emg.Calibration/1 document");
   if (!j.contains("channels") || !j["channels"].is_array() || j["channels"].empty())

@@ -114,6 +114,8 @@ std::size_t decimation_factor(const PipelineConfig& config) {
   if (!std::isfinite(config.output_rate_hz) || config.output_rate_hz < 0.0 || config.output_rate_hz > config.fs)
     detail::fail("output_rate_hz", "must be 0 (input rate) or in (0, fs], got " + num(config.output_rate_hz));
   const double ratio = config.fs / config.output_rate_hz;
+  // Checked before the integer cast: a ratio past any buffer size is a configuration error, not a factor.
+  if (!(ratio <= 1e9)) detail::fail("output_rate_hz", "fs / output_rate_hz must be at most 1e9, got " + num(ratio));
   const double rounded = std::round(ratio);
   if (std::abs(ratio - rounded) > 1e-9 * ratio)
     detail::fail("output_rate_hz", "fs / output_rate_hz must be an integer, got " + num(ratio));

@@ -281,6 +281,8 @@ OnsetDetector::~OnsetDetector() = default;
 OnsetDetector::OnsetDetector(OnsetDetector&&) noexcept = default;
 OnsetDetector& OnsetDetector::operator=(OnsetDetector&&) noexcept = default;
 
+std::size_t OnsetDetector::n_channels() const noexcept { return impl_->C; }
+
 void OnsetDetector::set_baseline(std::span<const double> rest) {
   auto& m = *impl_;
   const std::size_t n = check_rest(rest, m.C, m.fs);

@@ -55,8 +55,10 @@ struct Peak {
   double prominence = 0.0;
 };
 // Local maxima of x, thinned to at least `distance` samples apart (higher peaks first), then kept when their
-// topographic prominence reaches min_prominence (the order and definitions of scipy.signal.find_peaks).
-std::vector<Peak> prominent_peaks(const std::vector<double>& x, std::size_t distance, double min_prominence) {
+// topographic prominence within +-window samples reaches min_prominence (the order and definitions of
+// scipy.signal.find_peaks with wlen = 2 window + 1; the window keeps long recordings linear in time).
+std::vector<Peak> prominent_peaks(const std::vector<double>& x, std::size_t distance, double min_prominence,
+                                  std::size_t window) {
   const std::size_t n = x.size();
   std::vector<std::size_t> peaks;
   for (std::size_t i = 1; i + 1 < n; ++i) {
@@ -84,8 +86,9 @@ std::vector<Peak> prominent_peaks(const std::vector<double>& x, std::size_t dist
   std::vector<Peak> out;
   for (std::size_t p : peaks) {
     double left = x[p], right = x[p];
-    for (std::size_t i = p; i-- > 0 && x[i] <= x[p];) left = std::min(left, x[i]);
-    for (std::size_t i = p + 1; i < n && x[i] <= x[p]; ++i) right = std::min(right, x[i]);
+    const std::size_t lo = p > window ? p - window : 0, hi = std::min(n, p + window + 1);
+    for (std::size_t i = p; i-- > lo && x[i] <= x[p];) left = std::min(left, x[i]);
+    for (std::size_t i = p + 1; i < hi && x[i] <= x[p]; ++i) right = std::min(right, x[i]);
     const double prominence = x[p] - std::max(left, right);
     if (prominence >= min_prominence) out.push_back({p, prominence});
   }
@@ -350,7 +353,8 @@ LowerBackGait lower_back_gait(std::span<const double> acc, std::span<const doubl
   // its first and last strong peak, and one step beyond each), peaks down to min_weak_prominence are steps too
   // (turns and slow steps give smaller peaks).
   const auto candidates = prominent_peaks(coarse, std::max<std::size_t>(1, samples(p.min_step_time, fs)),
-                                          std::min(p.min_weak_prominence, p.min_peak_prominence));
+                                          std::min(p.min_weak_prominence, p.min_peak_prominence),
+                                          std::max<std::size_t>(1, samples(p.max_step_time, fs)));
   const std::size_t max_gap = samples(p.max_step_time, fs);
   const std::size_t before = samples(p.contact_search_before, fs), after = samples(p.contact_search_after, fs);
   const auto strong = [&](std::size_t k) { return candidates[k].prominence >= p.min_peak_prominence; };

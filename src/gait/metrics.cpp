@@ -119,6 +119,9 @@ IndexResult side_index(PairIndex index, std::span<const double> left_values, std
                        Aggregation aggregation, Side affected, std::size_t bootstrap, double confidence,
                        std::uint64_t seed) {
   if (!(confidence > 0.0 && confidence < 1.0)) fail("confidence", "must be in (0, 1)");
+  // Bounded work: a percentile interval settles long before this many resamples (and a call cannot be interrupted).
+  if (bootstrap > kMaxBootstrap)
+    fail("bootstrap_samples", "at most " + std::to_string(kMaxBootstrap) + ", got " + std::to_string(bootstrap));
   auto lv = finite(left_values), rv = finite(right_values);
   const bool swap = affected == Side::left;  // the affected side takes the right's place: positive = affected larger
   const auto compute = [&](double l, double r) {

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "dsp/check.hpp"
+#include "json_limits.hpp"
 
 namespace kinemyo::questionnaire {
 namespace {
@@ -33,7 +34,8 @@ int integral(double v, const std::string& link_id) {
 // The integer value of one answer[] entry.
 int answer_value(const json& a, const std::string& link_id) {
   if (!a.is_object()) detail::fail("item " + link_id, "answer entries must be objects");
-  if (a.contains("valueInteger") && a["valueInteger"].is_number_integer()) return a["valueInteger"].get<int>();
+  if (a.contains("valueInteger") && a["valueInteger"].is_number_integer())
+    return detail::checked_int(a["valueInteger"], "item " + link_id);
   if (a.contains("valueBoolean") && a["valueBoolean"].is_boolean()) return a["valueBoolean"].get<bool>() ? 1 : 0;
   if (a.contains("valueDecimal") && a["valueDecimal"].is_number()) return integral(a["valueDecimal"].get<double>(), link_id);
   if (a.contains("valueCoding") && a["valueCoding"].is_object()) {
@@ -44,7 +46,8 @@ int answer_value(const json& a, const std::string& link_id) {
         if (url != kOrdinalValue && url != kItemWeight) continue;
         if (ext.contains("valueDecimal") && ext["valueDecimal"].is_number())
           return integral(ext["valueDecimal"].get<double>(), link_id);
-        if (ext.contains("valueInteger") && ext["valueInteger"].is_number_integer()) return ext["valueInteger"].get<int>();
+        if (ext.contains("valueInteger") && ext["valueInteger"].is_number_integer())
+          return detail::checked_int(ext["valueInteger"], "item " + link_id);
       }
     detail::fail("item " + link_id, "valueCoding without an ordinalValue or itemWeight extension cannot be scored");
   }
@@ -68,6 +71,8 @@ void collect(const json& items, std::map<std::string, std::optional<int>>& out) 
     }
     const json& answers = item["answer"];
     if (!answers.is_array()) detail::fail("item " + link_id, "answer must be an array");
+    for (const auto& a : answers)  // FHIR allows items nested under an answer
+      if (a.is_object() && a.contains("item")) collect(a["item"], out);
     if (answers.size() > 1) detail::fail("item " + link_id, "has " + std::to_string(answers.size()) + " answers, expected one");
     if (out.count(link_id)) detail::fail("item " + link_id, "linkId appears more than once");
     out[link_id] = answers.empty() ? std::nullopt : std::optional<int>(answer_value(answers[0], link_id));
@@ -81,12 +86,7 @@ json coding(const std::string& system, const std::string& code, const std::strin
 }  // namespace
 
 ParsedResponse read_questionnaire_response(std::string_view text, const std::string& instrument_id) {
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::exception& e) {
-    detail::fail("json", std::string("malformed: ") + e.what());
-  }
+  const json doc = detail::parse_json_bounded(text, "json");
   if (!doc.is_object() || doc.value("resourceType", std::string()) != "QuestionnaireResponse")
     detail::fail("resourceType", "expected a QuestionnaireResponse");
   if (!doc.contains("questionnaire") || !doc["questionnaire"].is_string())
@@ -135,7 +135,7 @@ std::string to_observation(const ScoreResult& result, const ParsedResponse& sour
   obs["category"] = json::array(
       {coding("http://terminology.hl7.org/CodeSystem/observation-category", "survey", "Survey")});
   obs["code"] = in.loinc.empty() ? coding(kLocalCodeSystem, in.id, in.title) : coding("http://loinc.org", in.loinc, in.title);
-  if (!source.subject_json.empty()) obs["subject"] = json::parse(source.subject_json);
+  if (!source.subject_json.empty()) obs["subject"] = detail::parse_json_bounded(source.subject_json, "subject");
   if (!source.authored.empty()) obs["effectiveDateTime"] = source.authored;
   if (!source.id.empty()) obs["derivedFrom"] = json::array({json{{"reference", "QuestionnaireResponse/" + source.id}}});
   obs["method"] = json{{"text", in.title + " " + in.version + "; " + in.citation}};

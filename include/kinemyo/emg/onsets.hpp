@@ -80,6 +80,7 @@ class OnsetDetector {
   void reset() noexcept;
 
   [[nodiscard]] bool has_baseline() const noexcept;
+  [[nodiscard]] std::size_t n_channels() const noexcept;
   [[nodiscard]] std::vector<double> baseline_mean() const;
   [[nodiscard]] std::vector<double> baseline_sd() const;
   [[nodiscard]] std::uint64_t dropped_events() const noexcept;

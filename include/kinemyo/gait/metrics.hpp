@@ -36,6 +36,7 @@ struct IndexResult {
   std::size_t n_left = 0, n_right = 0;
   double ci_low = 0.0, ci_high = 0.0;  // NaN without bootstrap
 };
+inline constexpr std::size_t kMaxBootstrap = 100000;  // bootstrap_samples above this: std::invalid_argument
 IndexResult side_index(PairIndex index, std::span<const double> left_values, std::span<const double> right_values,
                        Aggregation aggregation = Aggregation::median, Side affected = Side::unknown,
                        std::size_t bootstrap_samples = 0, double confidence = 0.95, std::uint64_t seed = 1);

@@ -79,3 +79,14 @@ TEST(Calibration, JsonRoundTripAndErrors) {
   EXPECT_THROW(empty.add_mvc_trial(std::vector<double>(1000, -1.0), 1000.0), std::invalid_argument);
   EXPECT_THROW(empty.add_submaximal_trial(std::vector<double>(1000, 1.0), 1000.0, ""), std::invalid_argument);
 }
+
+TEST(Calibration, DeeplyNestedJsonIsRefused) {
+  const std::string deep = R"({"format": "kinemyo.emg.Calibration/1", "channels": )" + std::string(200000, '[') +
+                           std::string(200000, ']') + "}";
+  try {
+    emg::Calibration::from_json(deep);
+    ADD_FAILURE() << "accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("json: nested deeper than 64 levels"), std::string::npos) << e.what();
+  }
+}

@@ -203,3 +203,17 @@ TEST(EnvelopePipeline, ValidationNamesTheField) {
   c.output_rate_hz = 300.0;
   expect_field(c, "output_rate_hz");
 }
+
+TEST(EnvelopePipeline, DecimationFactorOutOfRangeIsAnErrorNotAnOverflow) {
+  // fs / output_rate_hz of 1e20 used to overflow its integer cast and divide by zero (SIGFPE).
+  for (const auto& [fs, rate] : {std::pair{1000.0, 1e-17}, std::pair{1e22, 100.0}}) {
+    auto cfg = emg::PipelineConfig::uniform(fs, 1);
+    cfg.output_rate_hz = rate;
+    try {
+      emg::EnvelopePipeline p(cfg);
+      ADD_FAILURE() << "accepted fs " << fs << " output_rate_hz " << rate;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("output_rate_hz"), std::string::npos) << e.what();
+    }
+  }
+}

@@ -64,6 +64,15 @@ TEST(GaitMetrics, SideIndexAggregatesAffectedSideAndBootstrap) {
   EXPECT_EQ(again.ci_low, boot.ci_low);  // deterministic for a seed
 }
 
+TEST(GaitMetrics, BootstrapIsBounded) {
+  const std::vector<double> l = {1.0, 1.1}, r = {1.2, 1.3};
+  EXPECT_THROW(g::side_index(g::PairIndex::symmetry_index, l, r, g::Aggregation::median, g::Side::unknown,
+                             std::size_t{1} << 31),
+               std::invalid_argument);
+  EXPECT_NO_THROW(g::side_index(g::PairIndex::symmetry_index, l, r, g::Aggregation::median, g::Side::unknown,
+                                g::kMaxBootstrap));
+}
+
 TEST(GaitMetrics, AutocorrelationRegularityOfAPeriodicSignal) {
   // Alternating steps: a stride-periodic signal whose two halves differ gives step < stride regularity.
   const double fs = 100.0, step = 0.55;

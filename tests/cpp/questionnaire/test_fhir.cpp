@@ -116,3 +116,42 @@ TEST(QuestionnaireFhir, ErrorsAreClearAndNamed) {
       response("http://loinc.org/q/97908-8", {{"4", json{{"valueInteger", 6}}}}).dump(), "odi");
   EXPECT_THROW(q::score(q::instrument("odi"), parsed.answers), std::invalid_argument);
 }
+
+// Hostile documents: deep nesting is refused with the parameter named (no stack overflow), integers that do not fit
+// are refused (no wrap-around to a plausible answer), and items nested under an answer are read.
+TEST(QuestionnaireFhir, DeepNestingHugeIntegersAndItemsUnderAnswers) {
+  auto expect_message = [](const std::string& text, const std::string& what) {
+    try {
+      q::read_questionnaire_response(text, "odi");
+      ADD_FAILURE() << "no exception for " << what;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(what), std::string::npos) << e.what();
+    }
+  };
+  // 30 000 nested item groups (about 720 kB) and 100 000 nested arrays under subject.
+  std::string deep = R"({"resourceType": "QuestionnaireResponse", "questionnaire": "http://loinc.org/q/97908-8", "item": )";
+  for (int i = 0; i < 30000; ++i) deep += R"([{"linkId": "g", "item": )";
+  deep += "[]";
+  for (int i = 0; i < 30000; ++i) deep += "}]";
+  deep += "}";
+  expect_message(deep, "nested deeper than 64 levels");
+  std::string arrays = R"({"resourceType": "QuestionnaireResponse", "questionnaire": "http://loinc.org/q/97908-8", "subject": )";
+  arrays += std::string(100000, '[') + std::string(100000, ']') + "}";
+  expect_message(arrays, "nested deeper than 64 levels");
+
+  std::vector<std::pair<std::string, json>> items;
+  for (int i = 1; i <= 10; ++i) items.emplace_back(std::to_string(i), json{{"valueInteger", 2}});
+  items[0].second = json{{"valueInteger", 4294967301LL}};  // 2^32 + 5 used to be read as 5
+  expect_message(response("http://loinc.org/q/97908-8", items).dump(), "item 1: integer 4294967301 is out of range");
+  items[0].second = json{{"valueInteger", -4294967291LL}};
+  expect_message(response("http://loinc.org/q/97908-8", items).dump(), "out of range");
+
+  // Item 10 nested under item 9's answer (FHIR allows it): all ten answered, 20 of 50.
+  items[0].second = json{{"valueInteger", 2}};
+  json r = response("http://loinc.org/q/97908-8", items);
+  r["item"].erase(9);
+  r["item"][8]["answer"][0]["item"] = json::array({{{"linkId", "10"}, {"answer", json::array({{{"valueInteger", 2}}})}}});
+  const auto parsed = q::read_questionnaire_response(r.dump(), "odi");
+  ASSERT_EQ(parsed.answers.size(), 10u);
+  for (const auto& a : parsed.answers) EXPECT_EQ(a, 2);
+}
