@@ -8,6 +8,7 @@
 #include <string>
 
 #include "dsp/check.hpp"
+#include "gait/common.hpp"
 
 namespace kinemyo::gait {
 namespace {
@@ -15,12 +16,7 @@ namespace {
 using kinemyo::detail::fail;
 using kinemyo::detail::require_positive_finite;
 
-std::size_t samples(double seconds, double fs) {
-  return static_cast<std::size_t>(std::llround(std::max(0.0, seconds) * fs));
-}
-
-
-
+using detail::samples;
 
 }  // namespace
 

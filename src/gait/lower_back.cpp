@@ -8,6 +8,7 @@
 #include <string>
 
 #include "dsp/check.hpp"
+#include "gait/common.hpp"
 #include "kinemyo/dsp/batch_filter.hpp"
 #include "kinemyo/dsp/filter_design.hpp"
 
@@ -19,9 +20,8 @@ using kinemyo::detail::num;
 using kinemyo::detail::require_positive_finite;
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
-std::size_t samples(double seconds, double fs) {
-  return static_cast<std::size_t>(std::llround(std::max(0.0, seconds) * fs));
-}
+using detail::samples;
+using detail::median;
 
 // Zero-phase Butterworth of interleaved frames x channels (scipy.signal.sosfiltfilt semantics).
 std::vector<double> zero_phase(std::span<const double> x, std::size_t channels, int order,
@@ -34,14 +34,6 @@ std::vector<double> zero_phase(std::span<const double> x, std::size_t channels, 
   std::vector<double> y(x.size());
   kinemyo::dsp::sosfiltfilt(sos, x, std::span<double>(y), channels);
   return y;
-}
-
-double median_of(std::vector<double> v) {
-  if (v.empty()) return nan;
-  const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
-  std::nth_element(v.begin(), mid, v.end());
-  if (v.size() % 2 == 1) return *mid;
-  return 0.5 * (*mid + *std::max_element(v.begin(), mid));
 }
 
 double quantile_of(std::vector<double> v, double q) {
@@ -195,7 +187,7 @@ TrunkSignals trunk_signals(std::span<const double> acc, std::span<const double> 
   // 15 rad/s (deg/s given as rad/s).
   std::vector<double> norms(n);
   for (std::size_t i = 0; i < n; ++i) norms[i] = std::hypot(acc[3 * i], acc[3 * i + 1], acc[3 * i + 2]);
-  const double g_med = median_of(norms);
+  const double g_med = median(norms);
   if (!(g_med > 4.0 && g_med < 20.0))
     fail("acc", "median magnitude is " + num(g_med) + " m/s^2, expected about 9.81: give m/s^2 (acceleration in g "
                 "times 9.81)");
@@ -234,7 +226,7 @@ TrunkSignals trunk_signals(std::span<const double> acc, std::span<const double> 
   }
   // The sensor axis nearest to up (median direction cosine), and the named axis checked against gravity.
   std::array<double, 3> cosine{};
-  for (std::size_t a = 0; a < 3; ++a) cosine[a] = median_of(cosines[a]);
+  for (std::size_t a = 0; a < 3; ++a) cosine[a] = median(cosines[a]);
   std::size_t best = 0;
   for (std::size_t a = 1; a < 3; ++a)
     if (std::abs(cosine[a]) > std::abs(cosine[best])) best = a;
@@ -244,7 +236,7 @@ TrunkSignals trunk_signals(std::span<const double> acc, std::span<const double> 
   const double sign = p.vertical_axis >= 0 ? p.vertical_sign : t.vertical_sign;
   auto dev = cosines[axis];
   for (auto& c : dev) c = std::acos(std::clamp(sign * c, -1.0, 1.0));
-  t.vertical_deviation = median_of(dev);
+  t.vertical_deviation = median(dev);
   if (p.vertical_axis >= 0 && t.vertical_deviation > p.max_vertical_deviation) {
     const char* names = "xyz";
     fail("vertical_axis", std::string("the named axis ") + (sign < 0 ? "-" : "+") + names[axis] + " is " +
@@ -295,7 +287,7 @@ void assign_sides(std::span<const double> contacts, std::span<const std::size_t>
       if (k > first) steps.push_back(contacts[k] - contacts[k - 1]);
     }
     const double rms = std::sqrt(power / static_cast<double>(len));
-    const double typical = median_of(steps);
+    const double typical = median(steps);
     // cost[k][0]: label left (evidence +score is against it), cost[k][1]: right.
     auto unary = [&](std::size_t k, int label) {
       const double e = rms > 0.0 ? score[first + k] / rms : 0.0;
@@ -374,7 +366,7 @@ LowerBackGait lower_back_gait(std::span<const double> acc, std::span<const doubl
       std::vector<double> core;
       for (std::size_t k = first + 1; k <= last; ++k)
         core.push_back(static_cast<double>(candidates[k].index - candidates[k - 1].index));
-      const double reach = 1.25 * median_of(core);
+      const double reach = 1.25 * median(core);
       if (first > a && static_cast<double>(candidates[first].index - candidates[first - 1].index) <= reach) --first;
       if (last + 1 < b && static_cast<double>(candidates[last + 1].index - candidates[last].index) <= reach) ++last;
       WalkingBout bout;
@@ -487,7 +479,7 @@ std::vector<StepRow> lower_back_step_table(const LowerBackGait& gait, const Step
     std::size_t b = a;
     std::vector<double> times;
     while (b < rows.size() && rows[b].bout == rows[a].bout) times.push_back(rows[b++].step_time);
-    const double med = median_of(times);
+    const double med = median(times);
     for (std::size_t k = a; k < b; ++k)
       if (std::abs(rows[k].step_time - med) > qc.max_median_deviation * med) rows[k].flags |= step_flag_outlier;
     a = b;

@@ -7,6 +7,7 @@
 #include <numbers>
 
 #include "dsp/check.hpp"
+#include "gait/common.hpp"
 
 namespace kinemyo::gait {
 namespace {
@@ -24,15 +25,7 @@ double heading_of_x(const Quat& q) {
   return std::atan2(x.y(), x.x());
 }
 
-double median(std::vector<double> v) {
-  v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return !std::isfinite(x); }), v.end());
-  if (v.empty()) return kNaN;
-  const std::size_t h = v.size() / 2;
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(h), v.end());
-  const double hi = v[h];
-  if (v.size() % 2) return hi;
-  return 0.5 * (hi + *std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(h)));
-}
+using detail::median;
 
 // First element of sorted v strictly inside (a, b), or NaN.
 double first_in(const std::vector<double>& v, double a, double b) {
