@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kinemyo._validate import real_array
 from kinemyo._core import _detect_activations, _remove_ecg, _sliding_indices, _windowed_features
 from kinemyo._core import (
     Calibration,
@@ -272,8 +273,8 @@ def median_frequency_trend(t_s, mdf_hz) -> list[dict]:
     ``t_s`` and ``mdf_hz`` are the arrays returned by :meth:`FatigueTracker.process` (n_updates, n_channels);
     windows with NaN (non-finite input) are left out.
     """
-    t_s = np.asarray(t_s, dtype=float)
-    mdf_hz = np.asarray(mdf_hz, dtype=float)
+    t_s = real_array(t_s, "t_s")
+    mdf_hz = real_array(mdf_hz, "mdf_hz")
     if t_s.ndim == 1:
         t_s, mdf_hz = t_s[:, None], mdf_hz[:, None]
     out = []
@@ -291,8 +292,8 @@ def indices_per_activation(a, b, fs: float, activations: ActivationTable):
     """
     import pandas as pd
 
-    a = np.asarray(a, dtype=float).reshape(-1)
-    b = np.asarray(b, dtype=float).reshape(-1)
+    a = real_array(a, "a").reshape(-1)
+    b = real_array(b, "b").reshape(-1)
     rows = []
     for on, off, s0, s1 in zip(activations.onset_s, activations.offset_s, activations.onset_sample,
                                activations.offset_sample):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kinemyo._validate import real_array
 from kinemyo._core import (FootEventDetector, FootEventParams, _agreement, _detect_foot_events, _estimate_foot_ml_axis,
                            _foot_side_values,
                            _detect_shank_events, _gait_symmetry_index, _lower_back_contact_sides, _lower_back_defaults,
@@ -86,7 +87,7 @@ def _foot_axis(gyr, fs: float, ml_axis, ml_sign: float) -> np.ndarray:
         if ml_axis not in (0, 1, 2):
             raise ValueError(f"ml_axis: must be 0, 1 or 2, got {ml_axis}")
         return np.eye(3)[ml_axis] * ml_sign
-    axis = np.asarray(ml_axis, dtype=np.float64)
+    axis = real_array(ml_axis, "ml_axis")
     if axis.shape != (3,) or not np.all(np.isfinite(axis)) or np.linalg.norm(axis) < 1e-9:
         raise ValueError(f"ml_axis: a vector must be 3 finite numbers, not all zero, got {ml_axis!r}")
     return axis * ml_sign
@@ -96,7 +97,7 @@ def shank_events(sagittal_rate, fs: float, *, mid_swing_threshold: float = np.ra
                  min_stride_time: float = 0.5, search_window: float = 0.5) -> dict[str, np.ndarray]:
     """Salarian et al. (2004) shank events from the sagittal rate (rad/s, positive when the shank swings forward):
     ``mid_swing`` peaks, ``initial_contact`` (minimum after), ``terminal_contact`` (minimum before)."""
-    ic, tc, mid = _detect_shank_events(np.ascontiguousarray(sagittal_rate, dtype=np.float64), fs, mid_swing_threshold,
+    ic, tc, mid = _detect_shank_events(real_array(sagittal_rate, "sagittal_rate"), fs, mid_swing_threshold,
                                        min_stride_time, search_window)
     return {"initial_contact": ic, "terminal_contact": tc, "mid_swing": mid}
 
@@ -204,7 +205,7 @@ def lower_back_gait(acc, gyr, fs: float, *, vertical: str | None = None, step_qc
 def zupt_strides(gyr, acc, fs: float, mid_stance) -> dict[str, np.ndarray]:
     """Foot displacement between consecutive mid-stances by zero-velocity-update integration: ``length`` (m,
     horizontal), ``turning_angle`` (rad), ``max_height`` (m), ``start``/``end`` (s)."""
-    return _zupt_strides(gyr, acc, fs, np.ascontiguousarray(mid_stance, dtype=np.float64))
+    return _zupt_strides(gyr, acc, fs, real_array(mid_stance, "mid_stance"))
 
 
 @dataclass(frozen=True)
@@ -295,8 +296,9 @@ def foot_angle(gyr, acc, fs: float, mid_stance, anterior=(1.0, 0.0, 0.0)) -> np.
 
     q = imu.robust_orientation(gyr, acc, fs=fs).quat_6d
     elevation = imu.axis_elevation(q, anterior)
-    flat = np.round(np.asarray(mid_stance, dtype=np.float64) * fs).astype(np.int64)
-    flat = flat[(flat >= 0) & (flat < len(elevation))]
+    flat_s = real_array(mid_stance, "mid_stance").ravel()
+    flat_s = flat_s[np.isfinite(flat_s) & (flat_s >= 0) & (flat_s * fs < len(elevation))]
+    flat = np.round(flat_s * fs).astype(np.int64)  # finite and in range before the cast
     if len(flat) == 0:
         raise ValueError("mid_stance: no mid-stance instant inside the recording to define the flat foot")
     return elevation - np.median(elevation[flat])
@@ -318,8 +320,8 @@ def side_index(index: str, left_values, right_values, *, aggregation: str = "med
     """A left/right index ('symmetry_index', 'symmetry_index_max', 'symmetry_ratio', 'gait_asymmetry',
     'symmetry_angle', 'absolute_difference') on per-stride values of each side, aggregated per side (median by
     default), with the counts used and an optional bootstrap confidence interval."""
-    r = _side_index(index, np.ascontiguousarray(left_values, dtype=np.float64),
-                    np.ascontiguousarray(right_values, dtype=np.float64), aggregation, affected, bootstrap,
+    r = _side_index(index, real_array(left_values, "left_values"),
+                    real_array(right_values, "right_values"), aggregation, affected, bootstrap,
                     confidence, seed)
     return IndexResult(**r)
 
@@ -327,8 +329,8 @@ def side_index(index: str, left_values, right_values, *, aggregation: str = "med
 def phase_coordination_index(left_contacts, right_contacts, reference: str) -> dict:
     """Plotnik et al. (2007) PCI with one reference leg (the long-swing leg): ``pci``, ``phi_cv``,
     ``p_phi_abs`` (%), ``phi_abs_deg``, ``mean_phase_deg``, ``n``."""
-    return _phase_coordination_index(np.ascontiguousarray(left_contacts, dtype=np.float64),
-                                     np.ascontiguousarray(right_contacts, dtype=np.float64), reference)
+    return _phase_coordination_index(real_array(left_contacts, "left_contacts"),
+                                     real_array(right_contacts, "right_contacts"), reference)
 
 
 def asymmetry_summary(strides, *, affected: str | None = None, include_excluded: bool = False,
@@ -376,8 +378,11 @@ def stride_harmonic_ratios(signal, fs: float, stride_starts, axis: str, *, impro
     """Harmonic ratio (or the improved one) of each stride of a trunk acceleration signal, the strides running
     from each start time to the next (e.g. every other initial contact of a lower-back sensor, or one foot's
     contacts); returns the ``median`` (the default summary), ``mean``, per-stride ``values`` and ``n``."""
-    x = np.ascontiguousarray(signal, dtype=np.float64)
-    starts = np.round(np.asarray(stride_starts, dtype=np.float64) * fs).astype(np.int64)
+    x = real_array(signal, "signal")
+    starts_s = real_array(stride_starts, "stride_starts").ravel()
+    if not np.all(np.isfinite(starts_s)):
+        raise ValueError("stride_starts: must be finite times (s)")
+    starts = np.round(np.clip(starts_s * fs, -1, len(x) + 1)).astype(np.int64)
     f = improved_harmonic_ratio if improved else harmonic_ratio
     values = np.array([f(x[a:b], axis) for a, b in zip(starts[:-1], starts[1:]) if 0 <= a and b <= len(x) and b - a >= 8])
     return {"median": float(np.median(values)) if values.size else float("nan"),
@@ -388,7 +393,7 @@ def outside_excluded(times, strides, side: str, margin: float = 0.05) -> np.ndar
     """Boolean mask of the event ``times`` (s) that lie outside the runs of excluded strides of ``side`` in a
     stride table (consecutive excluded strides merged; the contacts bordering a run, within ``margin`` s, stay
     in). For scoring events only where quality control accepts the walking, e.g. away from turns."""
-    times = np.asarray(times, dtype=np.float64)
+    times = real_array(times, "times")
     flagged = strides[(strides["side"] == side) & strides["excluded"]].sort_values("initial_contact_s")
     spans: list[list[float]] = []
     for a, b in zip(flagged["initial_contact_s"], flagged["next_initial_contact_s"]):
@@ -417,13 +422,13 @@ def match_strides(strides, start, end, tolerance: float = 0.05) -> np.ndarray:
 
 def match_events(detected, reference, tolerance: float) -> dict:
     """One-to-one matching within ``tolerance`` (s): counts, precision, recall, F1, timing errors (s)."""
-    return _match_events(np.ascontiguousarray(detected, dtype=np.float64),
-                         np.ascontiguousarray(reference, dtype=np.float64), tolerance)
+    return _match_events(real_array(detected, "detected"),
+                         real_array(reference, "reference"), tolerance)
 
 
 def agreement(a, b) -> dict:
     """Agreement of paired values: n, bias (mean a - b), MAE, SD and Bland-Altman limits (bias -/+ 1.96 SD)."""
-    return _agreement(np.ascontiguousarray(a, dtype=np.float64), np.ascontiguousarray(b, dtype=np.float64))
+    return _agreement(real_array(a, "a"), real_array(b, "b"))
 
 
 def synthesize_foot_gait(fs: float, left: tuple[float, float], right: tuple[float, float], *, duration: float = 60.0,

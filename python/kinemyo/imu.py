@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kinemyo._validate import real_array
 from kinemyo._core import (MadgwickFilter, MahonyFilter, RobustFilter, RobustFilterParams, RobustFilterState,
                            SegmentCalibration, _hip_angles, _lumbopelvic_angles, _orientation_errors, _repetitions,
                            _robust_offline, align_relative_heading, axis_elevation, calibrate_static_pose,
@@ -88,15 +89,15 @@ def orientation_errors(estimate, reference) -> dict[str, np.ndarray]:
     With q_err = q_est ⊗ q_ref⁻¹ (BROAD, Laidig et al., Data 6:72, 2021): ``total`` = 2 acos|w|, ``heading`` =
     2 atan|z/w|, ``inclination`` = 2 acos sqrt(w² + z²). Rows where either quaternion is NaN give NaN.
     """
-    est = np.ascontiguousarray(estimate, dtype=np.float64)
-    ref = np.ascontiguousarray(reference, dtype=np.float64)
+    est = real_array(estimate, "estimate")
+    ref = real_array(reference, "reference")
     e = _orientation_errors(est, ref)
     return {"total": e[:, 0], "heading": e[:, 1], "inclination": e[:, 2]}
 
 
 def rmse_deg(errors: np.ndarray, mask=None) -> float:
     """Root mean square of per-sample errors (radians) in degrees, over ``mask`` and ignoring NaN rows."""
-    e = np.asarray(errors, dtype=np.float64)
+    e = real_array(errors, "errors")
     keep = ~np.isnan(e) if mask is None else (np.asarray(mask, dtype=bool) & ~np.isnan(e))
     if not keep.any():
         raise ValueError("mask: no samples with a valid error")
@@ -146,7 +147,7 @@ class RepetitionTable:
 def repetitions(angle, min_range: float) -> RepetitionTable:
     """Repetitions (valley -> peak -> valley) of a joint-angle series whose rise and return both exceed
     ``min_range``; smaller wiggles never split a repetition. ``range`` = peak minus the lower valley."""
-    rows = _repetitions(np.ascontiguousarray(angle, dtype=np.float64), float(min_range))
+    rows = _repetitions(real_array(angle, "angle"), float(min_range))
     cols = list(zip(*rows)) if rows else [[]] * 6
     ints = [np.asarray(c, dtype=np.int64) for c in cols[:3]]
     floats = [np.asarray(c, dtype=np.float64) for c in cols[3:]]

@@ -9,10 +9,13 @@ header rows: sensor, axis). ``read_c3d`` reads the analog channels of a C3D file
 
 from __future__ import annotations
 
+import io
 import pathlib
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from kinemyo._validate import finite_positive
 
 __all__ = ["LowerBackTrial", "Recording", "read_c3d", "read_delimited", "read_gaitmap_csv", "read_mobilised_matlab",
            "read_simple_text"]
@@ -63,14 +66,14 @@ def read_simple_text(path: str | pathlib.Path) -> Recording:
         If the header has no positive ``Sampling Rate (Hz)``, or the body is empty or not numeric.
     """
     path = pathlib.Path(path)
+    text = _read_text(path)
     header: dict[str, str] = {}
-    with path.open("r", encoding="utf-8") as fh:
-        for line in fh:
-            if not line.startswith("#"):
-                break
-            key, sep, value = line[1:].partition(":=")
-            if sep:
-                header[key.strip()] = value.strip()
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        key, sep, value = line[1:].partition(":=")
+        if sep:
+            header[key.strip()] = value.strip()
     rate = header.get("Sampling Rate (Hz)")
     if rate is None:
         raise ValueError(f"{path}: header has no 'Sampling Rate (Hz)' entry")
@@ -81,9 +84,9 @@ def read_simple_text(path: str | pathlib.Path) -> Recording:
     if not np.isfinite(fs) or fs <= 0:
         raise ValueError(f"{path}: sampling rate must be > 0, got {fs}")
     try:
-        data = np.loadtxt(path, comments="#", dtype=np.float64, ndmin=2)
+        data = np.loadtxt(io.StringIO(text), comments="#", dtype=np.float64, ndmin=2)
     except ValueError as exc:
-        raise ValueError(f"{path}: body is not numeric: {exc}") from exc
+        raise ValueError(f"{path}: body is not numeric, or its rows differ in length") from exc
     if data.shape[0] == 0:
         raise ValueError(f"{path}: no samples")
     labels = header.get("Labels", "").split()
@@ -92,13 +95,31 @@ def read_simple_text(path: str | pathlib.Path) -> Recording:
     return Recording(np.ascontiguousarray(data), fs, labels, str(path), header)
 
 
-def _open_text(path: pathlib.Path):
-    """Text file, gzip-compressed when the name ends in .gz."""
-    if path.suffix == ".gz":
-        import gzip
+def _read_text(path: pathlib.Path) -> str:
+    """The whole text of a recording file (gzip-compressed when the name ends in .gz), with one ValueError naming
+    the file for anything that keeps it from being read completely: missing, unreadable, not UTF-8, a corrupt or
+    cut gzip stream, or a last line without its line end, which is how a copy cut short looks (a row "2054,2"
+    of a file cut inside "2054,217" would otherwise read as a valid smaller number). File contents are never
+    echoed."""
+    try:
+        if path.suffix == ".gz":
+            import gzip
 
-        return gzip.open(path, "rt", encoding="utf-8", newline="")
-    return path.open("r", encoding="utf-8", newline="")
+            with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
+                text = fh.read()
+        else:
+            with path.open("r", encoding="utf-8", newline="") as fh:
+                text = fh.read()
+    except FileNotFoundError as exc:
+        raise ValueError(f"{path}: file not found") from exc
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError; a cut gzip stream raises EOFError
+        raise ValueError(f"{path}: cannot be read ({type(exc).__name__}; corrupt or truncated?)") from exc
+    if text and not text.endswith(("\n", "\r")):
+        raise ValueError(f"{path}: the last line has no line end, so the file may have been cut short; if it is "
+                         "complete, end it with a newline")
+    return text
 
 
 def read_delimited(path: str | pathlib.Path, fs: float, delimiter: str = ",") -> Recording:
@@ -111,10 +132,8 @@ def read_delimited(path: str | pathlib.Path, fs: float, delimiter: str = ",") ->
     import csv
 
     path = pathlib.Path(path)
-    if not np.isfinite(fs) or fs <= 0:
-        raise ValueError(f"fs: must be > 0, got {fs}")
-    with _open_text(path) as fh:
-        rows = list(csv.reader(fh, delimiter=delimiter))
+    finite_positive(fs, "fs")
+    rows = list(csv.reader(io.StringIO(_read_text(path), newline=""), delimiter=delimiter))
     if not rows or not any(c.strip() for c in rows[0]):
         raise ValueError(f"{path}: no header row")
     labels = [c.strip() for c in rows[0]]
@@ -130,7 +149,7 @@ def read_delimited(path: str | pathlib.Path, fs: float, delimiter: str = ",") ->
         try:
             data[i] = [float(c) if c.strip() else np.nan for c in r]
         except ValueError as exc:
-            raise ValueError(f"{path}: row {i + 2} is not numeric: {exc}") from exc
+            raise ValueError(f"{path}: row {i + 2} is not numeric") from exc
     return Recording(data, float(fs), labels, str(path))
 
 
@@ -141,16 +160,20 @@ def read_gaitmap_csv(path: str | pathlib.Path, fs: float) -> Recording:
     import csv
 
     path = pathlib.Path(path)
-    with _open_text(path) as fh:
-        reader = csv.reader(fh)
-        try:
-            sensors, axes = next(reader), next(reader)
-        except StopIteration as exc:
-            raise ValueError(f"{path}: needs two header rows (sensor, axis)") from exc
+    finite_positive(fs, "fs")
+    text = _read_text(path)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        sensors, axes = next(reader), next(reader)
+    except StopIteration as exc:
+        raise ValueError(f"{path}: needs two header rows (sensor, axis)") from exc
     if len(sensors) != len(axes) or len(sensors) < 2:
         raise ValueError(f"{path}: the two header rows differ in length")
     labels = [f"{s}/{a}" for s, a in zip(sensors[1:], axes[1:])]
-    data = np.loadtxt(path, delimiter=",", skiprows=2, ndmin=2)[:, 1:]
+    try:
+        data = np.loadtxt(io.StringIO(text), delimiter=",", skiprows=2, ndmin=2)[:, 1:]
+    except ValueError as exc:
+        raise ValueError(f"{path}: samples are not numeric or rows differ in length") from exc
     if data.shape[1] != len(labels):
         raise ValueError(f"{path}: rows have {data.shape[1]} values, the header {len(labels)}")
     return Recording(np.ascontiguousarray(data), float(fs), labels, str(path))
@@ -158,28 +181,27 @@ def read_gaitmap_csv(path: str | pathlib.Path, fs: float) -> Recording:
 
 def read_c3d(path: str | pathlib.Path) -> Recording:
     """Analog channels (EMG, IMU, force) of a C3D file, shape (n_samples, n_channels), at the file's analog rate;
-    labels from ANALOG:LABELS, units (ANALOG:UNITS) in ``header["units"]``. Needs ``pip install ezc3d``."""
+    labels from ANALOG:LABELS, units (ANALOG:UNITS) in ``header["units"]``. Needs ``pip install ezc3d``.
+
+    The header is checked against the file size first (a truncated copy is an error, not a shorter recording),
+    and ezc3d runs in a child process with a time limit, so a malformed file that would crash or hang the C3D
+    library raises ValueError naming the file instead.
+    """
+    from kinemyo._c3d import read_guarded
+
     path = pathlib.Path(path)
     try:
-        import ezc3d
+        import ezc3d  # noqa: F401  (checked here so the error names the missing package, not the child's failure)
     except ImportError as exc:
         raise ValueError(f"{path}: reading C3D needs ezc3d (pip install ezc3d)") from exc
     if not path.is_file():
         raise ValueError(f"{path}: file not found")
-    try:
-        c3d = ezc3d.c3d(str(path))
-    except Exception as exc:  # ezc3d raises RuntimeError / its own types on malformed files
-        raise ValueError(f"{path}: not a readable C3D file: {exc}") from exc
-    analog = c3d["parameters"]["ANALOG"]
-    labels = [str(x).strip() for x in analog["LABELS"]["value"]]
-    data = np.asarray(c3d["data"]["analogs"], dtype=np.float64)
-    if data.ndim != 3 or data.shape[1] == 0 or data.shape[2] == 0:
-        raise ValueError(f"{path}: no analog channels")
-    fs = float(c3d["header"]["analogs"]["frame_rate"])
+    data, fs, labels, units = read_guarded(path)
     if not np.isfinite(fs) or fs <= 0:
         raise ValueError(f"{path}: analog rate must be > 0, got {fs}")
-    units = [str(x).strip() for x in analog.get("UNITS", {}).get("value", [])]
-    return Recording(np.ascontiguousarray(data[0].T), fs, labels, str(path), {"units": ",".join(units)})
+    if len(labels) != data.shape[1]:
+        labels = [f"ch{i}" for i in range(data.shape[1])]
+    return Recording(data, fs, labels, str(path), {"units": ",".join(units)})
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kinemyo._validate import real_array
 from kinemyo._core import MissingRule, _change, _score, _score_batch, _score_fhir, instrument_ids, instrument_info
 
 __all__ = ["Change", "FhirScore", "MissingRule", "ScoreResult", "ScoreValue", "change", "instrument_ids",
@@ -150,7 +151,7 @@ def score_frame(instrument: str, answers, missing: Missing = None):
     import pandas as pd
 
     index = answers.index if isinstance(answers, pd.DataFrame) else None
-    data = np.asarray(answers, dtype=np.float64)
+    data = real_array(answers, "answers")
     values = _score_batch(instrument, data, missing)
     info = instrument_info(instrument)
     out = {}

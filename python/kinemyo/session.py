@@ -153,8 +153,8 @@ def _file(base: pathlib.Path, value: str, where: str) -> pathlib.Path:
 
 
 def _positive(value, where):
-    if not (value > 0):
-        _fail(where, f"must be > 0, got {value}")
+    if not (math.isfinite(value) and value > 0):
+        _fail(where, f"must be finite and > 0, got {value}")
     return value
 
 
@@ -305,8 +305,8 @@ def parse_session(data: dict, path: pathlib.Path) -> Session:
     fhir = [_file(base, f, f"fhir[{i}]") for i, f in enumerate(_get(data, "fhir", "", list, required=False, default=[]))]
     mic = _get(data, "mic", "", dict, required=False, default={})
     for key, v in mic.items():
-        if not isinstance(v, (int, float)) or not v > 0:
-            _fail(f"mic.{key}", "must be a number > 0")
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and v > 0):
+            _fail(f"mic.{key}", "must be a finite number > 0")
     sources = _get(data, "sources", "", list, required=False, default=[])
     if not all(isinstance(x, str) for x in sources):
         _fail("sources", "must be a list of strings")

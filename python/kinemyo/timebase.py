@@ -9,9 +9,12 @@ interpolation for samples, normalised linear interpolation (sign-continuous) for
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
+
+from ._validate import finite_positive, integer, real_array
 
 __all__ = ["TimeBase", "common_grid", "regularize", "resample", "resample_quaternions"]
 
@@ -25,12 +28,10 @@ class TimeBase:
     n: int
 
     def __post_init__(self):
-        if not (np.isfinite(self.fs) and self.fs > 0):
-            raise ValueError(f"fs: must be > 0, got {self.fs}")
-        if not np.isfinite(self.start_s):
-            raise ValueError(f"start_s: must be finite, got {self.start_s}")
-        if self.n < 1:
-            raise ValueError(f"n: needs at least one sample, got {self.n}")
+        finite_positive(self.fs, "fs")
+        if isinstance(self.start_s, bool) or not isinstance(self.start_s, numbers.Real) or not np.isfinite(self.start_s):
+            raise ValueError(f"start_s: must be a finite number, got {self.start_s!r}")
+        integer(self.n, "n", minimum=1)
 
     @property
     def stop_s(self) -> float:
@@ -53,8 +54,8 @@ def regularize(t, x, fs: float, *, where: str = "t", rate_tolerance: float = 0.0
     ``where``. Returns ``(samples, TimeBase, gaps)``, where ``gaps`` lists ``(t_before, t_after)`` of every
     interval longer than ``gap_factor / fs`` (dropped samples, bridged by the interpolation).
     """
-    t = np.asarray(t, dtype=np.float64)
-    x = np.asarray(x, dtype=np.float64)
+    t = real_array(t, "t")
+    x = real_array(x, "x")
     if x.ndim == 1:
         x = x[:, None]
     if t.ndim != 1 or t.shape[0] != x.shape[0]:
@@ -98,9 +99,9 @@ def _same_grid(a: TimeBase, b: TimeBase) -> bool:
 
 def resample(x, base: TimeBase, target: TimeBase) -> np.ndarray:
     """Samples (n, k) or (n,) on ``base`` linearly interpolated onto ``target``; NaN outside ``base``'s span."""
-    x = np.asarray(x, dtype=np.float64)
-    if x.shape[0] != base.n:
-        raise ValueError(f"x: {x.shape[0]} samples, the time base has {base.n}")
+    x = real_array(x, "x")
+    if x.ndim not in (1, 2) or x.shape[0] != base.n:
+        raise ValueError(f"x: expected shape ({base.n},) or ({base.n}, k) for the time base, got {x.shape}")
     if _same_grid(base, target) and target.n <= base.n:
         return x[:target.n].copy()
     t, src = target.times(), base.times()
@@ -112,7 +113,9 @@ def resample(x, base: TimeBase, target: TimeBase) -> np.ndarray:
 def resample_quaternions(q, base: TimeBase, target: TimeBase) -> np.ndarray:
     """Unit quaternions (n, 4) on ``base`` onto ``target`` by normalised linear interpolation after making the
     sequence sign-continuous (q and -q are one rotation); equals slerp to O(step angle^3)."""
-    q = np.asarray(q, dtype=np.float64)
+    q = real_array(q, "q")
+    if q.ndim != 2 or q.shape[1] != 4:
+        raise ValueError(f"q: expected shape (n_samples, 4), got {q.shape}")
     flips = np.sign(np.einsum("ij,ij->i", q[1:], q[:-1]))
     flips[flips == 0] = 1.0
     q = q * np.concatenate([[1.0], np.cumprod(flips)])[:, None]

@@ -29,12 +29,20 @@ inline bool is_float32(py::handle x, const char* name) {
   return arr.dtype().is(py::dtype::of<float>());
 }
 
+// A real array converted to C-order T: TypeError naming the parameter for complex, object or text data (a plain
+// forcecast would drop an imaginary part silently).
+template <class T = double>
+py::array_t<T, py::array::c_style | py::array::forcecast> real_array(py::handle x, const char* name) {
+  is_float32(x, name);
+  auto a = py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(x);
+  if (!a) throw py::type_error(std::string(name) + ": cannot convert to a numeric array");
+  return a;
+}
+
 // A fixed number of real values (a 3-vector, a quaternion): TypeError for text, complex or object data, ValueError
 // naming the parameter for another count. Values are returned as given (finiteness is the caller's rule).
 inline std::vector<double> small_vector(py::handle x, const char* name, std::size_t count) {
-  is_float32(x, name);
-  auto a = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(x);
-  if (!a) throw py::type_error(std::string(name) + ": expected " + std::to_string(count) + " numbers");
+  auto a = real_array(x, name);
   if (static_cast<std::size_t>(a.size()) != count || a.ndim() > 1)
     throw py::value_error(std::string(name) + ": expected " + std::to_string(count) + " numbers, got shape " +
                           py::str(py::tuple(py::cast(std::vector<py::ssize_t>(a.shape(), a.shape() + a.ndim()))))
@@ -55,8 +63,7 @@ struct Signal {
 template <class T>
 Signal<T> as_signal(py::handle x, const char* name) {
   Signal<T> s;
-  s.array = py::array_t<T, py::array::c_style | py::array::forcecast>::ensure(x);
-  if (!s.array) throw py::type_error(std::string(name) + ": cannot convert to a numeric array");
+  s.array = real_array<T>(x, name);
   if (s.array.ndim() == 1) {
     s.one_d = true;
     s.n_frames = static_cast<std::size_t>(s.array.shape(0));

@@ -36,8 +36,8 @@ WindowStatistic parse_statistic(const std::string& s) {
 }
 
 Sos to_sos(py::handle obj) {
-  auto arr = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(obj);
-  if (!arr || arr.ndim() != 2 || arr.shape(1) != 6)
+  auto arr = real_array(obj, "sos");
+  if ( arr.ndim() != 2 || arr.shape(1) != 6)
     throw py::value_error("sos: expected an array of shape (n_sections, 6)");
   Sos sos(static_cast<std::size_t>(arr.shape(0)));
   for (std::size_t i = 0; i < sos.size(); ++i)
@@ -54,8 +54,8 @@ py::array_t<double> from_sos(const Sos& sos) {
 
 std::vector<double> to_cutoffs(py::handle cutoff) {
   if (py::isinstance<py::float_>(cutoff) || py::isinstance<py::int_>(cutoff)) return {cutoff.cast<double>()};
-  auto arr = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(cutoff);
-  if (!arr || arr.ndim() > 1) throw py::value_error("cutoff_hz: expected a frequency or a (low, high) pair");
+  auto arr = real_array(cutoff, "cutoff_hz");
+  if ( arr.ndim() > 1) throw py::value_error("cutoff_hz: expected a frequency or a (low, high) pair");
   return {arr.data(), arr.data() + arr.size()};
 }
 
@@ -160,8 +160,9 @@ Steady-state initial conditions for a unit step, shape (n_sections, 2); equals `
 )doc");
 
   m.def("sos_frequency_response",
-        [](py::handle sos_obj, py::array_t<double, py::array::forcecast> f_hz, double fs) {
+        [](py::handle sos_obj, py::handle f_obj, double fs) {
           const Sos sos = to_sos(sos_obj);
+          const auto f_hz = real_array(f_obj, "f_hz");
           std::vector<std::complex<double>> h;
           for (py::ssize_t i = 0; i < f_hz.size(); ++i) h.push_back(sos_frequency_response(sos, f_hz.data()[i], fs));
           return to_array(std::move(h), std::vector<py::ssize_t>(f_hz.shape(), f_hz.shape() + f_hz.ndim()));
@@ -171,8 +172,9 @@ Complex frequency response of the cascade at ``f_hz`` (array-like, Hz); equals `
 )doc");
 
   m.def("sos_group_delay",
-        [](py::handle sos_obj, py::array_t<double, py::array::forcecast> f_hz, double fs) {
+        [](py::handle sos_obj, py::handle f_obj, double fs) {
           const Sos sos = to_sos(sos_obj);
+          const auto f_hz = real_array(f_obj, "f_hz");
           std::vector<double> d;
           for (py::ssize_t i = 0; i < f_hz.size(); ++i) d.push_back(sos_group_delay(sos, f_hz.data()[i], fs));
           return to_array(std::move(d), std::vector<py::ssize_t>(f_hz.shape(), f_hz.shape() + f_hz.ndim()));
@@ -409,7 +411,8 @@ Filter the next block, shape (n_frames, n_channels) (or (n_frames,) for one chan
            py::arg("x"), "Filter the next block given channel-major, shape (n_channels, n_frames).")
       .def("reset", &SosFilter::reset, "Zero the state and the non-finite counter.")
       .def("reset_steady_state",
-           [](SosFilter& f, py::array_t<double, py::array::forcecast> level) {
+           [](SosFilter& f, py::handle level_obj) {
+             const auto level = real_array(level_obj, "level");
              if (level.ndim() == 0) return f.reset_steady_state(*level.data());
              f.reset_steady_state(std::span<const double>(level.data(), static_cast<std::size_t>(level.size())));
            },
@@ -421,7 +424,8 @@ Filter the next block, shape (n_frames, n_channels) (or (n_frames,) for one chan
             return to_array(std::move(s), {static_cast<py::ssize_t>(f.n_sections()),
                                            static_cast<py::ssize_t>(f.n_channels()), 2});
           },
-          [](SosFilter& f, py::array_t<double, py::array::c_style | py::array::forcecast> s) {
+          [](SosFilter& f, py::handle s_obj) {
+            const auto s = real_array(s_obj, "state");
             f.set_state(std::span<const double>(s.data(), static_cast<std::size_t>(s.size())));
           },
           "Filter state, shape (n_sections, n_channels, 2).")

@@ -243,14 +243,16 @@ float32 stays float32.
       .def("latency_ms", &EnvelopePipeline::latency_ms, py::arg("channel") = 0,
            "Envelope delay in ms: band-pass group delay at its centre + envelope delay at DC + decimation hold.")
       .def("frequency_response",
-           [](const EnvelopePipeline& p, std::size_t ch, py::array_t<double, py::array::forcecast> f) {
+           [](const EnvelopePipeline& p, std::size_t ch, py::handle f_obj) {
+             const auto f = real_array(f_obj, "f_hz");
              std::vector<std::complex<double>> h;
              for (py::ssize_t i = 0; i < f.size(); ++i) h.push_back(p.frequency_response(ch, f.data()[i]));
              return to_array(std::move(h), std::vector<py::ssize_t>(f.shape(), f.shape() + f.ndim()));
            },
            py::arg("channel"), py::arg("f_hz"), "Complex response of the linear pre-filter at f_hz.")
       .def("envelope_frequency_response",
-           [](const EnvelopePipeline& p, std::size_t ch, py::array_t<double, py::array::forcecast> f) {
+           [](const EnvelopePipeline& p, std::size_t ch, py::handle f_obj) {
+             const auto f = real_array(f_obj, "f_hz");
              std::vector<std::complex<double>> h;
              for (py::ssize_t i = 0; i < f.size(); ++i) h.push_back(p.envelope_frequency_response(ch, f.data()[i]));
              return to_array(std::move(h), std::vector<py::ssize_t>(f.shape(), f.shape() + f.ndim()));

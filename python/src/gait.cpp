@@ -20,8 +20,8 @@ using namespace kinemyo::gait;
 using Array = py::array_t<double, py::array::c_style | py::array::forcecast>;
 
 Array vector_of(const py::object& x, const char* name) {
-  Array a = Array::ensure(x);
-  if (!a || a.ndim() != 1) throw py::value_error(std::string(name) + ": expected a 1-D array");
+  Array a = real_array(x, name);
+  if (a.ndim() != 1) throw py::value_error(std::string(name) + ": expected a 1-D array");
   return a;
 }
 std::span<const double> view(const Array& a) { return {a.data(), static_cast<std::size_t>(a.size())}; }
@@ -79,8 +79,7 @@ LowerBackParams lower_back_params(const py::dict& overrides, int vertical_axis, 
 
 Array trunk_array(const py::object& x, const char* name, py::ssize_t rows) {
   if (x.is_none()) return Array();
-  is_float32(x, name);  // TypeError for complex, object or text data rather than a silent cast
-  Array a = Array::ensure(x);
+  Array a = real_array(x, name);
   if (!a || a.ndim() != 2 || a.shape(1) != 3 || (rows >= 0 && a.shape(0) != rows))
     throw py::value_error(std::string(name) + ": expected shape (n_samples, 3)" + (rows >= 0 ? " like acc" : ""));
   return a;
@@ -163,9 +162,7 @@ returns the events found, [(time_s, type)], at most max_latency seconds after th
       .def(py::init<double, const FootEventParams&>(), py::arg("fs"), py::arg("params") = FootEventParams{})
       .def("push",
            [](FootEventDetector& d, const py::object& samples) {
-             is_float32(samples, "samples");
-             const Array a = Array::ensure(samples);
-             if (!a) throw py::type_error("samples: expected numbers");
+             const Array a = real_array(samples, "samples");
              if (a.ndim() > 1)
                throw py::value_error("samples: expected sagittal-rate samples, shape (n,) or a number; project an "
                                      "(n, 3) gyroscope array on the medio-lateral axis first");
@@ -337,7 +334,7 @@ returns the events found, [(time_s, type)], at most max_latency seconds after th
 
   m.def("_zupt_strides",
         [](const py::object& gyr, const py::object& acc, double fs, const py::object& mid_stance, double window) {
-          Array g = Array::ensure(gyr), a = Array::ensure(acc);
+          Array g = real_array(gyr, "gyr"), a = real_array(acc, "acc");
           if (!g || g.ndim() != 2 || g.shape(1) != 3 || !a || a.ndim() != 2 || a.shape(1) != 3 || a.shape(0) != g.shape(0))
             throw py::value_error("gyr, acc: expected two (n_samples, 3) arrays of equal length");
           const Array ms = vector_of(mid_stance, "mid_stance");
@@ -509,8 +506,8 @@ returns the events found, [(time_s, type)], at most max_latency seconds after th
         "Step and stride regularity from the unbiased autocorrelation (Moe-Nilssen & Helbostad 2004).");
   m.def("gait_symmetry_index",
         [](const py::object& acc, double fs, double step_time) {
-          Array a = Array::ensure(acc);
-          if (!a || a.ndim() != 2 || a.shape(1) != 3) throw py::value_error("acc: expected shape (n_samples, 3)");
+          Array a = real_array(acc, "acc");
+          if (a.ndim() != 2 || a.shape(1) != 3) throw py::value_error("acc: expected shape (n_samples, 3)");
           return gait_symmetry_index({a.data(), static_cast<std::size_t>(a.size())}, fs, step_time);
         },
         py::arg("acc"), py::arg("fs"), py::arg("step_time"), "Gait symmetry index (Zhang et al. 2018), 0..1.");

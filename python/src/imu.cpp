@@ -17,9 +17,8 @@ using Array = py::array_t<double, py::array::c_style | py::array::forcecast>;
 // (n, 3) sensor array as float64 C order; None -> empty.
 Array sensor(const py::object& x, const char* name, py::ssize_t n_expected = -1) {
   if (x.is_none()) return Array();
-  is_float32(x, name);
-  Array a = Array::ensure(x);
-  if (!a || a.ndim() != 2 || a.shape(1) != 3)
+  Array a = real_array(x, name);
+  if (a.ndim() != 2 || a.shape(1) != 3)
     throw py::value_error(std::string(name) + ": expected shape (n_samples, 3)");
   if (n_expected >= 0 && a.shape(0) != n_expected)
     throw py::value_error(std::string(name) + ": expected " + std::to_string(n_expected) + " rows like gyr, got " +
@@ -51,8 +50,8 @@ Inputs inputs(const py::object& gyr, const py::object& acc, const py::object& ma
   if (fs.is_none() == t.is_none()) throw py::type_error("give exactly one of fs (Hz) or t (timestamps, s)");
   if (!fs.is_none()) in.fs = fs.cast<double>();
   if (!t.is_none()) {
-    in.t = Array::ensure(t);
-    if (!in.t || in.t.ndim() != 1) throw py::value_error("t: expected shape (n_samples,)");
+    in.t = real_array(t, "t");
+    if (in.t.ndim() != 1) throw py::value_error("t: expected shape (n_samples,)");
   }
   return in;
 }
@@ -110,8 +109,8 @@ py::dict robust_outputs(const Inputs& in, F&& fill) {
 }
 
 Array quats(const py::object& x, const char* name, py::ssize_t n_expected = -1) {
-  Array a = Array::ensure(x);
-  if (!a || a.ndim() != 2 || a.shape(1) != 4) throw py::value_error(std::string(name) + ": expected shape (n_samples, 4)");
+  Array a = real_array(x, name);
+  if (a.ndim() != 2 || a.shape(1) != 4) throw py::value_error(std::string(name) + ": expected shape (n_samples, 4)");
   if (n_expected >= 0 && a.shape(0) != n_expected)
     throw py::value_error(std::string(name) + ": expected " + std::to_string(n_expected) + " rows");
   return a;
@@ -285,12 +284,12 @@ Robust orientation filter (gyroscope bias at rest and in motion, rest detection,
            double gravity, const py::object& field, double gyr_noise, double acc_noise, double mag_noise,
            const py::object& gyr_bias, const std::vector<std::tuple<double, double, std::vector<double>, bool>>& disturbances,
            std::uint64_t seed) {
-          Array q = Array::ensure(quat);
-          if (!q || q.ndim() != 2 || q.shape(1) != 4) throw py::value_error("quat: expected shape (n_samples, 4)");
+          Array q = real_array(quat, "quat");
+          if (q.ndim() != 2 || q.shape(1) != 4) throw py::value_error("quat: expected shape (n_samples, 4)");
           Array lin = sensor(linear_acc, "linear_acc", q.shape(0));
           if (fs.is_none() == t.is_none()) throw py::type_error("give exactly one of fs (Hz) or t (timestamps, s)");
           Array ts;
-          if (!t.is_none()) ts = Array::ensure(t);
+          if (!t.is_none()) ts = real_array(t, "t");
           SyntheticImuOptions o;
           o.gravity = gravity;
           o.field = vec(field, "field");
@@ -421,8 +420,8 @@ north), False for 6D sensors (their headings are aligned to the pelvis's by the 
   m.def("align_relative_heading",
         [](const py::object& p, const py::object& d, const py::object& rest, double fs, double tolerance, double tau) {
           const Array qp = quats(p, "proximal_segment"), qd = quats(d, "distal_segment", qp.shape(0));
-          auto r = py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>::ensure(rest);
-          if (!r || r.ndim() != 1 || r.shape(0) != qp.shape(0)) throw py::value_error("rest: expected (n_samples,) flags");
+          auto r = real_array<std::uint8_t>(rest, "rest");
+          if ( r.ndim() != 1 || r.shape(0) != qp.shape(0)) throw py::value_error("rest: expected (n_samples,) flags");
           auto out = align_relative_heading(view(qp), view(qd), {r.data(), static_cast<std::size_t>(r.size())}, fs,
                                             tolerance, tau);
           return to_array(std::move(out), {qp.shape(0), 4});
@@ -432,8 +431,8 @@ north), False for 6D sensors (their headings are aligned to the pelvis's by the 
         "Distal segment orientations with the relative heading pulled to neutral while both rest upright.");
   m.def("_repetitions",
         [](const py::object& angle, double min_range) {
-          auto a = Array::ensure(angle);
-          if (!a || a.ndim() != 1) throw py::value_error("angle: expected shape (n_samples,)");
+          auto a = real_array(angle, "angle");
+          if (a.ndim() != 1) throw py::value_error("angle: expected shape (n_samples,)");
           const auto reps = repetitions({a.data(), static_cast<std::size_t>(a.size())}, min_range);
           py::list out;
           for (const auto& r : reps)

@@ -145,9 +145,10 @@ is scaled by n_items / n_answered (and reported as prorated). Missing answers ar
         },
         py::arg("id"), py::arg("score"), py::arg("before"), py::arg("after"), py::arg("mic"));
   m.def("_score_batch",
-        [](const std::string& id, py::array_t<double, py::array::c_style | py::array::forcecast> data,
+        [](const std::string& id, py::handle data_obj,
            py::object missing) {
           const Instrument& in = instrument(id);
+          const auto data = real_array(data_obj, "answers");
           if (data.ndim() != 2 || static_cast<std::size_t>(data.shape(1)) != in.item_ranges.size())
             throw py::value_error("answers: expected shape (n_respondents, " + std::to_string(in.item_ranges.size()) +
                                   ") for " + id);

@@ -167,12 +167,29 @@ Calibration Calibration::from_json(const std::string& text) {
         if (!c.contains(key) || c[key].is_null()) return std::nullopt;
         return c[key].get<double>();
       };
-      ch.rest_mean = opt("rest_mean");
-      ch.rest_sd = opt("rest_sd");
-      ch.rest_duration_s = c.value("rest_duration_s", 0.0);
+      const std::string where = "json.channels[" + std::to_string(i) + "].";
+      // The values a calibration can hold: a document that another tool edited gets the same bounds as one made
+      // here (a negative SD or a denormal reference would give nonsense thresholds or infinite %MVC).
+      auto non_negative = [&](const char* key, std::optional<double> v) {
+        if (v && !(std::isfinite(*v) && *v >= 0.0)) detail::fail(where + key, "must be finite and >= 0, got " + num(*v));
+        return v;
+      };
+      ch.rest_mean = non_negative("rest_mean", opt("rest_mean"));
+      ch.rest_sd = non_negative("rest_sd", opt("rest_sd"));
+      ch.rest_duration_s = *non_negative("rest_duration_s", c.value("rest_duration_s", 0.0));
+      if (ch.rest_mean.has_value() != ch.rest_sd.has_value())
+        detail::fail(where + "rest_sd", "rest_mean and rest_sd come together (both or neither)");
       ch.reference_kind = kind_from(c.value("reference_kind", "none"));
       ch.reference = opt("reference");
-      ch.reference_trials = c.value("reference_trials", std::size_t{0});
+      if (ch.reference && !(std::isnormal(*ch.reference) && *ch.reference > 0.0))
+        detail::fail(where + "reference", "must be a positive normal number, got " + num(*ch.reference));
+      const int trials = c.contains("reference_trials") ? detail::checked_int(c["reference_trials"], where + "reference_trials") : 0;
+      if (trials < 0) detail::fail(where + "reference_trials", "must be >= 0, got " + std::to_string(trials));
+      ch.reference_trials = static_cast<std::size_t>(trials);
+      if (ch.reference.has_value() != (ch.reference_kind != ReferenceKind::none) ||
+          ch.reference.has_value() != (trials > 0))
+        detail::fail(where + "reference", "reference, reference_kind and reference_trials disagree (a reference needs "
+                                          "its kind and at least one trial; none needs neither)");
       ch.reference_task = c.value("reference_task", "");
     }
   } catch (const nlohmann::json::exception& e) {

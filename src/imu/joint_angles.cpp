@@ -73,6 +73,10 @@ std::vector<SegmentCalibration> calibrate_static_pose(std::span<const Quaternion
   if (pelvis >= sensors.size()) fail("pelvis_index", "out of range");
   for (const auto& q : sensors)
     if (!q.coeffs().allFinite() || std::abs(q.norm() - 1.0) > 1e-6) fail("sensor_orientations", "must be unit quaternions");
+  // Every hint is checked, also those a shared heading does not use: a NaN there is a caller's error, not a default.
+  for (std::size_t k = 0; k < hints.size(); ++k)
+    if (!hints[k].allFinite() || !(hints[k].norm() > 0.0))
+      fail("anterior_hints[" + std::to_string(k) + "]", "must be a finite non-zero vector");
   const Vec3 forward = horizontal(sensors[pelvis], hints[pelvis], "anterior_hints[pelvis]");
   const Vec3 up = Vec3::UnitZ();
   const Quaternion segment = from_axes(forward, up, forward.cross(up));  // x anterior, y up, z right
@@ -145,6 +149,9 @@ LumboPelvicAngles lumbopelvic_angles(const Quaternion& pelvis, const Quaternion&
 }
 
 double inclination(const Quaternion& segment) {
+  const double norm = segment.norm();
+  // A zero or non-finite quaternion is no orientation; acos of its clamped zero would read as "lying flat".
+  if (!(norm > 0.0) || !std::isfinite(norm)) fail("segment", "must be a non-zero finite quaternion");
   return std::acos(std::clamp((segment * Vec3::UnitY()).z(), -1.0, 1.0));
 }
 

@@ -479,6 +479,10 @@ std::vector<double> score_matrix(const Instrument& in, std::span<const double> a
       if (v != std::floor(v) || !std::isfinite(v))
         detail::fail("row " + std::to_string(r) + ", item " + std::to_string(i + 1),
                      "answer must be an integer or missing (NaN), got " + detail::num(v));
+      // Range-checked before the cast: a float beyond int is undefined behaviour, and no item scale comes near.
+      if (std::fabs(v) > 1e6)
+        detail::fail("row " + std::to_string(r) + ", item " + std::to_string(i + 1),
+                     "answer out of range, got " + detail::num(v));
       row[i] = static_cast<int>(v);
     }
     try {

@@ -147,7 +147,10 @@ def test_session_errors_name_the_field(tmp_path):
 
     check(lambda d: d.pop("name"), r"^name: is required")
     check(lambda d: d.update(colour="red"), r"^colour: unknown key")
-    check(lambda d: d["emg"][0].update(fs=-1), r"^emg\[0\]\.fs: must be > 0")
+    check(lambda d: d["emg"][0].update(fs=-1), r"^emg\[0\]\.fs: must be finite and > 0")
+    check(lambda d: d["emg"][0].update(fs=float("inf")), r"^emg\[0\]\.fs: must be finite and > 0, got inf")
+    check(lambda d: d.update(mic={"odi": float("inf")}), r"^mic\.odi: must be a finite number > 0")
+    check(lambda d: d.update(mic={"odi": True}), r"^mic\.odi: must be a finite number > 0")
     check(lambda d: d["emg"][0]["channels"][1].update(column="XX"), r"XX.*is not a column of emg\.csv\.gz")
     check(lambda d: d["emg"][0].update(units="volts"), r"^emg\[0\]\.units: must be one of")
     check(lambda d: d["imu"][0].pop("side"), r"^imu\[0\]\.side: is required for a foot sensor")
