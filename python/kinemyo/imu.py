@@ -22,14 +22,14 @@ import numpy as np
 
 from kinemyo._validate import real_array
 from kinemyo._core import (MadgwickFilter, MahonyFilter, RobustFilter, RobustFilterParams, RobustFilterState,
-                           SegmentCalibration, _hip_angles, _lumbopelvic_angles, _orientation_errors, _repetitions,
+                           SegmentCalibration, SensorLimits, _hip_angles, _lumbopelvic_angles, _orientation_errors, _repetitions,
                            _robust_offline, align_relative_heading, axis_elevation, calibrate_static_pose,
                            earth_frame_rotation, functional_axis, inclination, mean_orientation,
                            orientation_from_vectors,
                            refine_with_functional_axis, segment_orientations, synthesize_imu)
 
 __all__ = ["MadgwickFilter", "MahonyFilter", "OrientationEstimate", "RepetitionTable", "RobustFilter",
-           "RobustFilterParams", "RobustFilterState", "SegmentCalibration", "align_relative_heading", "axis_elevation",
+           "RobustFilterParams", "RobustFilterState", "SegmentCalibration", "SensorLimits", "align_relative_heading", "axis_elevation",
            "calibrate_static_pose", "earth_frame_rotation", "functional_axis", "hip_angles", "inclination",
            "lumbopelvic_angles", "madgwick", "mahony", "mean_orientation", "orientation_errors",
            "orientation_from_vectors", "refine_with_functional_axis", "repetitions", "rmse_deg",

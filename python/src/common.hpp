@@ -119,11 +119,12 @@ py::object dispatch_real(py::handle x, const char* name, F&& f) {
   return f(double{});
 }
 
-// The `non_finite` argument of every streaming object.
-inline dsp::NonFinitePolicy parse_policy(const std::string& p) {
-  if (p == "hold_last") return dsp::NonFinitePolicy::hold_last;
-  if (p == "zero") return dsp::NonFinitePolicy::zero;
-  if (p == "propagate") return dsp::NonFinitePolicy::propagate;
+// The `non_finite` and `max_abs` arguments of every streaming object.
+inline dsp::InputPolicy parse_policy(const std::string& p, double max_abs = dsp::kDefaultMaxAbs) {
+  if (!(max_abs > 0.0)) throw py::value_error("max_abs: must be > 0 (inf: only non-finite samples are invalid)");
+  if (p == "hold_last") return {dsp::NonFinitePolicy::hold_last, max_abs};
+  if (p == "zero") return {dsp::NonFinitePolicy::zero, max_abs};
+  if (p == "propagate") return {dsp::NonFinitePolicy::propagate, max_abs};
   throw py::value_error("non_finite: must be 'hold_last', 'zero' or 'propagate', got '" + p + "'");
 }
 

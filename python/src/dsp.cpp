@@ -374,17 +374,22 @@ Parameters
 sos : array_like, shape (n_sections, 6)
 n_channels : int
 non_finite : {'hold_last', 'zero', 'propagate'}
+    What replaces an invalid sample (non-finite, or beyond ``max_abs``); every one is counted in
+    ``replaced_samples``.
 rectify_after : int, optional
     Index of a section whose output is full-wave rectified before the next section: with the band-pass
     sections followed by an envelope low-pass, one filter computes the EMG linear envelope in one pass
     (equal to ``sosfilt(low, abs(sosfilt(band, x)))``).
+max_abs : float
+    Samples beyond this magnitude (input units) are invalid, like NaN (default 1e12; set the sensor's range to
+    reject spikes). After a fault the output rejoins a clean run as the filter's slowest pole decays.
 )doc")
       .def(py::init([](py::handle sos, std::size_t n_channels, const std::string& non_finite,
-                       std::optional<std::size_t> rectify_after) {
-             return SosFilter(to_sos(sos), n_channels, parse_policy(non_finite), rectify_after);
+                       std::optional<std::size_t> rectify_after, double max_abs) {
+             return SosFilter(to_sos(sos), n_channels, parse_policy(non_finite, max_abs), rectify_after);
            }),
            py::arg("sos"), py::arg("n_channels"), py::arg("non_finite") = "hold_last",
-           py::arg("rectify_after") = py::none())
+           py::arg("rectify_after") = py::none(), py::arg("max_abs") = dsp::kDefaultMaxAbs)
       .def("process", [](SosFilter& f, py::handle x, py::object out) { return stream_process(f, x, out); },
            py::arg("x"), py::arg("out") = py::none(), R"doc(
 Filter the next block, shape (n_frames, n_channels) (or (n_frames,) for one channel).
@@ -451,10 +456,11 @@ n_channels : int
 statistic : {'mean', 'arv', 'rms'}
 non_finite : {'hold_last', 'zero', 'propagate'}
 )doc")
-      .def(py::init([](std::size_t w, std::size_t c, const std::string& stat, const std::string& nf) {
-             return MovingWindow(w, c, parse_statistic(stat), parse_policy(nf));
+      .def(py::init([](std::size_t w, std::size_t c, const std::string& stat, const std::string& nf, double max_abs) {
+             return MovingWindow(w, c, parse_statistic(stat), parse_policy(nf, max_abs));
            }),
-           py::arg("window_length"), py::arg("n_channels"), py::arg("statistic"), py::arg("non_finite") = "hold_last")
+           py::arg("window_length"), py::arg("n_channels"), py::arg("statistic"), py::arg("non_finite") = "hold_last",
+           py::arg("max_abs") = dsp::kDefaultMaxAbs)
       .def("process", [](MovingWindow& w, py::handle x, py::object out) { return stream_process(w, x, out); },
            py::arg("x"), py::arg("out") = py::none(), "Process the next block, shape (n_frames, n_channels).")
       .def("reset", &MovingWindow::reset)
@@ -466,8 +472,10 @@ non_finite : {'hold_last', 'zero', 'propagate'}
   py::class_<TeagerKaiser>(m, "TeagerKaiser", R"doc(
 Streaming Teager-Kaiser energy operator; output lags input by one sample (``latency_samples == 1``).
 )doc")
-      .def(py::init([](std::size_t c, const std::string& nf) { return TeagerKaiser(c, parse_policy(nf)); }),
-           py::arg("n_channels"), py::arg("non_finite") = "hold_last")
+      .def(py::init([](std::size_t c, const std::string& nf, double max_abs) {
+             return TeagerKaiser(c, parse_policy(nf, max_abs));
+           }),
+           py::arg("n_channels"), py::arg("non_finite") = "hold_last", py::arg("max_abs") = dsp::kDefaultMaxAbs)
       .def("process", [](TeagerKaiser& t, py::handle x, py::object out) { return stream_process(t, x, out); },
            py::arg("x"), py::arg("out") = py::none())
       .def("reset", &TeagerKaiser::reset)

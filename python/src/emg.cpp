@@ -36,7 +36,8 @@ std::string envelope_str(EnvelopeKind k) {
 }
 
 // channels: an int (that many default limb channels) or a sequence of ChannelConfig.
-PipelineConfig make_config(double fs, py::handle channels, double output_rate_hz, const std::string& non_finite) {
+PipelineConfig make_config(double fs, py::handle channels, double output_rate_hz, const std::string& non_finite,
+                           double max_abs = dsp::kDefaultMaxAbs) {
   PipelineConfig cfg;
   if (py::isinstance<py::int_>(channels)) {
     const auto n = channels.cast<long>();
@@ -47,7 +48,9 @@ PipelineConfig make_config(double fs, py::handle channels, double output_rate_hz
     cfg.channels = channels.cast<std::vector<ChannelConfig>>();
   }
   cfg.output_rate_hz = output_rate_hz;
-  cfg.non_finite = parse_policy(non_finite);
+  const dsp::InputPolicy input = parse_policy(non_finite, max_abs);
+  cfg.non_finite = input.non_finite;
+  cfg.max_abs = input.max_abs;
   return cfg;
 }
 
@@ -211,10 +214,12 @@ Notes
 ``process`` accepts blocks of any size and gives bit-identical output however a recording is split; the
 'lowpass' envelope equals ``sosfilt(env, abs(sosfilt(prefilter, x)))`` computed with SciPy.
 )doc")
-      .def(py::init([](double fs, py::handle channels, double output_rate_hz, const std::string& non_finite) {
-             return EnvelopePipeline(make_config(fs, channels, output_rate_hz, non_finite));
+      .def(py::init([](double fs, py::handle channels, double output_rate_hz, const std::string& non_finite,
+                       double max_abs) {
+             return EnvelopePipeline(make_config(fs, channels, output_rate_hz, non_finite, max_abs));
            }),
-           py::arg("fs"), py::arg("channels"), py::arg("output_rate_hz") = 0.0, py::arg("non_finite") = "hold_last")
+           py::arg("fs"), py::arg("channels"), py::arg("output_rate_hz") = 0.0, py::arg("non_finite") = "hold_last",
+           py::arg("max_abs") = dsp::kDefaultMaxAbs)
       .def("process",
            [](EnvelopePipeline& p, py::handle x) {
              return dispatch_real(x, "x", [&](auto tag) -> py::object {
@@ -681,8 +686,11 @@ Streaming ECG removal for trunk channels: causal R-peak detection per channel an
 running average of aligned beats, output delayed by ``latency_s`` (beat window + alignment + detection).
 ``process`` returns the cleaned, 1 Hz high-passed input of ``latency_samples`` frames earlier.
 )doc")
-      .def(py::init<std::size_t, double, const EcgRemovalConfig&>(), py::arg("n_channels"), py::arg("fs"),
-           py::arg("config") = EcgRemovalConfig{})
+      .def(py::init([](std::size_t n, double fs, const EcgRemovalConfig& c, const std::string& nf, double max_abs) {
+             return EcgRemover(n, fs, c, parse_policy(nf, max_abs));
+           }),
+           py::arg("n_channels"), py::arg("fs"), py::arg("config") = EcgRemovalConfig{},
+           py::arg("non_finite") = "hold_last", py::arg("max_abs") = dsp::kDefaultMaxAbs)
       .def("process",
            [](EcgRemover& r, py::handle x) {
              auto s = as_signal<double>(x, "x");

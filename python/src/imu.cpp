@@ -147,6 +147,26 @@ Side side_of(const std::string& s) {
 }  // namespace
 
 void bind_imu(py::module_& m) {
+  py::class_<SensorLimits>(m, "SensorLimits", R"doc(
+Largest plausible sensor magnitudes: gyr (rad/s, default 100), acc (m/s^2, default 4000), mag (field units as given,
+default 1e5). A sample beyond them is treated like a non-finite one (gyroscope: sample skipped; accelerometer or
+magnetometer: that correction skipped) and counted.)doc")
+      .def(py::init([](double gyr, double acc, double mag) {
+             SensorLimits l{gyr, acc, mag};
+             l.validate();
+             return l;
+           }),
+           py::kw_only(), py::arg("gyr") = SensorLimits{}.gyr, py::arg("acc") = SensorLimits{}.acc,
+           py::arg("mag") = SensorLimits{}.mag)
+      .def_readonly("gyr", &SensorLimits::gyr)
+      .def_readonly("acc", &SensorLimits::acc)
+      .def_readonly("mag", &SensorLimits::mag)
+      .def("__repr__", [](const SensorLimits& l) {
+        return "SensorLimits(gyr=" + py::repr(py::float_(l.gyr)).cast<std::string>() +
+               ", acc=" + py::repr(py::float_(l.acc)).cast<std::string>() +
+               ", mag=" + py::repr(py::float_(l.mag)).cast<std::string>() + ")";
+      });
+
   py::class_<RobustFilterParams> params(m, "RobustFilterParams", "Parameters of RobustFilter (SI units, radians).");
   params.def(py::init([](py::kwargs kw) {
     RobustFilterParams p;
@@ -170,13 +190,15 @@ void bind_imu(py::module_& m) {
   KINEMYO_PARAM(mag_dip_threshold); KINEMYO_PARAM(mag_new_time); KINEMYO_PARAM(mag_new_first_time);
   KINEMYO_PARAM(mag_new_min_gyr); KINEMYO_PARAM(mag_min_undisturbed_time); KINEMYO_PARAM(mag_max_rejection_time);
   KINEMYO_PARAM(mag_rejection_factor); KINEMYO_PARAM(mag_bias_estimation); KINEMYO_PARAM(mag_bias_noise_factor);
+  KINEMYO_PARAM(limits);
 #undef KINEMYO_PARAM
 
   py::class_<RobustFilterState>(m, "RobustFilterState", "A copy of a RobustFilter's complete state.")
       .def_property_readonly("bias", [](const RobustFilterState& s) { return Vec3(s.bias); })
       .def_property_readonly("rest", [](const RobustFilterState& s) { return s.rest; })
       .def_property_readonly("delta", [](const RobustFilterState& s) { return s.delta; })
-      .def_property_readonly("skipped", [](const RobustFilterState& s) { return s.skipped; });
+      .def_property_readonly("skipped", [](const RobustFilterState& s) { return s.skipped; })
+      .def_property_readonly("rejected", [](const RobustFilterState& s) { return s.rejected; });
 
   py::class_<RobustFilter>(m, "RobustFilter", R"doc(
 Robust orientation filter (gyroscope bias at rest and in motion, rest detection, magnetic disturbance rejection),
@@ -213,7 +235,9 @@ Robust orientation filter (gyroscope bias at rest and in motion, rest detection,
       .def("reset", &RobustFilter::reset);
 
   py::class_<MadgwickFilter>(m, "MadgwickFilter", "Madgwick gradient-descent filter (paper's MARG mathematics).")
-      .def(py::init([](double beta) { return MadgwickFilter(MadgwickParams{beta}); }), py::arg("beta") = 0.1)
+      .def(py::init([](double beta, const SensorLimits& limits) { return MadgwickFilter(MadgwickParams{beta, limits}); }),
+           py::arg("beta") = 0.1, py::kw_only(), py::arg("limits") = SensorLimits{})
+      .def_property_readonly("skipped", &MadgwickFilter::skipped)
       .def("update",
            [](MadgwickFilter& f, double dt, const py::object& gyr, const py::object& acc, const py::object& mag) {
              f.update(dt, vec(gyr, "gyr"), vec(acc, "acc"), vec(mag, "mag"));
@@ -241,8 +265,11 @@ Robust orientation filter (gyroscope bias at rest and in motion, rest detection,
       .def("reset", &MadgwickFilter::reset);
 
   py::class_<MahonyFilter>(m, "MahonyFilter", "Mahony explicit complementary filter with integral feedback.")
-      .def(py::init([](double kp, double ki) { return MahonyFilter(MahonyParams{kp, ki}); }), py::arg("kp") = 1.0,
-           py::arg("ki") = 0.0)
+      .def(py::init([](double kp, double ki, const SensorLimits& limits) {
+             return MahonyFilter(MahonyParams{kp, ki, limits});
+           }),
+           py::arg("kp") = 1.0, py::arg("ki") = 0.0, py::kw_only(), py::arg("limits") = SensorLimits{})
+      .def_property_readonly("skipped", &MahonyFilter::skipped)
       .def("update",
            [](MahonyFilter& f, double dt, const py::object& gyr, const py::object& acc, const py::object& mag) {
              f.update(dt, vec(gyr, "gyr"), vec(acc, "acc"), vec(mag, "mag"));

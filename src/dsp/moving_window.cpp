@@ -21,7 +21,7 @@ inline void dd_add(double& hi, double& lo, double v) noexcept {
 }  // namespace
 
 MovingWindow::MovingWindow(std::size_t window_length, std::size_t n_channels, WindowStatistic statistic,
-                           NonFinitePolicy policy)
+                           InputPolicy policy)
     : window_(window_length), n_channels_(n_channels), statistic_(statistic), guard_(n_channels, policy) {
   detail::require_positive_count("window_length", window_length);
   if (statistic != WindowStatistic::mean && statistic != WindowStatistic::arv && statistic != WindowStatistic::rms)
@@ -29,6 +29,8 @@ MovingWindow::MovingWindow(std::size_t window_length, std::size_t n_channels, Wi
   ring_.assign(window_ * n_channels_, 0.0);
   hi_.assign(n_channels_, 0.0);
   lo_.assign(n_channels_, 0.0);
+  fresh_hi_.assign(n_channels_, 0.0);
+  fresh_lo_.assign(n_channels_, 0.0);
 }
 
 template <class T>
@@ -37,6 +39,7 @@ void MovingWindow::run(const T* in, T* out, std::size_t n_frames) noexcept {
   const double inv_w = 1.0 / static_cast<double>(window_);
   for (std::size_t t = 0; t < n_frames; ++t) {
     double* slot = ring_.data() + pos_ * C;
+    const bool window_complete = pos_ + 1 == window_;
     for (std::size_t c = 0; c < C; ++c) {
       double v = guard_(static_cast<double>(in[t * C + c]), c);
       if (statistic_ == WindowStatistic::arv) v = std::abs(v);
@@ -44,6 +47,14 @@ void MovingWindow::run(const T* in, T* out, std::size_t n_frames) noexcept {
       dd_add(hi_[c], lo_[c], v);
       dd_add(hi_[c], lo_[c], -slot[c]);
       slot[c] = v;
+      // A second sum restarted every W samples replaces the running one when it covers the whole window: the
+      // rounding left by a huge sample that has since left the window (1e24 + x - 1e24) is gone after 2 W samples.
+      dd_add(fresh_hi_[c], fresh_lo_[c], v);
+      if (window_complete) {
+        hi_[c] = fresh_hi_[c];
+        lo_[c] = fresh_lo_[c];
+        fresh_hi_[c] = fresh_lo_[c] = 0.0;
+      }
       const double mean = (hi_[c] + lo_[c]) * inv_w;
       out[t * C + c] = static_cast<T>(statistic_ == WindowStatistic::rms ? std::sqrt(std::max(mean, 0.0)) : mean);
     }
@@ -60,6 +71,8 @@ void MovingWindow::reset() noexcept {
   std::fill(ring_.begin(), ring_.end(), 0.0);
   std::fill(hi_.begin(), hi_.end(), 0.0);
   std::fill(lo_.begin(), lo_.end(), 0.0);
+  std::fill(fresh_hi_.begin(), fresh_hi_.end(), 0.0);
+  std::fill(fresh_lo_.begin(), fresh_lo_.end(), 0.0);
   pos_ = 0;
   guard_.reset();
 }

@@ -10,7 +10,7 @@
 #include "sos_kernel.hpp"
 
 namespace kinemyo::dsp {
-SosFilter::SosFilter(Sos sos, std::size_t n_channels, NonFinitePolicy policy,
+SosFilter::SosFilter(Sos sos, std::size_t n_channels, InputPolicy policy,
                      std::optional<std::size_t> rectify_after)
     : sos_(std::move(sos)),
       n_channels_(n_channels),

@@ -27,7 +27,7 @@ void teager_kaiser(std::span<const T> x, std::span<T> y, std::size_t n_channels)
 template void teager_kaiser(std::span<const float>, std::span<float>, std::size_t);
 template void teager_kaiser(std::span<const double>, std::span<double>, std::size_t);
 
-TeagerKaiser::TeagerKaiser(std::size_t n_channels, NonFinitePolicy policy)
+TeagerKaiser::TeagerKaiser(std::size_t n_channels, InputPolicy policy)
     : guard_(n_channels, policy), prev_(n_channels, 0.0), cur_(n_channels, 0.0) {}
 
 template <class T>

@@ -266,6 +266,8 @@ struct EcgRemover::Impl {
   std::vector<double> tmpl, seg;                     // scratch, len
   struct Channel {
     double peak_level = 0.0, threshold = 0.0;
+    std::uint64_t quiet = 0;       // samples since the last region ended (re-learn after `learn` of them)
+    double recent_max = 0.0;       // largest integrated value over the current re-learn span
     bool in_region = false;
     double region_max = 0.0, cand_abs = 0.0;
     std::uint64_t cand = 0;
@@ -279,13 +281,13 @@ struct EcgRemover::Impl {
   std::vector<Channel> ch;
   std::uint64_t t = 0;
 
-  Impl(std::size_t n, double rate, const EcgRemovalConfig& c)
+  Impl(std::size_t n, double rate, const EcgRemovalConfig& c, dsp::InputPolicy input)
       : C(n),
         fs(rate),
         cfg(c),
         highpass((validate(c, rate), detail::require_positive_count("n_channels", n),
                   dsp::butterworth_sos(2, {1.0}, dsp::FilterKind::highpass, rate)),
-                 n),
+                 n, input),
         qrs_band(dsp::butterworth_sos(2, {c.qrs_low_hz, c.qrs_high_hz}, dsp::FilterKind::bandpass, rate), n,
                  dsp::NonFinitePolicy::propagate),
         integrator(std::max<std::size_t>(1, samples(c.integration_s, rate)), n, dsp::WindowStatistic::mean,
@@ -339,6 +341,14 @@ struct EcgRemover::Impl {
     }
     const auto start = static_cast<std::uint64_t>(static_cast<long>(r - pre) + best);
     for (std::size_t k = 0; k < len; ++k) seg[k] = at(start + k, c);
+    if (s.ring_count >= cfg.min_beats) {  // an artefact, not a beat: keep it out of the template, leave it as is
+      double seg_peak = 0.0, tmpl_peak = 0.0;
+      for (std::size_t k = 0; k < len; ++k) {
+        seg_peak = std::max(seg_peak, std::abs(seg[k]));
+        tmpl_peak = std::max(tmpl_peak, std::abs(tmpl[k]));
+      }
+      if (seg_peak > 8.0 * tmpl_peak) return;
+    }
     // Store it, then subtract the running average including it (least-squares scaled), or gate while too few.
     std::copy(seg.begin(), seg.end(), ring + s.ring_next * len);
     s.ring_next = (s.ring_next + 1) % cfg.template_beats;
@@ -370,6 +380,15 @@ struct EcgRemover::Impl {
       s.threshold = cfg.threshold_fraction * s.peak_level;
       return;
     }
+    s.recent_max = std::max(s.recent_max, integ);
+    if (++s.quiet >= learn) {  // no region ended for 2 s: re-learn the level (re-arms after an artefact or burst)
+      s.peak_level = s.recent_max;
+      s.threshold = cfg.threshold_fraction * s.peak_level;
+      s.in_region = false;
+      s.quiet = 0;
+      s.recent_max = 0.0;
+      return;
+    }
     if (!s.in_region) {
       if (!(integ > s.threshold)) return;
       s.in_region = true;
@@ -388,7 +407,10 @@ struct EcgRemover::Impl {
     }
     // The region ended: its largest band sample is the beat, unless a bigger one sits within the refractory time.
     s.in_region = false;
-    s.peak_level = 0.875 * s.peak_level + 0.125 * s.region_max;
+    s.quiet = 0;
+    s.recent_max = 0.0;
+    s.peak_level = 0.875 * s.peak_level +
+                   0.125 * (s.peak_level > 0.0 ? std::min(s.region_max, 4.0 * s.peak_level) : s.region_max);
     s.threshold = cfg.threshold_fraction * s.peak_level;
     const std::uint64_t r = s.cand;
     if (r < pre + shift) return;  // window starts before the recording
@@ -429,8 +451,8 @@ struct EcgRemover::Impl {
   }
 };
 
-EcgRemover::EcgRemover(std::size_t n_channels, double fs, const EcgRemovalConfig& config)
-    : impl_(std::make_unique<Impl>(n_channels, fs, config)) {}
+EcgRemover::EcgRemover(std::size_t n_channels, double fs, const EcgRemovalConfig& config, dsp::InputPolicy input)
+    : impl_(std::make_unique<Impl>(n_channels, fs, config, input)) {}
 EcgRemover::~EcgRemover() = default;
 EcgRemover::EcgRemover(EcgRemover&&) noexcept = default;
 EcgRemover& EcgRemover::operator=(EcgRemover&&) noexcept = default;

@@ -198,8 +198,9 @@ struct EnvelopePipeline::Impl {
         rectify_after = cascade.size() - 1;
         cascade.insert(cascade.end(), d.envelope.begin(), d.envelope.end());
       }
-      Group g{members, dsp::SosFilter(std::move(cascade), m, config.non_finite, rectify_after), {}, {}, {}};
-      if (config.channels[i].remove_ecg) g.ecg.emplace(m, config.fs, config.channels[i].ecg);
+      Group g{members, dsp::SosFilter(std::move(cascade), m, {config.non_finite, config.max_abs}, rectify_after), {}, {}, {}};
+      if (config.channels[i].remove_ecg)
+        g.ecg.emplace(m, config.fs, config.channels[i].ecg, dsp::InputPolicy{config.non_finite, config.max_abs});
       // Only the cascade sees raw samples; what follows it is already cleaned (or NaN by request).
       if (kind != EnvelopeKind::lowpass)
         g.window.emplace(d.window_samples, m,

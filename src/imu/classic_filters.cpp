@@ -18,8 +18,8 @@ using detail::present;
 // fails both comparisons).
 bool usable(double squared_norm) { return squared_norm > 0.0 && squared_norm <= std::numeric_limits<double>::max(); }
 
-bool valid_step(double dt, const Vec3& gyr) {
-  return dt > 0.0 && dt <= std::numeric_limits<double>::max() && gyr.squaredNorm() <= std::numeric_limits<double>::max();
+bool valid_step(double dt, const Vec3& gyr, const SensorLimits& limits) {
+  return dt > 0.0 && dt <= std::numeric_limits<double>::max() && SensorLimits::within(gyr, limits.gyr);
 }
 
 // 1 / sqrt of two values at once (one SIMD square root and division where available; IEEE-exact either way, so
@@ -64,6 +64,7 @@ Quaternion integrate(const Quaternion& q, const Vec3& w, double dt) {
 
 void MadgwickParams::validate() const {
   if (!std::isfinite(beta) || beta < 0.0) kinemyo::detail::fail("beta", "must be finite and >= 0, got " + kinemyo::detail::num(beta));
+  limits.validate();
 }
 
 MadgwickFilter::MadgwickFilter(const MadgwickParams& params) : params_(params) {
@@ -74,6 +75,7 @@ MadgwickFilter::MadgwickFilter(const MadgwickParams& params) : params_(params) {
 void MadgwickFilter::reset() noexcept {
   q_ = enu_to_nwu();  // identity in ENU
   initialised_ = false;
+  skipped_ = 0;
 }
 
 Quaternion MadgwickFilter::quat() const noexcept { return enu_to_nwu().conjugate() * q_; }
@@ -89,9 +91,13 @@ void MadgwickFilter::update(double dt, const Vec3& gyr, const Vec3& acc) noexcep
 }
 
 void MadgwickFilter::update(double dt, const Vec3& gyr, const Vec3& acc, const Vec3& mag) noexcept {
-  if (!valid_step(dt, gyr)) return;
+  if (!valid_step(dt, gyr, params_.limits)) {
+    ++skipped_;
+    return;
+  }
   const double acc_n2 = acc.squaredNorm(), mag_n2 = mag.squaredNorm();
-  const bool has_acc = usable(acc_n2), has_mag = usable(mag_n2);
+  const bool has_acc = usable(acc_n2) && acc_n2 <= params_.limits.acc * params_.limits.acc;
+  const bool has_mag = usable(mag_n2) && mag_n2 <= params_.limits.mag * params_.limits.mag;
   if (!initialised_ && has_acc) {  // start from the first vector sample, then update as usual
     q_ = enu_to_nwu() * initial(acc, has_mag ? &mag : nullptr);
     initialised_ = true;
@@ -155,6 +161,7 @@ void MadgwickFilter::update(double dt, const Vec3& gyr, const Vec3& acc, const V
 void MahonyParams::validate() const {
   if (!std::isfinite(kp) || kp < 0.0) kinemyo::detail::fail("kp", "must be finite and >= 0, got " + kinemyo::detail::num(kp));
   if (!std::isfinite(ki) || ki < 0.0) kinemyo::detail::fail("ki", "must be finite and >= 0, got " + kinemyo::detail::num(ki));
+  limits.validate();
 }
 
 MahonyFilter::MahonyFilter(const MahonyParams& params) : params_(params) { params_.validate(); }
@@ -163,6 +170,7 @@ void MahonyFilter::reset() noexcept {
   q_ = Quaternion::Identity();
   integral_.setZero();
   initialised_ = false;
+  skipped_ = 0;
 }
 
 void MahonyFilter::set_quat(const Quaternion& q) {
@@ -176,8 +184,12 @@ void MahonyFilter::update(double dt, const Vec3& gyr, const Vec3& acc) noexcept 
 }
 
 void MahonyFilter::update(double dt, const Vec3& gyr, const Vec3& acc, const Vec3& mag) noexcept {
-  if (!valid_step(dt, gyr)) return;
-  const bool has_acc = present(acc), has_mag = present(mag);
+  if (!valid_step(dt, gyr, params_.limits)) {
+    ++skipped_;
+    return;
+  }
+  const bool has_acc = present(acc) && SensorLimits::within(acc, params_.limits.acc);
+  const bool has_mag = present(mag) && SensorLimits::within(mag, params_.limits.mag);
   if (!initialised_ && has_acc) {  // start from the first vector sample, then update as usual
     q_ = initial(acc, has_mag ? &mag : nullptr);
     initialised_ = true;

@@ -1,4 +1,5 @@
 #include "kinemyo/imu/quaternion.hpp"
+#include "kinemyo/imu/sensor_limits.hpp"
 
 #include <cmath>
 #include <numbers>
@@ -69,6 +70,15 @@ OrientationError orientation_error(const Quaternion& estimate, const Quaternion&
   out.heading = 2.0 * std::atan(std::abs(z / w));
   out.inclination = 2.0 * std::acos(std::min(1.0, std::sqrt(w * w + z * z)));
   return out;
+}
+
+void SensorLimits::validate() const {
+  const auto positive = [](const char* name, double v) {
+    if (!(v > 0.0)) kinemyo::detail::fail(name, "must be > 0 (inf: no limit), got " + kinemyo::detail::num(v));
+  };
+  positive("limits.gyr", gyr);
+  positive("limits.acc", acc);
+  positive("limits.mag", mag);
 }
 
 }  // namespace kinemyo::imu

@@ -86,6 +86,7 @@ void RobustFilterParams::validate() const {
   non_negative("mag_max_rejection_time", mag_max_rejection_time);
   if (!std::isfinite(mag_rejection_factor) || mag_rejection_factor < 1.0)
     fail("mag_rejection_factor", "must be finite and >= 1, got " + num(mag_rejection_factor));
+  limits.validate();
 }
 
 RobustFilter::RobustFilter(const RobustFilterParams& params) : params_(params) {
@@ -122,7 +123,8 @@ void RobustFilter::update(double dt, const Vec3& gyr, const Vec3& acc) noexcept 
 }
 
 void RobustFilter::update(double dt, const Vec3& gyr, const Vec3& acc, const Vec3& mag) noexcept {
-  if (!(dt > 0.0) || !std::isfinite(dt) || !gyr.allFinite()) {
+  const SensorLimits& lim = params_.limits;
+  if (!(dt > 0.0) || !std::isfinite(dt) || !SensorLimits::within(gyr, lim.gyr)) {
     ++state_.skipped;
     return;
   }
@@ -130,8 +132,18 @@ void RobustFilter::update(double dt, const Vec3& gyr, const Vec3& acc, const Vec
   state_.mag_dt += dt;
   if (state_.heading_rate_time >= 0.0) state_.heading_rate_time += dt;
   update_gyr(dt, gyr);
-  if (present(acc)) update_acc(gyr, acc);
-  if (present(mag)) update_mag(mag);
+  if (present(acc)) {
+    if (SensorLimits::within(acc, lim.acc))
+      update_acc(gyr, acc);
+    else
+      ++state_.rejected;
+  }
+  if (present(mag)) {
+    if (SensorLimits::within(mag, lim.mag))
+      update_mag(mag);
+    else
+      ++state_.rejected;
+  }
 }
 
 void RobustFilter::update_gyr(double dt, const Vec3& gyr) noexcept {

@@ -2,7 +2,9 @@
 // Moving-window mean, average rectified value (ARV) and root mean square over the last `window_length`
 // samples, O(1) per sample. The window sum is carried in double-double arithmetic (error-free TwoSum updates,
 // Knuth TAOCP vol. 2 sec. 4.2.2), so there is no running-sum drift: after 24 h at 2 kHz the result still equals
-// the directly computed window statistic to ~1e-15 relative, whatever the signal did before.
+// the directly computed window statistic to ~1e-15 relative, whatever the signal did before. A second sum,
+// restarted every W samples, replaces the running one at each ring wrap, so even the rounding left behind by a
+// huge sample (up to max_abs) is gone 2 W samples after it: settling time 2 W samples.
 
 #include <cstddef>
 #include <cstdint>
@@ -24,7 +26,7 @@ enum class WindowStatistic {
 class MovingWindow {
  public:
   MovingWindow(std::size_t window_length, std::size_t n_channels, WindowStatistic statistic,
-               NonFinitePolicy policy = NonFinitePolicy::hold_last);
+               InputPolicy policy = {});
 
   void process_frame(const float* in, float* out) noexcept;
   void process_frame(const double* in, double* out) noexcept;
@@ -49,6 +51,7 @@ class MovingWindow {
   NonFiniteGuard guard_;
   std::vector<double> ring_;     // (window, channel) transformed samples
   std::vector<double> hi_, lo_;  // double-double window sum per channel
+  std::vector<double> fresh_hi_, fresh_lo_;  // the same sum restarted at every ring wrap (see run())
   std::size_t pos_ = 0;
 };
 

@@ -1,5 +1,9 @@
 #pragma once
-// How streaming objects keep one bad sample (NaN, inf, a dropout marker) from poisoning their state.
+// How streaming objects keep one bad sample (NaN, inf, a dropout marker, an impossible spike) from poisoning their
+// state. A sample is invalid when it is not finite or its magnitude exceeds `max_abs`; invalid samples are handled
+// by one policy and counted. The default bound, 1e12, is a thousand times any biosignal, force or motion value in
+// the units in use (V, mV, uV, 24-bit ADC counts, N, m/s^2, rad/s) and far below where squares (moving RMS, Teager
+// energy) or filter states overflow, so no finite sample can turn a state into inf or NaN.
 
 #include <cmath>
 #include <cstddef>
@@ -10,18 +14,29 @@
 namespace kinemyo::dsp {
 
 enum class NonFinitePolicy {
-  hold_last,  // replace the sample with the channel's last finite input (0 before any) and count it
+  hold_last,  // replace the sample with the channel's last valid input (0 before any) and count it
   zero,       // replace the sample with 0 and count it
   propagate,  // pass it through: the state becomes non-finite until reset() (for diagnostics only)
+};
+
+inline constexpr double kDefaultMaxAbs = 1e12;
+
+// The input rule of a streaming object: what to do with an invalid sample and where "impossible" starts. Converts
+// implicitly from a NonFinitePolicy (with the default bound).
+struct InputPolicy {
+  NonFinitePolicy non_finite = NonFinitePolicy::hold_last;
+  double max_abs = kDefaultMaxAbs;  // > 0; samples with |x| > max_abs are invalid (inf: only non-finite ones)
+  InputPolicy(NonFinitePolicy policy = NonFinitePolicy::hold_last, double max_abs_ = kDefaultMaxAbs)  // NOLINT
+      : non_finite(policy), max_abs(max_abs_) {}
 };
 
 // Per-channel gate applied to every input sample before it reaches a filter state.
 class NonFiniteGuard {
  public:
-  NonFiniteGuard(std::size_t n_channels, NonFinitePolicy policy);
+  NonFiniteGuard(std::size_t n_channels, InputPolicy policy);
 
   double operator()(double v, std::size_t channel) noexcept {
-    if (std::isfinite(v)) {
+    if (std::abs(v) <= max_abs_) {  // false for NaN
       last_[channel] = v;
       return v;
     }
@@ -39,11 +54,13 @@ class NonFiniteGuard {
   void reset(std::span<const double> level) noexcept;
 
   [[nodiscard]] NonFinitePolicy policy() const noexcept { return policy_; }
+  [[nodiscard]] double max_abs() const noexcept { return max_abs_; }
   [[nodiscard]] std::uint64_t replaced() const noexcept { return replaced_; }
 
  private:
   std::vector<double> last_;
   NonFinitePolicy policy_;
+  double max_abs_;
   std::uint64_t replaced_ = 0;
 };
 

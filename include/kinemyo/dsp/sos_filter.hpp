@@ -23,7 +23,7 @@ class SosFilter {
  public:
   // rectify_after: if set, the output of that section is full-wave rectified before it enters the next one, so
   // one cascade computes a linear envelope (|band-pass|, then low-pass) in a single pass. Must be < sos.size().
-  SosFilter(Sos sos, std::size_t n_channels, NonFinitePolicy policy = NonFinitePolicy::hold_last,
+  SosFilter(Sos sos, std::size_t n_channels, InputPolicy policy = {},
             std::optional<std::size_t> rectify_after = std::nullopt);
 
   // One frame: in[c] for c < n_channels. `out` may alias `in`.
@@ -58,7 +58,9 @@ class SosFilter {
     return rectify_after_ < n_sections_ ? std::optional<std::size_t>(rectify_after_) : std::nullopt;
   }
   [[nodiscard]] NonFinitePolicy policy() const noexcept { return guard_.policy(); }
-  // Non-finite input samples replaced since construction or the last reset(), over all channels.
+  [[nodiscard]] double max_abs() const noexcept { return guard_.max_abs(); }
+  // Invalid input samples (non-finite or beyond max_abs) replaced since construction or the last reset(), over
+  // all channels.
   [[nodiscard]] std::uint64_t replaced_samples() const noexcept { return guard_.replaced(); }
   // The inner loop in use, chosen for this CPU at construction: "avx512", "avx2" or "portable". All give the
   // same bits; only speed differs.

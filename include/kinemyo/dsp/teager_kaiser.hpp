@@ -19,7 +19,7 @@ void teager_kaiser(std::span<const T> x, std::span<T> y, std::size_t n_channels)
 // (latency_samples() == 1): the value written for input frame n is psi[n-1], and psi[-1] = 0 for the first frame.
 class TeagerKaiser {
  public:
-  explicit TeagerKaiser(std::size_t n_channels, NonFinitePolicy policy = NonFinitePolicy::hold_last);
+  explicit TeagerKaiser(std::size_t n_channels, InputPolicy policy = {});
   void process_frame(const float* in, float* out) noexcept;
   void process_frame(const double* in, double* out) noexcept;
   void process_interleaved(const float* in, float* out, std::size_t n_frames) noexcept;

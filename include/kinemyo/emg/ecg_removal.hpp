@@ -5,6 +5,8 @@
 // 30 Hz high-pass the best of 23 methods): detect the R peaks, average the aligned beats into a running template,
 // subtract it beat by beat. Gating (interpolating across each QRS) is the fallback when too few beats are found.
 
+#include "kinemyo/dsp/non_finite.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -61,9 +63,17 @@ EcgRemovalResult remove_ecg(std::span<const double> emg, std::size_t n_channels,
 // pre + post + 2 max_shift + the detector's allowance: a beat must be detected and its window complete before the
 // window leaves the delay line. Validates and allocates in the constructor; process never allocates or throws and
 // gives the same output for any split of the input. Beats found later than the delay allows are skipped (counted).
+// Faults heal: invalid samples (non-finite or beyond input.max_abs) are handled by `input`'s policy before any
+// state; a region whose peak is more than 4x the running beat level moves that level by at most 4x (one artefact
+// cannot lift the threshold out of reach); with no beat for 2 s the threshold is re-learnt from the last 2 s, as
+// at the start (Pan & Tompkins' search-back, simplified); and a beat more than 8x the template's amplitude is an
+// artefact: it is neither stored in the template nor subtracted. Settling time after a fault: the tail of the 1 Hz
+// high-pass (time constant 0.23 s) until it is below the beats, then at most 2 s to re-arm detection; measured on
+// the BioSPPy ECG (tests/python/app/test_streaming_faults.py): under 1 s after a single sample 67x the QRS, 4.6 s
+// after a 1e12 spike (set max_abs to the amplifier's range to reject such spikes outright).
 class EcgRemover {
  public:
-  EcgRemover(std::size_t n_channels, double fs, const EcgRemovalConfig& config);
+  EcgRemover(std::size_t n_channels, double fs, const EcgRemovalConfig& config, dsp::InputPolicy input = {});
   ~EcgRemover();
   EcgRemover(EcgRemover&&) noexcept;
   EcgRemover& operator=(EcgRemover&&) noexcept;

@@ -63,6 +63,9 @@ struct PipelineConfig {
   double output_rate_hz = 0.0;           // 0: one envelope sample per input sample; else fs / output_rate_hz must
                                          // be an integer D, and every D-th envelope sample is output
   dsp::NonFinitePolicy non_finite = dsp::NonFinitePolicy::hold_last;
+  // Samples beyond this magnitude (input units) are invalid like NaN: set it to the amplifier's range to reject
+  // spikes and saturation; see kinemyo/dsp/non_finite.hpp for the default.
+  double max_abs = dsp::kDefaultMaxAbs;
 
   // n_channels channels sharing one configuration, named ch0, ch1, ... unless `channel.name` is set.
   static PipelineConfig uniform(double fs, std::size_t n_channels, const ChannelConfig& channel = {});
@@ -126,7 +129,7 @@ class EnvelopePipeline {
   // Response of the envelope stage at f_hz (low-pass, or the moving window's Dirichlet response for RMS/ARV,
   // on the squared/rectified signal).
   [[nodiscard]] std::complex<double> envelope_frequency_response(std::size_t channel, double f_hz) const;
-  // Non-finite input samples replaced since construction or reset(), over all channels.
+  // Invalid input samples (non-finite or beyond max_abs) replaced since construction or reset(), over all channels.
   [[nodiscard]] std::uint64_t replaced_samples() const noexcept;
 
   // Every filter, order, cutoff, window and decimation, in the items of the ISEK "Standards for reporting EMG

@@ -6,14 +6,20 @@
 //  - Mahony (Mahony, Hamel & Pflimlin, IEEE TAC 53:1203, 2008): explicit complementary filter with
 //    proportional and integral feedback of the vector-measurement error.
 // Both start from the first accelerometer (and magnetometer) sample, skip a sample whose time step or gyroscope
-// is not finite, and skip only the correction whose accelerometer or magnetometer is NaN or all zero.
+// is not finite or whose gyroscope exceeds limits.gyr (counted in skipped(); the state is untouched, so there is
+// nothing to settle), and skip only the correction whose accelerometer or magnetometer is NaN, all zero or beyond
+// its limit (see sensor_limits.hpp).
+
+#include <cstdint>
 
 #include "kinemyo/imu/quaternion.hpp"
+#include "kinemyo/imu/sensor_limits.hpp"
 
 namespace kinemyo::imu {
 
 struct MadgwickParams {
   double beta = 0.1;  // rad/s, gradient-descent gain (gyroscope measurement error)
+  SensorLimits limits;
   void validate() const;
 };
 
@@ -25,17 +31,20 @@ class MadgwickFilter {
   [[nodiscard]] Quaternion quat() const noexcept;  // ENU
   void set_quat(const Quaternion& q);             // ENU
   [[nodiscard]] const MadgwickParams& params() const noexcept { return params_; }
+  [[nodiscard]] std::uint64_t skipped() const noexcept { return skipped_; }  // samples skipped (see above)
   void reset() noexcept;
 
  private:
   MadgwickParams params_;
   Quaternion q_ = Quaternion::Identity();  // in the paper's earth frame (x north, y west, z up)
   bool initialised_ = false;
+  std::uint64_t skipped_ = 0;
 };
 
 struct MahonyParams {
   double kp = 1.0;  // 1/s, proportional gain
   double ki = 0.0;  // 1/s^2, integral gain (the integral is a gyroscope-bias estimate)
+  SensorLimits limits;
   void validate() const;
 };
 
@@ -48,6 +57,7 @@ class MahonyFilter {
   [[nodiscard]] Vec3 bias() const noexcept { return -params_.ki * integral_; }  // rad/s
   void set_quat(const Quaternion& q);
   [[nodiscard]] const MahonyParams& params() const noexcept { return params_; }
+  [[nodiscard]] std::uint64_t skipped() const noexcept { return skipped_; }  // samples skipped (see above)
   void reset() noexcept;
 
  private:
@@ -55,6 +65,7 @@ class MahonyFilter {
   Quaternion q_ = Quaternion::Identity();
   Vec3 integral_ = Vec3::Zero();
   bool initialised_ = false;
+  std::uint64_t skipped_ = 0;
 };
 
 }  // namespace kinemyo::imu

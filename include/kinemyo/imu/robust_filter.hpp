@@ -16,6 +16,7 @@
 #include <numbers>
 
 #include "kinemyo/imu/quaternion.hpp"
+#include "kinemyo/imu/sensor_limits.hpp"
 
 namespace kinemyo::imu {
 
@@ -56,6 +57,7 @@ struct RobustFilterParams {
   double mag_min_undisturbed_time = 0.5;           // s
   double mag_max_rejection_time = 60.0;            // s of full rejection, then the heading is only slowed
   double mag_rejection_factor = 4.0;               // gain divisor once rejection has lasted too long
+  SensorLimits limits;                             // beyond them a sample counts as missing (see sensor_limits.hpp)
   void validate() const;  // std::invalid_argument naming the parameter
 };
 
@@ -106,6 +108,7 @@ struct RobustFilterState {
   double mag_init_k = 1.0;                       // fast heading start: 1, 1/2, 1/3, ... while > dt / tau_mag
   double last_gyr_norm = 0.0;
   std::uint64_t skipped = 0;                     // samples skipped for a bad time step or gyroscope
+  std::uint64_t rejected = 0;                    // accelerometer or magnetometer samples beyond their limit
 };
 
 class RobustFilter {
@@ -114,7 +117,11 @@ class RobustFilter {
 
   // One sample: dt (s) since the previous one; gyroscope required (rad/s); accelerometer and magnetometer may be
   // absent (NaN or all zero), which skips only their correction. A non-finite gyroscope or a dt that is not
-  // finite and > 0 skips the whole sample (state intact, counted in state().skipped). Never allocates or throws.
+  // finite and > 0 skips the whole sample (state intact, counted in state().skipped); so does a gyroscope beyond
+  // params().limits.gyr, and an accelerometer or magnetometer beyond its limit is absent (counted in
+  // state().rejected). Settling time after a fault: none for a skipped sample (the state is untouched); an
+  // in-range burst is corrected at the rate of tau_acc (inclination) and tau_mag (heading). Never allocates or
+  // throws.
   void update(double dt, const Vec3& gyr, const Vec3& acc) noexcept;
   void update(double dt, const Vec3& gyr, const Vec3& acc, const Vec3& mag) noexcept;
 
