@@ -7,4 +7,5 @@ source "$(dirname "${BASH_SOURCE[0]}")/../.ci/env.sh"
 bash "$KINEMYO_ROOT/.ci/install-deps.sh"
 "$PYTHON" -m pip install -q --disable-pip-version-check --no-build-isolation --no-deps "$KINEMYO_ROOT"
 cd "$KINEMYO_ROOT"
-"$PYTHON" -m kinemyo demo --out "${1:-demo_output}"
+# --force: a re-run replaces the previous demo results (only a folder kinemyo wrote is ever replaced)
+"$PYTHON" -m kinemyo demo --force --out "${1:-demo_output}"

@@ -186,13 +186,15 @@ def plan_steps(s: Session) -> list[str]:
 
 
 def analyze_session(session: Session | str | pathlib.Path, *,
-                    progress: Callable[[int, int, str], None] | None = None) -> SessionResult:
+                    progress: Callable[[int, int, str], None] | None = None,
+                    allow_outside: bool = False) -> SessionResult:
     """Analyse every part a session file describes.
 
     ``progress(done, total, message)`` is called before each step (``done`` steps finished of ``total``, see
-    :func:`plan_steps`) and once more with ``done == total`` and ``"done"`` at the end.
+    :func:`plan_steps`) and once more with ``done == total`` and ``"done"`` at the end. Recordings must lie in
+    the session file's folder unless ``allow_outside`` (see :func:`kinemyo.session.load_session`).
     """
-    s = session if isinstance(session, Session) else load_session(session)
+    s = session if isinstance(session, Session) else load_session(session, allow_outside=allow_outside)
     plan = plan_steps(s)
     done = [0]
 
@@ -502,9 +504,37 @@ def compare_sessions(before: dict | str | pathlib.Path, after: dict | str | path
     :func:`kinemyo.questionnaire.change`) or a row's ``what`` (e.g. ``"gait step_time_s symmetry_index"``) to its
     minimal important change; rows with one get ``status`` and ``mic``. Asymmetry indices improve toward 0.
     """
-    load = lambda x: x if isinstance(x, dict) else json.loads(pathlib.Path(x).read_text())  # noqa: E731
-    a, b = load(before), load(after)
-    mic = mic or {}
+    a, b = _load_summary(before, "before"), _load_summary(after, "after")
+    try:
+        return _compare_rows(a, b, mic or {})
+    except (KeyError, TypeError, AttributeError, IndexError) as exc:  # a field of the wrong kind somewhere inside
+        raise ValueError(f"before/after: not the layout of a kinemyo summary.json ({type(exc).__name__}: {exc})") from exc
+
+
+def _load_summary(x: dict | str | pathlib.Path, where: str) -> dict:
+    """A summary dict, or one read from a summary.json path: ValueError naming the file for anything else."""
+    if isinstance(x, dict):
+        return x
+    path = pathlib.Path(x)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ValueError(f"{where}: {path}: file not found") from exc
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{where}: {path}: not UTF-8 text") from exc
+    except RecursionError as exc:
+        raise ValueError(f"{where}: {path}: nested too deeply") from exc
+    except ValueError as exc:
+        raise ValueError(f"{where}: {path}: not valid JSON ({exc.__class__.__name__} at line "
+                         f"{getattr(exc, 'lineno', '?')})") from exc
+    except OSError as exc:
+        raise ValueError(f"{where}: {path}: cannot be read ({exc.strerror})") from exc
+    if not isinstance(data, dict) or "kinemyo_version" not in data:
+        raise ValueError(f"{where}: {path}: not a kinemyo summary.json (no kinemyo_version)")
+    return data
+
+
+def _compare_rows(a: dict, b: dict, mic: dict[str, float]) -> list[dict]:
     rows = []
     for inst, sa in a.get("questionnaires", {}).items():
         sb = b.get("questionnaires", {}).get(inst)

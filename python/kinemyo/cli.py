@@ -1,11 +1,16 @@
 """Command-line entry point (installed by ``pip install .``; also ``python -m kinemyo``).
 
-    kinemyo demo [--out DIR]                analyse the bundled demo session (public recordings) + real-time check
-    kinemyo analyze SESSION [--out DIR]     analyse a session file (JSON or TOML): report.html, summary.json, strides.csv
+    kinemyo demo [--out DIR] [--force]      analyse the bundled demo session (public recordings) + real-time check
+    kinemyo analyze SESSION [--out DIR] [--force] [--allow-outside]
+                                            analyse a session file (JSON or TOML): report.html, summary.json, strides.csv
     kinemyo compare BEFORE AFTER [--mic instrument=value ...]
                                             changes between two summary.json files
     kinemyo biofeedback [--session S] [--speed 1] [--lsl NAME]
                                             live terminal display of the real-time chain
+
+Every expected failure (a bad or unreadable file, a bad value, an output folder that exists or is in use) ends in
+one line on stderr naming the file and field, exit code 2; ``--debug`` (before the command) shows the traceback.
+Ctrl-C exits with 130 and leaves any previous results untouched.
 """
 
 from __future__ import annotations
@@ -39,17 +44,14 @@ class ProgressBar:
         self.stream.flush()
 
 
-def _analyze(session, out: str, quiet: bool) -> int:
+def _analyze(session, out: str, quiet: bool, force: bool = False, allow_outside: bool = False) -> int:
+    from kinemyo._outdir import check_output
     from kinemyo.analysis import analyze_session
     from kinemyo.report import write_report
-    from kinemyo.session import SessionError
 
-    try:
-        result = analyze_session(session, progress=ProgressBar(quiet))
-    except SessionError as exc:
-        print(f"kinemyo: {exc}", file=sys.stderr)
-        return 2
-    paths = write_report(result, out)
+    check_output(out, force=force)  # refuse an occupied output folder before the analysis, not after it
+    result = analyze_session(session, progress=ProgressBar(quiet), allow_outside=allow_outside)
+    paths = write_report(result, out, force=force)
     if not quiet:
         for kind, path in paths.items():
             print(f"{kind}: {path}")
@@ -66,13 +68,9 @@ def _biofeedback(args) -> int:
             channels = [emg.ChannelConfig(name=f"ch{i}") for i in range(n)]
         else:
             from kinemyo.analysis import read_emg_recording
-            from kinemyo.session import SessionError, load_session
+            from kinemyo.session import load_session
 
-            try:
-                session = load_session(args.session or demo_session_path())
-            except SessionError as exc:
-                print(f"kinemyo: {exc}", file=sys.stderr)
-                return 2
+            session = load_session(args.session or demo_session_path())
             if not session.emg:
                 print("kinemyo: session has no EMG recording", file=sys.stderr)
                 return 2
@@ -102,15 +100,20 @@ def demo_session_path() -> pathlib.Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kinemyo", description="Muscle and movement analysis for rehabilitation")
+    parser.add_argument("--debug", action="store_true", help="show the Python traceback of an error")
     parser.add_argument("--version", action="version", version=f"kinemyo {_core.__version__} ({_core.fft_backend} FFT)")
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="analyse the bundled demo session and check the real-time EMG chain")
     demo.add_argument("--out", default="demo_output", help="output directory (default: %(default)s)")
     demo.add_argument("--quiet", action="store_true", help="print nothing")
+    demo.add_argument("--force", action="store_true", help="replace the results already in --out")
     analyze = sub.add_parser("analyze", help="analyse a session file (JSON or TOML)")
     analyze.add_argument("session", help="session description file")
     analyze.add_argument("--out", default="kinemyo_output", help="output directory (default: %(default)s)")
     analyze.add_argument("--quiet", action="store_true", help="print nothing")
+    analyze.add_argument("--force", action="store_true", help="replace the results already in --out")
+    analyze.add_argument("--allow-outside", action="store_true",
+                         help="let the session file name recordings outside its own folder")
     compare = sub.add_parser("compare", help="changes between two sessions' summary.json files")
     compare.add_argument("before")
     compare.add_argument("after")
@@ -127,17 +130,50 @@ def main(argv: list[str] | None = None) -> int:
     bio.add_argument("--speed", type=float, default=1.0, help="replay speed, x real time (0: as fast as possible)")
     bio.add_argument("--duration", type=float, help="stop after this many seconds")
     args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print("kinemyo: interrupted (previous results, if any, are unchanged)", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001  every failure becomes one line; --debug shows the traceback
+        if args.debug:
+            raise
+        print(f"kinemyo: {_one_line(exc)}", file=sys.stderr)
+        return 2 if _expected(exc) else 1
+
+
+def _expected(exc: BaseException) -> bool:
+    """Failures of the input or the environment (exit 2), as opposed to a bug in kinemyo (exit 1)."""
+    import zlib
+
+    from kinemyo._outdir import OutputLocked
+    from kinemyo.session import SessionError
+
+    return isinstance(exc, (SessionError, ValueError, TypeError, OSError, EOFError, zlib.error, OutputLocked,
+                            RecursionError, KeyError, json.JSONDecodeError))
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    if not _expected(exc):
+        text = f"internal error ({type(exc).__name__}: {text}); rerun with --debug and report it"
+    return text[:500]
+
+
+def _run(args) -> int:
     if args.command == "biofeedback":
         return _biofeedback(args)
     if args.command == "demo":
         from kinemyo.demo import run_emg_demo
 
-        code = _analyze(demo_session_path(), args.out, args.quiet)
+        code = _analyze(demo_session_path(), args.out, args.quiet, force=args.force)
         if code == 0:
             run_emg_demo(pathlib.Path(args.out) / "realtime", quiet=args.quiet)
         return code
     if args.command == "analyze":
-        return _analyze(args.session, args.out, args.quiet)
+        return _analyze(args.session, args.out, args.quiet, force=args.force, allow_outside=args.allow_outside)
     if args.command == "compare":
         from kinemyo.analysis import compare_sessions
 
@@ -153,7 +189,6 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
         print(json.dumps(strict_json(compare_sessions(args.before, args.after, mic or None)), indent=1, allow_nan=False))
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

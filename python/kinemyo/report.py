@@ -233,11 +233,22 @@ def key_results(summary: dict) -> list[tuple[str, str]]:
     return rows
 
 
-def write_report(result: SessionResult, out_dir: str | pathlib.Path) -> dict[str, pathlib.Path]:
+def write_report(result: SessionResult, out_dir: str | pathlib.Path, *, force: bool = False) -> dict[str, pathlib.Path]:
     """Write ``summary.json``, ``strides.csv`` (feet) / ``steps.csv`` (lower back) when gait was analysed and
-    ``report.html`` into ``out_dir``."""
-    out = pathlib.Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    ``report.html`` into ``out_dir``, all at once: the files are written to a temporary folder that then replaces
+    ``out_dir`` (see :mod:`kinemyo._outdir`), so an interrupted run leaves the previous results intact. A folder
+    that already holds results is replaced only with ``force=True`` (OutputExists otherwise); a second run into the
+    same folder while one is writing raises OutputLocked. JSON is standard: NaN and infinities are written as null.
+    """
+    from kinemyo._outdir import result_folder
+
+    final = pathlib.Path(out_dir)
+    with result_folder(final, force=force, version=str(result.summary.get("kinemyo_version", ""))) as out:
+        written = _write_files(result, out)
+    return {kind: final / path.name for kind, path in written.items()}
+
+
+def _write_files(result: SessionResult, out: pathlib.Path) -> dict[str, pathlib.Path]:
     paths = {"summary": out / "summary.json", "report": out / "report.html"}
     summary_json = json.dumps(strict_json(result.summary), indent=1, default=_json_default, allow_nan=False)
     paths["summary"].write_text(summary_json, encoding="utf-8")

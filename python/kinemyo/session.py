@@ -145,8 +145,13 @@ def _choice(value, allowed, where):
     return value
 
 
-def _file(base: pathlib.Path, value: str, where: str) -> pathlib.Path:
+def _file(base: pathlib.Path, allow_outside: bool, value: str, where: str) -> pathlib.Path:
+    """A recording path of the session, confined to the session file's folder (symlinks resolved) unless
+    ``allow_outside``: a session file from someone else must not make kinemyo read arbitrary files."""
     p = (base / value).resolve()
+    if not allow_outside and not p.is_relative_to(base.resolve()):
+        _fail(where, f"{value!r} lies outside the session file's folder; recordings must be inside it "
+                     "(kinemyo analyze --allow-outside, or allow_outside=True, permits other locations)")
     if not p.is_file():
         _fail(where, f"file not found: {p}")
     return p
@@ -219,8 +224,9 @@ def _tables(data: dict, key: str):
         yield where, entry
 
 
-def parse_session(data: dict, path: pathlib.Path) -> Session:
-    """Validate a session dictionary (as read from JSON/TOML); paths relative to ``path``'s folder."""
+def parse_session(data: dict, path: pathlib.Path, *, allow_outside: bool = False) -> Session:
+    """Validate a session dictionary (as read from JSON/TOML); paths relative to ``path``'s folder, and inside it
+    unless ``allow_outside``."""
     if not isinstance(data, dict):
         _fail("session", "must be a table/object")
     known = {"name", "subject", "date", "affected_side", "emg", "ratios", "imu", "questionnaires", "fhir", "mic",
@@ -265,7 +271,7 @@ def parse_session(data: dict, path: pathlib.Path) -> Session:
                 _fail(f"{w}.onset.{key}", "unknown (k_on, k_off, min_on_s, min_off_s)")
             if not isinstance(value, (int, float)) or isinstance(value, bool) or not value >= 0:
                 _fail(f"{w}.onset.{key}", "must be a number >= 0")
-        emg.append(EmgRecording(_file(base, _get(rec, "file", w, str), f"{w}.file"), fmt, fs, units, channels, rest,
+        emg.append(EmgRecording(_file(base, allow_outside, _get(rec, "file", w, str), f"{w}.file"), fmt, fs, units, channels, rest,
                                 {k: float(v) for k, v in onset.items()}, _timing(rec, w, fmt)))
     all_channels = [c.name for r in emg for c in r.channels]
     ratios = []
@@ -285,7 +291,7 @@ def parse_session(data: dict, path: pathlib.Path) -> Session:
             _fail(f"{w}.side", f"is required for a {placement} sensor")
         mag = s.get("mag")
         imu.append(ImuSensor(
-            _file(base, _get(s, "file", w, str), f"{w}.file"), fmt, _positive(_get(s, "fs", w, float), f"{w}.fs"),
+            _file(base, allow_outside, _get(s, "file", w, str), f"{w}.file"), fmt, _positive(_get(s, "fs", w, float), f"{w}.fs"),
             placement, side, _columns(_get(s, "gyr", w, (list, str)), f"{w}.gyr", fmt),
             _columns(_get(s, "acc", w, (list, str)), f"{w}.acc", fmt),
             None if mag is None else _columns(mag, f"{w}.mag", fmt),
@@ -302,7 +308,7 @@ def parse_session(data: dict, path: pathlib.Path) -> Session:
         _choice(key, tuple(instrument_ids()), f"questionnaires.{key}")
         if not isinstance(answers, list):
             _fail(f"questionnaires.{key}", "must be a list of answers (null for missing)")
-    fhir = [_file(base, f, f"fhir[{i}]") for i, f in enumerate(_get(data, "fhir", "", list, required=False, default=[]))]
+    fhir = [_file(base, allow_outside, f, f"fhir[{i}]") for i, f in enumerate(_get(data, "fhir", "", list, required=False, default=[]))]
     mic = _get(data, "mic", "", dict, required=False, default={})
     for key, v in mic.items():
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not (math.isfinite(v) and v > 0):
@@ -315,12 +321,19 @@ def parse_session(data: dict, path: pathlib.Path) -> Session:
                    _interval(_get(data, "static_pose", "", list, required=False), "static_pose"))
 
 
-def load_session(path: str | pathlib.Path) -> Session:
-    """Read and validate a session file (``.json`` or ``.toml``)."""
+def load_session(path: str | pathlib.Path, *, allow_outside: bool = False) -> Session:
+    """Read and validate a session file (``.json`` or ``.toml``); recordings must lie in its folder unless
+    ``allow_outside``."""
     path = pathlib.Path(path).resolve()
     if not path.is_file():
         raise SessionError(f"session: file not found: {path}")
-    text = path.read_text(encoding="utf-8")
+    kind = path.suffix.lstrip(".").upper() or "JSON"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SessionError(f"session: {path.name} is not UTF-8 text (byte {exc.start})") from exc
+    except OSError as exc:
+        raise SessionError(f"session: {path.name} cannot be read ({exc.strerror})") from exc
     try:
         if path.suffix.lower() == ".toml":
             import tomllib
@@ -328,6 +341,8 @@ def load_session(path: str | pathlib.Path) -> Session:
             data = tomllib.loads(text)
         else:
             data = json.loads(text)
+    except RecursionError as exc:
+        raise SessionError(f"session: {path.name} is nested too deeply") from exc
     except (ValueError, json.JSONDecodeError) as exc:
-        raise SessionError(f"session: {path.name} is not valid {path.suffix.lstrip('.').upper() or 'JSON'}: {exc}") from exc
-    return parse_session(data, path)
+        raise SessionError(f"session: {path.name} is not valid {kind}: {exc}") from exc
+    return parse_session(data, path, allow_outside=allow_outside)
