@@ -69,6 +69,7 @@ __all__ = [
     "TargetZone",
     "TargetZoneTracker",
     "detect_activations",
+    "estimate_rest",
     "IndexTable",
     "activation_ratio",
     "assess_quality",
@@ -88,6 +89,10 @@ __all__ = [
     "processing_report_dict",
     "winter_correction",
 ]
+
+# estimate_rest: the quietest REST_FRACTION of consecutive REST_WINDOW_S windows of the envelope (bench/onset_cv.py).
+REST_WINDOW_S = 0.25
+REST_FRACTION = 0.2
 
 
 def processing_report_dict(pipeline: EnvelopePipeline) -> dict:
@@ -129,6 +134,49 @@ class ActivationTable:
                              "offset_sample": self.offset_sample, "complete": self.complete})
 
 
+def estimate_rest(x, fs: float, window_s: float = REST_WINDOW_S,
+                  fraction: float = REST_FRACTION) -> tuple[np.ndarray, np.ndarray]:
+    """Rest baseline (mean, SD per channel) of an envelope from its own quietest stretches.
+
+    The envelope is cut into consecutive windows of ``window_s``; the ``fraction`` of windows with the lowest mean
+    (at least one) are taken as rest, and the mean and SD (n - 1) of their samples returned. For recordings without
+    a separate rest trial, e.g. walking, where a phasic muscle is silent for a few hundred ms of every cycle.
+    The SD includes the spread between the chosen windows. Chosen with bench/onset_cv.py.
+    """
+    x = real_array(x, "x", dtype=np.float64)
+    x = x.reshape(-1, 1) if x.ndim == 1 else x
+    if x.ndim != 2 or x.shape[0] < 2:
+        raise ValueError("x: must be (n_samples,) or (n_samples, n_channels) with at least 2 samples")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("x: must be finite")
+    if not (np.isfinite(fs) and fs > 0):
+        raise ValueError(f"fs: must be positive and finite, got {fs}")
+    if not (np.isfinite(window_s) and window_s > 0):
+        raise ValueError(f"window_s: must be positive and finite, got {window_s}")
+    if not (0.0 < fraction <= 1.0):
+        raise ValueError(f"fraction: must be in (0, 1], got {fraction}")
+    n = max(2, int(round(window_s * fs)))
+    n_win = max(1, x.shape[0] // n)
+    n = min(n, x.shape[0])
+    windows = x[:n_win * n].reshape(n_win, n, x.shape[1])
+    keep = max(1, int(np.floor(fraction * n_win)))
+    mean, sd = np.empty(x.shape[1]), np.empty(x.shape[1])
+    for ch in range(x.shape[1]):
+        quiet = np.argsort(windows[:, :, ch].mean(axis=1), kind="stable")[:keep]
+        samples = windows[quiet, :, ch].ravel()
+        mean[ch], sd[ch] = samples.mean(), samples.std(ddof=1)
+    return mean, sd
+
+
+def _rest_with_stats(mean: np.ndarray, sd: np.ndarray, fs: float) -> np.ndarray:
+    # A stand-in rest (>= 3 s, the offline detector's minimum) whose sample mean and SD (n - 1) are exactly the
+    # given ones: alternating +-1 scaled. The threshold method does not condition its input, so the detector's
+    # baseline is these statistics.
+    n = 2 * int(np.ceil(1.6 * fs))
+    z = np.where(np.arange(n) % 2 == 0, 1.0, -1.0) * np.sqrt((n - 1) / n)
+    return mean[None, :] + sd[None, :] * z[:, None]
+
+
 def detect_activations(x, rest, fs: float, config: OnsetConfig | None = None,
                        channel_names: list[str] | None = None) -> ActivationTable:
     """Offline onsets and offsets of muscle activation.
@@ -138,8 +186,9 @@ def detect_activations(x, rest, fs: float, config: OnsetConfig | None = None,
     x : array_like, shape (n_samples,) or (n_samples, n_channels)
         An envelope for ``method='threshold'`` (e.g. from :func:`offline_envelope`), band-passed EMG for
         'tkeo' and 'hodges_bui'.
-    rest : array_like
-        At least 3 s of rest in the same domain and channels, for the baseline mean and SD.
+    rest : array_like or None
+        At least 3 s of rest in the same domain and channels, for the baseline mean and SD. None (threshold
+        method only): the baseline is estimated from the envelope's own quietest windows (:func:`estimate_rest`).
     fs : float
         Sampling rate in Hz.
     config : OnsetConfig, optional
@@ -150,6 +199,14 @@ def detect_activations(x, rest, fs: float, config: OnsetConfig | None = None,
     ActivationTable
     """
     config = config if config is not None else OnsetConfig()
+    if rest is None:
+        if config.method != "threshold":
+            raise ValueError("rest: None (estimated from the recording) needs method='threshold'; give a rest "
+                             f"recording for '{config.method}'")
+        mean, sd = estimate_rest(x, fs)
+        rest = _rest_with_stats(mean, sd, fs)
+        if np.ndim(x) == 1:
+            rest = rest[:, 0]
     rows = _detect_activations(x, rest, fs, config)
     cols = list(zip(*rows)) if rows else [[]] * 6
     return ActivationTable(

@@ -72,9 +72,12 @@ def test_emg_files_on_other_clocks_give_the_same_activations_shifted(tmp_path, r
     # 95th-percentile reference comes from a shorter recording.
     log_ratio = np.log(r500["ratio"][ok] / same[ok])
     assert np.median(np.abs(log_ratio - np.median(log_ratio))) < 0.04
-    # ES_L's contractions are found at the same session times at 500 Hz.
+    # ES_L's contractions are found at the same session times at 500 Hz (the contractions: the detected onsets
+    # within 0.1 s of emg_1.txt's verified ones, tests/data/emg_onsets/; the defaults also mark low-level activity,
+    # whose onsets move with the baseline estimated from the shorter, resampled recording).
     want = np.add(reference.emg["ES_L"]["onsets"], 2.0)
-    want = want[want > 13.0]
+    verified = np.add([1.500, 15.542, 25.665, 26.449], 2.0)
+    want = want[(want > 13.0) & (_nearest_error(verified, want) < 0.1)]
     assert len(want) >= 2 and _nearest_error(np.asarray(low.emg["ES_L"]["onsets"]), want).max() < 0.02
 
 
