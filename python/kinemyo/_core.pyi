@@ -342,10 +342,45 @@ class FeatureThresholds:
     slope_sign_change: float
     willison_amplitude: float
 
-def window_features(x: _Real, fs: float, thresholds: FeatureThresholds) -> dict[str, float]: ...
+class FeatureOptions:
+    def __init__(
+        self,
+        *,
+        log_detector: Literal["nonzero", "offset_one", "strict"] = "nonzero",
+        var_ddof: float = 1.0,
+        window: Literal["hann", "rectangular"] = "hann",
+        remove_mean: bool = True,
+        nfft: int = 0,
+        spectrum: Literal["one_sided_density", "first_half_power"] = "one_sided_density",
+        median_frequency: Literal["interpolated", "first_bin"] = "interpolated",
+    ) -> None: ...
+    log_detector: str
+    var_ddof: float
+    window: str
+    remove_mean: bool
+    nfft: int
+    spectrum: str
+    median_frequency: str
+
+def window_features(
+    x: _Real, fs: float, thresholds: FeatureThresholds, options: FeatureOptions | None = None
+) -> dict[str, float]: ...
 def _windowed_features(
-    x: _Real, fs: float, window_s: float, step_s: float, thresholds: FeatureThresholds
+    x: _Real, fs: float, window_s: float, step_s: float, thresholds: FeatureThresholds,
+    options: FeatureOptions | None = None
 ) -> list[dict[str, float]]: ...
+def ar_coefficients(x: _Real, order: int = 4) -> npt.NDArray[np.float64]: ...
+def windowed_ar_coefficients(
+    x: _Real, fs: float, window_s: float, step_s: float, order: int = 4
+) -> npt.NDArray[np.float64]: ...
+def sample_entropy(
+    x: _Real, dimension: int = 2, tolerance: float = 0.2,
+    count: Literal["richman_moorman", "libemg"] = "richman_moorman"
+) -> float: ...
+def windowed_sample_entropy(
+    x: _Real, fs: float, window_s: float, step_s: float, dimension: int = 2, tolerance: float = 0.2,
+    count: Literal["richman_moorman", "libemg"] = "richman_moorman"
+) -> npt.NDArray[np.float64]: ...
 
 class FatigueTracker:
     def __init__(self, n_channels: int, fs: float, window_s: float = 1.0, update_s: float = 0.5) -> None: ...

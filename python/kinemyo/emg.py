@@ -10,7 +10,8 @@ Hodges & Bui), offline and streaming. :func:`activation_ratio`, :func:`rudolph_c
 turns live values into debounced biofeedback target-zone states. :func:`assess_quality` flags clipping, flat
 lines, mains interference and motion artefact per block. :func:`remove_ecg` takes the heartbeat out of trunk
 EMG (R-peak detection, aligned running-template subtraction, gating fallback). :func:`windowed_features`
-(Phinyomark et al. 2012), :class:`FatigueTracker` and :func:`median_frequency_trend` cover features and fatigue. :class:`Calibration` holds the rest baseline and the
+(Phinyomark et al. 2012, with :class:`FeatureOptions` for the definition variants), :func:`ar_coefficients`,
+:func:`sample_entropy`, :class:`FatigueTracker` and :func:`median_frequency_trend` cover features and fatigue. :class:`Calibration` holds the rest baseline and the
 MVC or submaximal reference, serialisable to JSON, and expresses envelopes in % of the reference.
 """
 
@@ -31,6 +32,7 @@ from kinemyo._core import (
     EcgRemover,
     EnvelopePipeline,
     FatigueTracker,
+    FeatureOptions,
     FeatureThresholds,
     NotchConfig,
     OnsetConfig,
@@ -38,14 +40,18 @@ from kinemyo._core import (
     TargetZone,
     TargetZoneTracker,
     activation_ratio,
+    ar_coefficients,
     assess_quality,
     detect_qrs,
     falconer_winter_coi,
     flexion_relaxation_ratio,
     linear_trend,
     rudolph_cci,
+    sample_entropy,
     symmetry_index,
     window_features,
+    windowed_ar_coefficients,
+    windowed_sample_entropy,
     OnsetDetector,
     offline_envelope,
     winter_correction,
@@ -60,6 +66,7 @@ __all__ = [
     "EcgRemover",
     "EnvelopePipeline",
     "FatigueTracker",
+    "FeatureOptions",
     "FeatureThresholds",
     "ActivationTable",
     "NotchConfig",
@@ -72,6 +79,7 @@ __all__ = [
     "estimate_rest",
     "IndexTable",
     "activation_ratio",
+    "ar_coefficients",
     "assess_quality",
     "detect_qrs",
     "remove_ecg",
@@ -81,11 +89,14 @@ __all__ = [
     "median_frequency_trend",
     "offline_envelope",
     "rudolph_cci",
+    "sample_entropy",
     "indices_per_activation",
     "sliding_indices",
     "symmetry_index",
     "window_features",
     "windowed_features",
+    "windowed_ar_coefficients",
+    "windowed_sample_entropy",
     "processing_report_dict",
     "winter_correction",
 ]
@@ -308,15 +319,17 @@ def remove_ecg(emg, fs: float, ecg_reference=None, config: EcgRemovalConfig | No
 
 
 def windowed_features(x, fs: float, window_s: float, step_s: float, thresholds: FeatureThresholds,
-                      channel_names: list[str] | None = None):
+                      channel_names: list[str] | None = None, options: FeatureOptions | None = None):
     """Phinyomark et al. (2012) features over sliding windows, as a pandas DataFrame (one row per window and channel).
 
     Columns: channel, t_start_s, t_end_s, mav, rms, wl, zc, ssc, wamp, var, iav, log_detector, mnf_hz, mdf_hz,
-    peak_frequency_hz, mean_power.
+    peak_frequency_hz, mean_power, dasdv, mfl, msr, ls, skewness, kurtosis. ``options`` (:class:`FeatureOptions`)
+    selects definition variants (log detector with zeros, var divisor, spectral window, mean removal, FFT length,
+    spectrum form, median-frequency rule); None gives the documented defaults.
     """
     import pandas as pd
 
-    rows = _windowed_features(x, fs, window_s, step_s, thresholds)
+    rows = _windowed_features(x, fs, window_s, step_s, thresholds, options)
     frame = pd.DataFrame(rows)
     if channel_names:
         frame["channel"] = [channel_names[c] for c in frame["channel"]]

@@ -1,4 +1,6 @@
 // Python bindings for kinemyo::emg. kinemyo/emg.py re-exports everything here.
+#include <optional>
+
 #include <pybind11/complex.h>
 #include <pybind11/stl.h>
 
@@ -106,7 +108,51 @@ py::dict features_dict(const WindowFeatures& f) {
   d["mdf_hz"] = f.mdf_hz;
   d["peak_frequency_hz"] = f.peak_frequency_hz;
   d["mean_power"] = f.mean_power;
+  d["dasdv"] = f.dasdv;
+  d["mfl"] = f.mfl;
+  d["msr"] = f.msr;
+  d["ls"] = f.ls;
+  d["skewness"] = f.skewness;
+  d["kurtosis"] = f.kurtosis;
   return d;
+}
+
+LogDetector parse_log_detector(const std::string& s) {
+  if (s == "nonzero") return LogDetector::nonzero;
+  if (s == "offset_one") return LogDetector::offset_one;
+  if (s == "strict") return LogDetector::strict;
+  throw py::value_error("log_detector: must be 'nonzero', 'offset_one' or 'strict', got '" + s + "'");
+}
+std::string log_detector_str(LogDetector k) {
+  return k == LogDetector::offset_one ? "offset_one" : k == LogDetector::strict ? "strict" : "nonzero";
+}
+SpectralWindow parse_spectral_window(const std::string& s) {
+  if (s == "hann") return SpectralWindow::hann;
+  if (s == "rectangular") return SpectralWindow::rectangular;
+  throw py::value_error("window: must be 'hann' or 'rectangular', got '" + s + "'");
+}
+SpectrumForm parse_spectrum_form(const std::string& s) {
+  if (s == "one_sided_density") return SpectrumForm::one_sided_density;
+  if (s == "first_half_power") return SpectrumForm::first_half_power;
+  throw py::value_error("spectrum: must be 'one_sided_density' or 'first_half_power', got '" + s + "'");
+}
+MedianFrequency parse_median(const std::string& s) {
+  if (s == "interpolated") return MedianFrequency::interpolated;
+  if (s == "first_bin") return MedianFrequency::first_bin;
+  throw py::value_error("median_frequency: must be 'interpolated' or 'first_bin', got '" + s + "'");
+}
+SampleEntropyCount parse_sampen_count(const std::string& s) {
+  if (s == "richman_moorman") return SampleEntropyCount::richman_moorman;
+  if (s == "libemg") return SampleEntropyCount::libemg;
+  throw py::value_error("count: must be 'richman_moorman' or 'libemg', got '" + s + "'");
+}
+FeatureOptions options_or_default(const std::optional<FeatureOptions>& o) { return o ? *o : FeatureOptions{}; }
+
+// n_windows x n_channels (x n_values when n_values > 1) array of WindowedValues.
+py::array_t<double> windowed_array(WindowedValues&& v, bool per_value_axis) {
+  std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(v.n_windows), static_cast<py::ssize_t>(v.n_channels)};
+  if (per_value_axis) shape.push_back(static_cast<py::ssize_t>(v.n_values));
+  return to_array(std::move(v.values), shape);
 }
 
 std::string reference_kind_str(ReferenceKind k) {
@@ -740,23 +786,78 @@ Thresholds of the count features in signal units (no defaults: they depend on ga
       .def_readwrite("slope_sign_change", &FeatureThresholds::slope_sign_change)
       .def_readwrite("willison_amplitude", &FeatureThresholds::willison_amplitude);
 
+  py::class_<FeatureOptions>(m, "FeatureOptions", R"doc(
+Definition choices of the window features; the defaults are kinemyo's documented definitions.
+
+``log_detector``: 'nonzero' (default: geometric mean of the nonzero |x|, so windows of integer data with zeros stay
+informative), 'offset_one' (exp(mean(log(|x| + 1))), LibEMG) or 'strict' (0 if any sample is 0).
+``var_ddof``: var = sum x^2 / (N - var_ddof), about zero (default 1; 0 as LibEMG's MATLAB reference).
+Spectral features: ``window`` 'hann' (default, periodic) or 'rectangular'; ``remove_mean`` (default True);
+``nfft`` (0: the window length; larger zero-pads); ``spectrum`` 'one_sided_density' (default, units^2/Hz) or
+'first_half_power' (|X[k]|^2 / N^2 for k < nfft/2, LibEMG); ``median_frequency`` 'interpolated' (default) or
+'first_bin' (LibEMG).
+)doc")
+      .def(py::init([](const std::string& ld, double ddof, const std::string& window, bool remove_mean,
+                       std::size_t nfft, const std::string& spectrum, const std::string& median) {
+             FeatureOptions o;
+             o.log_detector = parse_log_detector(ld);
+             o.var_ddof = ddof;
+             o.spectral.window = parse_spectral_window(window);
+             o.spectral.remove_mean = remove_mean;
+             o.spectral.nfft = nfft;
+             o.spectral.form = parse_spectrum_form(spectrum);
+             o.spectral.median = parse_median(median);
+             return o;
+           }),
+           py::kw_only(), py::arg("log_detector") = "nonzero", py::arg("var_ddof") = 1.0, py::arg("window") = "hann",
+           py::arg("remove_mean") = true, py::arg("nfft") = 0, py::arg("spectrum") = "one_sided_density",
+           py::arg("median_frequency") = "interpolated")
+      .def_property("log_detector", [](const FeatureOptions& o) { return log_detector_str(o.log_detector); },
+                    [](FeatureOptions& o, const std::string& v) { o.log_detector = parse_log_detector(v); })
+      .def_readwrite("var_ddof", &FeatureOptions::var_ddof)
+      .def_property(
+          "window",
+          [](const FeatureOptions& o) { return std::string(o.spectral.window == SpectralWindow::hann ? "hann" : "rectangular"); },
+          [](FeatureOptions& o, const std::string& v) { o.spectral.window = parse_spectral_window(v); })
+      .def_property(
+          "remove_mean", [](const FeatureOptions& o) { return o.spectral.remove_mean; },
+          [](FeatureOptions& o, bool v) { o.spectral.remove_mean = v; })
+      .def_property(
+          "nfft", [](const FeatureOptions& o) { return o.spectral.nfft; },
+          [](FeatureOptions& o, std::size_t v) { o.spectral.nfft = v; })
+      .def_property(
+          "spectrum",
+          [](const FeatureOptions& o) {
+            return std::string(o.spectral.form == SpectrumForm::one_sided_density ? "one_sided_density" : "first_half_power");
+          },
+          [](FeatureOptions& o, const std::string& v) { o.spectral.form = parse_spectrum_form(v); })
+      .def_property(
+          "median_frequency",
+          [](const FeatureOptions& o) {
+            return std::string(o.spectral.median == MedianFrequency::interpolated ? "interpolated" : "first_bin");
+          },
+          [](FeatureOptions& o, const std::string& v) { o.spectral.median = parse_median(v); });
+
   m.def("window_features",
-        [](py::handle x, double fs, const FeatureThresholds& th) {
+        [](py::handle x, double fs, const FeatureThresholds& th, const std::optional<FeatureOptions>& options) {
           auto s = as_channel<double>(x, "x");
-          return features_dict(window_features(s.span(), fs, th));
+          return features_dict(window_features(s.span(), fs, th, options_or_default(options)));
         },
-        py::arg("x"), py::arg("fs"), py::arg("thresholds"), R"doc(
-Phinyomark et al. (2012) features of one window of one channel: mav, rms, wl, zc, ssc, wamp, var, iav,
-log_detector, and from its Hann periodogram mnf_hz, mdf_hz, peak_frequency_hz, mean_power.
+        py::arg("x"), py::arg("fs"), py::arg("thresholds"), py::arg("options") = py::none(), R"doc(
+Features of one window of one channel: mav, rms, wl, zc, ssc, wamp, var, iav, log_detector (Phinyomark et al.
+2012), mnf_hz, mdf_hz, peak_frequency_hz, mean_power from its spectrum (default: Hann periodogram), and dasdv, mfl,
+msr, ls, skewness, kurtosis. ``options`` (FeatureOptions) selects the definition variants.
 )doc");
 
   m.def("_windowed_features",
-        [](py::handle x, double fs, double window_s, double step_s, const FeatureThresholds& th) {
+        [](py::handle x, double fs, double window_s, double step_s, const FeatureThresholds& th,
+           const std::optional<FeatureOptions>& options) {
           auto s = as_signal<double>(x, "x");
+          const FeatureOptions o = options_or_default(options);
           std::vector<FeatureRow> rows;
           {
             py::gil_scoped_release nogil;
-            rows = windowed_features(s.span(), s.n_channels, fs, window_s, step_s, th);
+            rows = windowed_features(s.span(), s.n_channels, fs, window_s, step_s, th, o);
           }
           py::list out;
           for (const auto& r : rows) {
@@ -768,7 +869,62 @@ log_detector, and from its Hann periodogram mnf_hz, mdf_hz, peak_frequency_hz, m
           }
           return out;
         },
-        py::arg("x"), py::arg("fs"), py::arg("window_s"), py::arg("step_s"), py::arg("thresholds"));
+        py::arg("x"), py::arg("fs"), py::arg("window_s"), py::arg("step_s"), py::arg("thresholds"),
+        py::arg("options") = py::none());
+
+  m.def("ar_coefficients",
+        [](py::handle x, std::size_t order) {
+          auto s = as_channel<double>(x, "x");
+          auto a = ar_coefficients(s.span(), order);
+          const auto n = static_cast<py::ssize_t>(a.size());
+          return to_array(std::move(a), {n});
+        },
+        py::arg("x"), py::arg("order") = 4, R"doc(
+Yule-Walker AR coefficients a1..a_order of one window (biased autocorrelation, mean not removed, Levinson-Durbin),
+in the prediction-error convention of MATLAB lpc/aryule: x[t] + a1 x[t-1] + ... + ap x[t-p] = e[t].
+)doc");
+
+  m.def("windowed_ar_coefficients",
+        [](py::handle x, double fs, double window_s, double step_s, std::size_t order) {
+          auto s = as_signal<double>(x, "x");
+          WindowedValues v;
+          {
+            py::gil_scoped_release nogil;
+            v = windowed_ar_coefficients(s.span(), s.n_channels, fs, window_s, step_s, order);
+          }
+          return windowed_array(std::move(v), true);
+        },
+        py::arg("x"), py::arg("fs"), py::arg("window_s"), py::arg("step_s"), py::arg("order") = 4, R"doc(
+ar_coefficients of every channel on the windows of windowed_features: shape (n_windows, n_channels, order).
+)doc");
+
+  m.def("sample_entropy",
+        [](py::handle x, std::size_t dimension, double tolerance, const std::string& count) {
+          auto s = as_channel<double>(x, "x");
+          return sample_entropy(s.span(), SampleEntropyOptions{dimension, tolerance, parse_sampen_count(count)});
+        },
+        py::arg("x"), py::arg("dimension") = 2, py::arg("tolerance") = 0.2, py::arg("count") = "richman_moorman",
+        R"doc(
+Sample entropy of one window (Richman & Moorman 2000): templates of ``dimension`` samples, tolerance r =
+``tolerance`` x the window's sample SD (N - 1). ``count`` 'richman_moorman' (default) or 'libemg' (LibEMG's count).
+)doc");
+
+  m.def("windowed_sample_entropy",
+        [](py::handle x, double fs, double window_s, double step_s, std::size_t dimension, double tolerance,
+           const std::string& count) {
+          auto s = as_signal<double>(x, "x");
+          const SampleEntropyOptions o{dimension, tolerance, parse_sampen_count(count)};
+          WindowedValues v;
+          {
+            py::gil_scoped_release nogil;
+            v = windowed_sample_entropy(s.span(), s.n_channels, fs, window_s, step_s, o);
+          }
+          return windowed_array(std::move(v), false);
+        },
+        py::arg("x"), py::arg("fs"), py::arg("window_s"), py::arg("step_s"), py::arg("dimension") = 2,
+        py::arg("tolerance") = 0.2, py::arg("count") = "richman_moorman", R"doc(
+sample_entropy of every channel on the windows of windowed_features: shape (n_windows, n_channels).
+)doc");
 
   py::class_<FatigueTracker>(m, "FatigueTracker", R"doc(
 Streaming mean and median frequency for fatigue tracking: windows of ``window_s`` (default 1 s) every

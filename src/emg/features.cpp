@@ -12,7 +12,6 @@
 
 #include "dsp/check.hpp"
 #include "dsp/fft_backend.hpp"
-#include "kinemyo/dsp/spectral.hpp"
 
 namespace kinemyo::emg {
 namespace {
@@ -44,26 +43,51 @@ std::size_t samples_of(const char* name, double seconds, double fs, std::size_t 
   return static_cast<std::size_t>(v);
 }
 
-// Time-domain features of x[0], x[stride], ..., x[(n - 1) * stride] (n >= 2, finite) into f.
+void validate_options(const FeatureOptions& o, std::size_t n) {
+  if (!std::isfinite(o.var_ddof) || o.var_ddof < 0.0 || !(o.var_ddof < static_cast<double>(n)))
+    fail("options.var_ddof", "must be finite, >= 0 and < the window length " + std::to_string(n) + ", got " +
+                                 num(o.var_ddof));
+  const std::size_t nfft = o.spectral.nfft;
+  if (nfft != 0 && (nfft < n || nfft > static_cast<std::size_t>(INT_MAX)))
+    fail("options.spectral.nfft", "must be 0 (the window length) or between the window length " + std::to_string(n) +
+                                      " and " + std::to_string(INT_MAX) + ", got " + std::to_string(nfft));
+}
+
+// Time-domain features of x[0], x[stride], ..., x[(n - 1) * stride] (n >= 2, finite) into f. `sorted` is scratch
+// space of n values (the L-scale needs the order statistics).
 void time_features(const double* x, std::size_t stride, std::size_t n, const FeatureThresholds& th,
-                   WindowFeatures& f) {
-  double iav = 0.0, sum_sq = 0.0, wl = 0.0, sum_log = 0.0;
+                   const FeatureOptions& options, std::vector<double>& sorted, WindowFeatures& f) {
+  double iav = 0.0, sum_sq = 0.0, wl = 0.0, sum_log = 0.0, sum_d2 = 0.0, sum = 0.0;
+  double root_pos = 0.0, root_neg = 0.0;
+  std::size_t n_nonzero = 0;
   bool has_zero = false;
   std::size_t zc = 0, ssc = 0, wamp = 0;
+  const LogDetector ld = options.log_detector;
   for (std::size_t i = 0; i < n; ++i) {
     const double v = x[i * stride];
     const double a = std::abs(v);
+    sum += v;
     iav += a;
     sum_sq += v * v;
-    if (a == 0.0) {
+    if (v >= 0.0) {
+      root_pos += std::sqrt(a);
+    } else {
+      root_neg += std::sqrt(a);
+    }
+    if (ld == LogDetector::offset_one) {
+      sum_log += std::log1p(a);
+    } else if (a == 0.0) {
       has_zero = true;
     } else {
       sum_log += std::log(a);
+      ++n_nonzero;
     }
     if (i + 1 < n) {
       const double next = x[(i + 1) * stride];
+      const double d = next - v;
       const double step = std::abs(v - next);
       wl += step;
+      sum_d2 += d * d;
       if (v * next < 0.0 && step >= th.zero_crossing) ++zc;
       if (step >= th.willison_amplitude) ++wamp;
       if (i >= 1) {
@@ -76,29 +100,64 @@ void time_features(const double* x, std::size_t stride, std::size_t n, const Fea
   f.iav = iav;
   f.mav = iav / dn;
   f.rms = std::sqrt(sum_sq / dn);
-  f.var = sum_sq / (dn - 1.0);
+  f.var = sum_sq / (dn - options.var_ddof);
   f.wl = wl;
   f.zc = static_cast<double>(zc);
   f.ssc = static_cast<double>(ssc);
   f.wamp = static_cast<double>(wamp);
-  // log(0) = -inf makes the geometric mean 0; say so explicitly rather than rely on exp(-inf).
-  f.log_detector = has_zero ? 0.0 : std::exp(sum_log / dn);
+  switch (ld) {
+    case LogDetector::offset_one: f.log_detector = std::exp(sum_log / dn); break;
+    case LogDetector::strict:  // log(0) = -inf makes the geometric mean 0; say so rather than rely on exp(-inf)
+      f.log_detector = has_zero ? 0.0 : std::exp(sum_log / dn);
+      break;
+    case LogDetector::nonzero:
+      f.log_detector = n_nonzero == 0 ? 0.0 : std::exp(sum_log / static_cast<double>(n_nonzero));
+      break;
+  }
+  f.dasdv = std::sqrt(sum_d2 / (dn - 1.0));
+  f.mfl = std::log10(wl);
+  f.msr = std::hypot(root_pos, root_neg) / dn;
+
+  // Central moments about the window mean (second pass, so that a large offset does not cancel).
+  const double mean = sum / dn;
+  double m2 = 0.0, m3 = 0.0, m4 = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double d = x[i * stride] - mean;
+    const double d2 = d * d;
+    m2 += d2;
+    m3 += d2 * d;
+    m4 += d2 * d2;
+  }
+  m2 /= dn;
+  m3 /= dn;
+  m4 /= dn;
+  f.skewness = m2 > 0.0 ? m3 / (m2 * std::sqrt(m2)) : nan;
+  f.kurtosis = m2 > 0.0 ? m4 / (m2 * m2) : nan;
+
+  // L-scale from the order statistics: l2 = 2 b1 - b0, b1 = sum_i i x_(i) / ((N - 1) N).
+  sorted.resize(n);
+  for (std::size_t i = 0; i < n; ++i) sorted[i] = x[i * stride];
+  std::sort(sorted.begin(), sorted.end());
+  double b1 = 0.0;
+  for (std::size_t i = 1; i < n; ++i) b1 += static_cast<double>(i) * sorted[i];
+  b1 /= (dn - 1.0) * dn;
+  f.ls = 2.0 * b1 - mean;
 }
 
 struct SpectralMoments {
   double mnf = nan, mdf = nan, peak = nan, mean_power = nan;
 };
 
-// Moments of the one-sided PSD p[0], p[stride], ... over the n_fft / 2 + 1 bins of an n_fft-point transform at
-// fs. Frequencies as dsp::welch (numpy.fft.rfftfreq). See features.hpp for the median-frequency definition.
-SpectralMoments spectral_moments(const double* p, std::size_t stride, std::size_t n_fft, double fs) noexcept {
-  const std::size_t n_bins = n_fft / 2 + 1;
+// Moments of the spectrum p[0 .. n_bins - 1] at f[k] = k df, df = fs / n_fft (as numpy.fft.rfftfreq). See
+// features.hpp for the median-frequency definitions.
+SpectralMoments spectral_moments(const double* p, std::size_t n_bins, std::size_t n_fft, double fs,
+                                 MedianFrequency rule) noexcept {
   const double df = 1.0 / (static_cast<double>(n_fft) * (1.0 / fs));
   SpectralMoments m;
   double total = 0.0, weighted = 0.0, best = -1.0;
   std::size_t best_k = 0;
   for (std::size_t k = 0; k < n_bins; ++k) {
-    const double pk = p[k * stride];
+    const double pk = p[k];
     total += pk;
     weighted += static_cast<double>(k) * df * pk;
     if (pk > best) {
@@ -113,13 +172,17 @@ SpectralMoments spectral_moments(const double* p, std::size_t stride, std::size_
   const double half = 0.5 * total;
   double below = 0.0;  // C[k - 1]
   for (std::size_t k = 0; k < n_bins; ++k) {
-    const double pk = p[k * stride];
+    const double pk = p[k];
     const double cum = below + pk;
     if (cum >= half || k + 1 == n_bins) {
       const double centre = static_cast<double>(k) * df;
-      const double lo = std::max(0.0, centre - 0.5 * df);
-      const double hi = std::min(0.5 * fs, centre + 0.5 * df);
-      m.mdf = lo + (half - below) / pk * (hi - lo);
+      if (rule == MedianFrequency::first_bin) {
+        m.mdf = centre;
+      } else {
+        const double lo = std::max(0.0, centre - 0.5 * df);
+        const double hi = std::min(0.5 * fs, centre + 0.5 * df);
+        m.mdf = lo + (half - below) / pk * (hi - lo);
+      }
       break;
     }
     below = cum;
@@ -134,14 +197,171 @@ void copy_moments(const SpectralMoments& m, WindowFeatures& f) {
   f.mean_power = m.mean_power;
 }
 
-dsp::WelchOptions single_segment(std::size_t n) {
-  dsp::WelchOptions o;
-  o.nperseg = n;
-  o.noverlap = 0;
-  o.nfft = n;
-  o.detrend = dsp::Detrend::constant;
-  o.scaling = dsp::SpectralScaling::density;
-  return o;
+// The spectrum of windows of n samples under SpectralOptions: taper, FFT plan and buffers, allocated once. With the
+// default options the operations are those of dsp::welch for one segment and of FatigueTracker (mean removal,
+// periodic Hann, real FFT, density scaling, one-sided doubling), in the same order.
+class SpectrumWork {
+ public:
+  SpectrumWork(std::size_t n, double fs, const SpectralOptions& o)
+      : n_(n),
+        nfft_(o.nfft == 0 ? n : o.nfft),
+        fs_(fs),
+        options_(o),
+        taper_(n, 1.0),
+        segment_(nfft_, 0.0),
+        spectrum_(nfft_ / 2 + 1),
+        power_(o.form == SpectrumForm::one_sided_density ? nfft_ / 2 + 1 : nfft_ / 2),
+        plan_(nfft_) {
+    double sum_w2 = 0.0;
+    for (std::size_t j = 0; j < n; ++j) {
+      if (o.window == SpectralWindow::hann)
+        taper_[j] = 0.5 - 0.5 * std::cos(2.0 * std::numbers::pi * static_cast<double>(j) / static_cast<double>(n));
+      sum_w2 += taper_[j] * taper_[j];
+    }
+    const auto dn = static_cast<double>(n);
+    scale_ = o.form == SpectrumForm::one_sided_density ? 1.0 / (fs * sum_w2) : 1.0 / (dn * dn);
+    last_doubled_ = (nfft_ % 2 == 0) ? nfft_ / 2 - 1 : nfft_ / 2;
+  }
+
+  SpectralMoments analyse(const double* x, std::size_t stride) {
+    for (std::size_t i = 0; i < n_; ++i) segment_[i] = x[i * stride];
+    if (options_.remove_mean) {
+      double mean = 0.0;
+      for (std::size_t i = 0; i < n_; ++i) mean += segment_[i];
+      mean /= static_cast<double>(n_);
+      for (std::size_t i = 0; i < n_; ++i) segment_[i] -= mean;
+    }
+    if (options_.window != SpectralWindow::rectangular)
+      for (std::size_t i = 0; i < n_; ++i) segment_[i] *= taper_[i];
+    plan_.forward_real(segment_.data(), spectrum_.data());  // segment_[n ..] stays 0: the zero padding
+    const bool doubled = options_.form == SpectrumForm::one_sided_density;
+    for (std::size_t k = 0; k < power_.size(); ++k) {
+      double p = std::norm(spectrum_[k]) * scale_;
+      if (doubled && k >= 1 && k <= last_doubled_) p *= 2.0;
+      power_[k] = p;
+    }
+    return spectral_moments(power_.data(), power_.size(), nfft_, fs_, options_.median);
+  }
+
+ private:
+  std::size_t n_, nfft_;
+  double fs_;
+  SpectralOptions options_;
+  std::vector<double> taper_;
+  std::vector<double> segment_;
+  std::vector<std::complex<double>> spectrum_;
+  std::vector<double> power_;
+  detail::FftPlan plan_;
+  double scale_ = 1.0;
+  std::size_t last_doubled_ = 0;
+};
+
+// Window length W, step S and count of the windowed_* functions, validated as windowed_features documents.
+struct WindowGrid {
+  std::size_t frames, w, step, n_windows;
+};
+WindowGrid window_grid(std::span<const double> x, std::size_t n_channels, double fs, double window_s,
+                       double step_s) {
+  const std::size_t frames = detail::frames_of(x.size(), n_channels);
+  detail::require_positive_finite("fs", fs);
+  const std::size_t w = samples_of("window_s", window_s, fs, 2);
+  const std::size_t step = samples_of("step_s", step_s, fs, 1);
+  if (w > frames)
+    fail("window_s", num(window_s) + " s is " + std::to_string(w) + " samples, more than the signal's " +
+                         std::to_string(frames) + " frames");
+  detail::require_finite_samples(x.data(), x.size(), n_channels);
+  return WindowGrid{frames, w, step, (frames - w) / step + 1};
+}
+
+// Levinson-Durbin on the biased autocorrelation of x[0], x[stride], ... (n samples): a[0 .. order-1] = a1 .. ap.
+void yule_walker(const double* x, std::size_t stride, std::size_t n, std::size_t order, double* a,
+                 std::vector<double>& r, std::vector<double>& previous) {
+  r.assign(order + 1, 0.0);
+  for (std::size_t k = 0; k <= order; ++k) {
+    double acc = 0.0;
+    for (std::size_t t = 0; t + k < n; ++t) acc += x[t * stride] * x[(t + k) * stride];
+    r[k] = acc / static_cast<double>(n);
+  }
+  std::fill(a, a + order, 0.0);
+  if (!(r[0] > 0.0)) {
+    std::fill(a, a + order, nan);
+    return;
+  }
+  double error = r[0];
+  previous.assign(order, 0.0);
+  for (std::size_t m = 1; m <= order; ++m) {
+    if (!(error > 0.0)) break;  // perfectly predictable: the remaining coefficients stay 0
+    double acc = r[m];
+    for (std::size_t j = 1; j < m; ++j) acc += a[j - 1] * r[m - j];
+    const double k = -acc / error;
+    std::copy(a, a + m - 1, previous.begin());
+    for (std::size_t j = 1; j < m; ++j) a[j - 1] = previous[j - 1] + k * previous[m - j - 1];
+    a[m - 1] = k;
+    error *= (1.0 - k * k);
+  }
+}
+
+void validate_ar_order(std::size_t order, std::size_t n) {
+  if (order < 1 || order >= n)
+    fail("order", "must be >= 1 and < the window length " + std::to_string(n) + ", got " + std::to_string(order));
+}
+
+void validate_sampen(const SampleEntropyOptions& o, std::size_t n) {
+  if (o.dimension < 1) fail("options.dimension", "must be >= 1, got 0");
+  if (!std::isfinite(o.tolerance) || o.tolerance <= 0.0)
+    fail("options.tolerance", "must be finite and > 0, got " + num(o.tolerance));
+  if (n < o.dimension + 3)
+    fail("x", "sample entropy with dimension " + std::to_string(o.dimension) + " needs at least " +
+                  std::to_string(o.dimension + 3) + " samples, got " + std::to_string(n));
+}
+
+double sampen_strided(const double* x, std::size_t stride, std::size_t n, const SampleEntropyOptions& o) {
+  const auto dn = static_cast<double>(n);
+  double mean = 0.0;
+  for (std::size_t i = 0; i < n; ++i) mean += x[i * stride];
+  mean /= dn;
+  double ss = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double d = x[i * stride] - mean;
+    ss += d * d;
+  }
+  const double sd = std::sqrt(ss / (dn - 1.0));
+  if (!(sd > 0.0)) return nan;
+  const double r = o.tolerance * sd;
+  const std::size_t m = o.dimension;
+  // Chebyshev distance of the templates at i and j over `len` samples is <= r.
+  auto within = [&](std::size_t i, std::size_t j, std::size_t len) {
+    for (std::size_t k = 0; k < len; ++k)
+      if (!(std::abs(x[(i + k) * stride] - x[(j + k) * stride]) <= r)) return false;
+    return true;
+  };
+  if (o.count == SampleEntropyCount::richman_moorman) {
+    const std::size_t t = n - m;  // template start points
+    double b = 0.0, a = 0.0;
+    for (std::size_t i = 0; i < t; ++i)
+      for (std::size_t j = i + 1; j < t; ++j)
+        if (within(i, j, m)) {
+          b += 1.0;
+          if (std::abs(x[(i + m) * stride] - x[(j + m) * stride]) <= r) a += 1.0;
+        }
+    if (b == 0.0) return nan;
+    if (a == 0.0) return std::numeric_limits<double>::infinity();
+    return -std::log(a / b);
+  }
+  // LibEMG's count: ordered pairs, rows i < N - m (length m) against all N - m + 1 templates, rows i < N - m - 1
+  // (length m + 1) against all N - m templates.
+  double cb = 0.0, ca = 0.0;
+  for (std::size_t i = 0; i < n - m; ++i)
+    for (std::size_t j = 0; j <= n - m; ++j)
+      if (j != i && within(i, j, m)) cb += 1.0;
+  for (std::size_t i = 0; i + 1 < n - m; ++i)
+    for (std::size_t j = 0; j < n - m; ++j)
+      if (j != i && within(i, j, m + 1)) ca += 1.0;
+  const double dm = static_cast<double>(n - m);
+  const double eps = std::numeric_limits<double>::epsilon();
+  const double b = cb / (dm * (dm - 1.0));
+  const double a = ca / ((dm - 1.0) * (dm - 1.0));
+  return std::log((b + eps) / (a + eps));
 }
 
 // Remainder of Stirling's series, lgamma(z) = (z - 1/2) ln z - z + ln(2 pi) / 2 + stirling_tail(z), for z >= 10:
@@ -218,48 +438,93 @@ double two_sided_p(double x, double y, double dof) noexcept { return incomplete_
 
 }  // namespace
 
-WindowFeatures window_features(std::span<const double> x, double fs, const FeatureThresholds& thresholds) {
+WindowFeatures window_features(std::span<const double> x, double fs, const FeatureThresholds& thresholds,
+                               const FeatureOptions& options) {
   validate_thresholds(thresholds);
   detail::require_positive_finite("fs", fs);
   const std::size_t n = x.size();
   if (n < 2) fail("x", "needs at least 2 samples, got " + std::to_string(n));
+  validate_options(options, n);
   detail::require_finite_samples(x.data(), n, 1);
 
   WindowFeatures f{};
-  time_features(x.data(), 1, n, thresholds, f);
-  const auto psd = dsp::welch(x, 1, fs, single_segment(n));
-  copy_moments(spectral_moments(psd.psd.data(), 1, n, fs), f);
+  std::vector<double> scratch;
+  time_features(x.data(), 1, n, thresholds, options, scratch, f);
+  SpectrumWork spectrum(n, fs, options.spectral);
+  copy_moments(spectrum.analyse(x.data(), 1), f);
   return f;
 }
 
 std::vector<FeatureRow> windowed_features(std::span<const double> x, std::size_t n_channels, double fs,
-                                          double window_s, double step_s, const FeatureThresholds& thresholds) {
+                                          double window_s, double step_s, const FeatureThresholds& thresholds,
+                                          const FeatureOptions& options) {
   validate_thresholds(thresholds);
-  const std::size_t frames = detail::frames_of(x.size(), n_channels);
-  detail::require_positive_finite("fs", fs);
-  const std::size_t w = samples_of("window_s", window_s, fs, 2);
-  const std::size_t step = samples_of("step_s", step_s, fs, 1);
-  if (w > frames)
-    fail("window_s", num(window_s) + " s is " + std::to_string(w) + " samples, more than the signal's " +
-                         std::to_string(frames) + " frames");
-  detail::require_finite_samples(x.data(), x.size(), n_channels);
+  const WindowGrid g = window_grid(x, n_channels, fs, window_s, step_s);
+  validate_options(options, g.w);
 
-  const std::size_t n_windows = (frames - w) / step + 1;
   std::vector<FeatureRow> rows;
-  rows.reserve(n_windows * n_channels);
-  const dsp::WelchOptions options = single_segment(w);
-  for (std::size_t j = 0; j < n_windows; ++j) {
-    const std::size_t start = j * step;
-    const auto window = x.subspan(start * n_channels, w * n_channels);
-    const auto psd = dsp::welch(window, n_channels, fs, options);  // every channel, one FFT plan
+  rows.reserve(g.n_windows * n_channels);
+  SpectrumWork spectrum(g.w, fs, options.spectral);  // one FFT plan for every window and channel
+  std::vector<double> scratch;
+  for (std::size_t j = 0; j < g.n_windows; ++j) {
+    const std::size_t start = j * g.step;
+    const double* window = x.data() + start * n_channels;
     for (std::size_t c = 0; c < n_channels; ++c) {
-      FeatureRow row{c, static_cast<double>(start) / fs, static_cast<double>(start + w) / fs, WindowFeatures{}};
-      time_features(window.data() + c, n_channels, w, thresholds, row.f);
-      copy_moments(spectral_moments(psd.psd.data() + c, n_channels, w, fs), row.f);
+      FeatureRow row{c, static_cast<double>(start) / fs, static_cast<double>(start + g.w) / fs, WindowFeatures{}};
+      time_features(window + c, n_channels, g.w, thresholds, options, scratch, row.f);
+      copy_moments(spectrum.analyse(window + c, n_channels), row.f);
       rows.push_back(row);
     }
   }
   return rows;
+}
+
+std::vector<double> ar_coefficients(std::span<const double> x, std::size_t order) {
+  const std::size_t n = x.size();
+  if (n < 2) fail("x", "needs at least 2 samples, got " + std::to_string(n));
+  validate_ar_order(order, n);
+  detail::require_finite_samples(x.data(), n, 1);
+  std::vector<double> a(order), r, previous;
+  yule_walker(x.data(), 1, n, order, a.data(), r, previous);
+  return a;
+}
+
+double sample_entropy(std::span<const double> x, const SampleEntropyOptions& options) {
+  validate_sampen(options, x.size());
+  detail::require_finite_samples(x.data(), x.size(), 1);
+  return sampen_strided(x.data(), 1, x.size(), options);
+}
+
+WindowedValues windowed_ar_coefficients(std::span<const double> x, std::size_t n_channels, double fs,
+                                        double window_s, double step_s, std::size_t order) {
+  const WindowGrid g = window_grid(x, n_channels, fs, window_s, step_s);
+  validate_ar_order(order, g.w);
+  WindowedValues out{g.n_windows, n_channels, order, std::vector<double>(g.n_windows),
+                     std::vector<double>(g.n_windows * n_channels * order)};
+  std::vector<double> r, previous;
+  for (std::size_t j = 0; j < g.n_windows; ++j) {
+    const std::size_t start = j * g.step;
+    out.t_start_s[j] = static_cast<double>(start) / fs;
+    for (std::size_t c = 0; c < n_channels; ++c)
+      yule_walker(x.data() + start * n_channels + c, n_channels, g.w, order,
+                  out.values.data() + (j * n_channels + c) * order, r, previous);
+  }
+  return out;
+}
+
+WindowedValues windowed_sample_entropy(std::span<const double> x, std::size_t n_channels, double fs,
+                                       double window_s, double step_s, const SampleEntropyOptions& options) {
+  const WindowGrid g = window_grid(x, n_channels, fs, window_s, step_s);
+  validate_sampen(options, g.w);
+  WindowedValues out{g.n_windows, n_channels, 1, std::vector<double>(g.n_windows),
+                     std::vector<double>(g.n_windows * n_channels)};
+  for (std::size_t j = 0; j < g.n_windows; ++j) {
+    const std::size_t start = j * g.step;
+    out.t_start_s[j] = static_cast<double>(start) / fs;
+    for (std::size_t c = 0; c < n_channels; ++c)
+      out.values[j * n_channels + c] = sampen_strided(x.data() + start * n_channels + c, n_channels, g.w, options);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -327,7 +592,7 @@ struct FatigueTracker::Impl {
       if (k >= 1 && k <= last_doubled) p *= 2.0;
       power[k] = p;
     }
-    const SpectralMoments m = spectral_moments(power.data(), 1, w, fs);
+    const SpectralMoments m = spectral_moments(power.data(), power.size(), w, fs, MedianFrequency::interpolated);
     return SpectralFatiguePoint{t_s, m.mnf, m.mdf};
   }
 };

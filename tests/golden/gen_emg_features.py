@@ -2,7 +2,8 @@
 (tests/data/golden/emg_features.txt).
 
 Feature definitions: Phinyomark, Phukpattaranont & Limsakul, Expert Syst. Appl. 39:7420 (2012), written out here
-with NumPy; the PSD is scipy.signal.welch. Median frequency as documented in include/kinemyo/emg/features.hpp.
+with NumPy, with kinemyo's default FeatureOptions (log detector over the nonzero samples); the PSD is
+scipy.signal.welch. Median frequency as documented in include/kinemyo/emg/features.hpp.
 
 Cases:
   win_*:   x (N), fs, th (zc, ssc, wamp), feat (13 values in WindowFeatures order)
@@ -41,7 +42,8 @@ def window_features(x: np.ndarray, fs: float, th: tuple[float, float, float]) ->
     zc = np.count_nonzero((x[:-1] * x[1:] < 0) & (np.abs(d) >= th[0]))
     ssc = np.count_nonzero((x[1:-1] - x[:-2]) * (x[1:-1] - x[2:]) >= th[1])
     wamp = np.count_nonzero(np.abs(d) >= th[2])
-    logd = 0.0 if np.any(ax == 0) else np.exp(np.mean(np.log(ax)))
+    # Log detector, default form: geometric mean of the nonzero |x| (0 for an all-zero window).
+    logd = np.exp(np.mean(np.log(ax[ax != 0]))) if np.any(ax != 0) else 0.0
     f, p = signal.welch(x, fs=fs, window="hann", nperseg=n, noverlap=0, nfft=n, detrend="constant",
                         return_onesided=True, scaling="density", average="mean")
     assert f.size == n // 2 + 1
@@ -79,7 +81,7 @@ def generate(writer) -> None:
         else:
             x = rng.standard_normal(n)
         if kind == "zero":
-            x[17] = 0.0  # log-detector is exactly 0
+            x[17] = 0.0  # the log detector skips the zero sample
         s = np.std(x) if n > 2 else 1.0
         th = (0.05 * s, 0.01 * s * s, 0.1 * s)
         feat = window_features(x, fs, th)

@@ -167,7 +167,7 @@ TEST(EmgFeatures, HandCheckedAlternatingSignal) {
 }
 
 TEST(EmgFeatures, HandCheckedSmallCases) {
-  // Two samples: one step, no interior point for SSC; a zero sample makes the log-detector 0.
+  // Two samples: one step, no interior point for SSC; the log detector skips the zero sample (default form).
   const auto f = emg::window_features(std::vector<double>{0.0, -3.0}, 10.0, {1.0, 0.0, 3.5});
   EXPECT_EQ(f.zc, 0.0);  // 0 * -3 is not < 0
   EXPECT_EQ(f.ssc, 0.0);
@@ -176,7 +176,17 @@ TEST(EmgFeatures, HandCheckedSmallCases) {
   EXPECT_EQ(f.iav, 3.0);
   EXPECT_EQ(f.mav, 1.5);
   EXPECT_EQ(f.var, 9.0);
-  EXPECT_EQ(f.log_detector, 0.0);
+  EXPECT_NEAR(f.log_detector, 3.0, 1e-15);
+  emg::FeatureOptions strict;
+  strict.log_detector = emg::LogDetector::strict;
+  EXPECT_EQ(emg::window_features(std::vector<double>{0.0, -3.0}, 10.0, {1.0, 0.0, 3.5}, strict).log_detector, 0.0);
+  emg::FeatureOptions offset;
+  offset.log_detector = emg::LogDetector::offset_one;
+  offset.var_ddof = 0.0;
+  const auto fo = emg::window_features(std::vector<double>{0.0, -3.0}, 10.0, {1.0, 0.0, 3.5}, offset);
+  EXPECT_NEAR(fo.log_detector, 2.0, 1e-15);  // exp((log 1 + log 4) / 2)
+  EXPECT_EQ(fo.var, 4.5);
+  EXPECT_EQ(emg::window_features(std::vector<double>(5, 0.0), 10.0, {0.0, 0.0, 0.0}).log_detector, 0.0);
   // Geometric mean of |x|: exp(mean(log [2, 8])) = 4.
   const auto g = emg::window_features(std::vector<double>{2.0, -8.0, 2.0, -8.0}, 10.0, {0.0, 0.0, 0.0});
   EXPECT_NEAR(g.log_detector, 4.0, 1e-15);
@@ -507,4 +517,170 @@ TEST(FatigueTrend, HandCheckedAndEdgeCases) {
   EXPECT_TRUE(starts(message_of([&] { emg::linear_trend(three, with_nan); }), "y"));
   EXPECT_TRUE(starts(message_of([&] { emg::linear_trend(with_nan, three); }), "t"));
   EXPECT_TRUE(starts(message_of([] { emg::student_t_two_sided_p(1.0, 0.0); }), "dof"));
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// Further time-domain features, options, AR and sample entropy (NumPy/SciPy comparisons: test_features_reference.py)
+
+TEST(EmgFeatures, HandCheckedFurtherTimeDomainFeatures) {
+  const std::vector<double> x{1.0, -4.0, 9.0, 0.0};
+  const auto f = emg::window_features(x, 10.0, {0.0, 0.0, 0.0});
+  // diffs -5, 13, -9: sum of squares 275 over 3; WL 27
+  EXPECT_NEAR(f.dasdv, std::sqrt(275.0 / 3.0), 1e-14);
+  EXPECT_NEAR(f.mfl, std::log10(27.0), 1e-15);
+  // sqrt: 1, 2i, 3, 0 -> |4 + 2i| / 4
+  EXPECT_NEAR(f.msr, std::sqrt(20.0) / 4.0, 1e-15);
+  // sorted -4, 0, 1, 9: b0 = 1.5, b1 = sum_i i x_(i) / ((N - 1) N) = (0 * -4 + 1 * 0 + 2 * 1 + 3 * 9) / 12 = 29 / 12;
+  // l2 = 2 b1 - b0
+  EXPECT_NEAR(f.ls, 2.0 * 29.0 / 12.0 - 1.5, 1e-14);
+  // pairwise form: sum_{i<j} |x_i - x_j| / (N (N - 1)) = (5 + 8 + 1 + 13 + 4 + 9) / 12
+  EXPECT_NEAR(f.ls, 40.0 / 12.0, 1e-14);
+  // central moments about 1.5: d = -0.5, -5.5, 7.5, -1.5
+  const double m2 = (0.25 + 30.25 + 56.25 + 2.25) / 4.0;
+  const double m3 = (-0.125 - 166.375 + 421.875 - 3.375) / 4.0;
+  const double m4 = (0.0625 + 915.0625 + 3164.0625 + 5.0625) / 4.0;
+  EXPECT_NEAR(f.skewness, m3 / std::pow(m2, 1.5), 1e-14);
+  EXPECT_NEAR(f.kurtosis, m4 / (m2 * m2), 1e-14);
+
+  const auto k = emg::window_features(std::vector<double>(8, -2.0), 10.0, {0.0, 0.0, 0.0});
+  EXPECT_TRUE(std::isnan(k.skewness));
+  EXPECT_TRUE(std::isnan(k.kurtosis));
+  EXPECT_EQ(k.mfl, -std::numeric_limits<double>::infinity());
+  EXPECT_EQ(k.dasdv, 0.0);
+  EXPECT_NEAR(k.msr, std::sqrt(2.0), 1e-15);
+}
+
+TEST(EmgFeatures, SpectralOptionsRectangularFirstHalfPower) {
+  // x = [1, 0, 0, 0]: flat spectrum. first_half_power: P = 1/16 at k = 0, 1 (nfft 4); one-sided density over
+  // k = 0, 1, 2 with the rectangular window: |X|^2 / (fs N) = 1 / (4 fs), doubled at k = 1.
+  const std::vector<double> x{1.0, 0.0, 0.0, 0.0};
+  emg::FeatureOptions o;
+  o.spectral.window = emg::SpectralWindow::rectangular;
+  o.spectral.remove_mean = false;
+  o.spectral.form = emg::SpectrumForm::first_half_power;
+  o.spectral.median = emg::MedianFrequency::first_bin;
+  const auto f = emg::window_features(x, 4.0, {0.0, 0.0, 0.0}, o);
+  EXPECT_NEAR(f.mean_power, 1.0 / 16.0, 1e-16);
+  EXPECT_NEAR(f.mnf_hz, 0.5, 1e-15);  // bins at 0 and 1 Hz, equal power
+  EXPECT_EQ(f.mdf_hz, 0.0);           // half the power is reached in bin 0
+  EXPECT_EQ(f.peak_frequency_hz, 0.0);
+  o.spectral.form = emg::SpectrumForm::one_sided_density;
+  const auto g = emg::window_features(x, 4.0, {0.0, 0.0, 0.0}, o);
+  EXPECT_NEAR(g.mean_power, (1.0 + 2.0 + 1.0) / 16.0 / 3.0, 1e-16);
+  EXPECT_NEAR(g.mnf_hz, (1.0 * 2.0 + 2.0 * 1.0) / 4.0, 1e-15);
+  EXPECT_EQ(g.mdf_hz, 1.0);  // C = 1, 3, 4 (x 1/16): half (2) first reached at k = 1
+  // Zero padding: nfft = 8 halves the bin spacing; the flat spectrum stays flat.
+  o.spectral.nfft = 8;
+  const auto h = emg::window_features(x, 4.0, {0.0, 0.0, 0.0}, o);
+  EXPECT_NEAR(h.mean_power, (1.0 + 2.0 * 3.0 + 1.0) / 16.0 / 5.0, 1e-16);
+  EXPECT_NEAR(h.mnf_hz, (2.0 * (0.5 + 1.0 + 1.5) + 2.0) / 8.0, 1e-15);
+
+  // The defaults are unchanged: equal to explicitly spelling them out.
+  emg::FeatureOptions d;
+  d.spectral.nfft = 7;
+  const std::vector<double> y{0.3, -1.2, 2.0, 0.7, -0.4, 1.1, 0.0};
+  const auto a = emg::window_features(y, 50.0, {0.0, 0.0, 0.0});
+  const auto b = emg::window_features(y, 50.0, {0.0, 0.0, 0.0}, d);
+  EXPECT_TRUE(same_bits(a.mnf_hz, b.mnf_hz));
+  EXPECT_TRUE(same_bits(a.mdf_hz, b.mdf_hz));
+  EXPECT_TRUE(same_bits(a.mean_power, b.mean_power));
+}
+
+TEST(EmgFeatures, OptionValidationNamesTheParameter) {
+  const std::vector<double> x{1.0, 2.0, -1.0, 0.5};
+  emg::FeatureOptions o;
+  o.var_ddof = 4.0;
+  EXPECT_TRUE(starts_with(message_of([&] { emg::window_features(x, 1.0, {0.0, 0.0, 0.0}, o); }), "options.var_ddof"));
+  o.var_ddof = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_TRUE(starts_with(message_of([&] { emg::window_features(x, 1.0, {0.0, 0.0, 0.0}, o); }), "options.var_ddof"));
+  o = {};
+  o.spectral.nfft = 3;
+  EXPECT_TRUE(
+      starts_with(message_of([&] { emg::window_features(x, 1.0, {0.0, 0.0, 0.0}, o); }), "options.spectral.nfft"));
+  const std::vector<double> frames(40, 1.0);
+  EXPECT_TRUE(starts_with(
+      message_of([&] { emg::windowed_features(frames, 2, 10.0, 1.0, 0.5, {0.0, 0.0, 0.0}, o); }),
+      "options.spectral.nfft"));
+}
+
+TEST(EmgFeatures, ArCoefficientsYuleWalker) {
+  // Order 1: a1 = -r1 / r0.
+  const std::vector<double> x{1.0, 2.0, -1.0, 0.5, 3.0};
+  const double r0 = (1 + 4 + 1 + 0.25 + 9) / 5.0, r1 = (2 - 2 - 0.5 + 1.5) / 5.0, r2 = (-1 + 1 + 1.5) / 5.0;
+  const auto a1 = emg::ar_coefficients(x, 1);
+  ASSERT_EQ(a1.size(), 1u);
+  EXPECT_NEAR(a1[0], -r1 / r0, 1e-15);
+  // Order 2: the normal equations [r0 r1; r1 r0] [-a1; -a2] = [r1; r2] by Cramer's rule.
+  const auto a2 = emg::ar_coefficients(x, 2);
+  const double det = r0 * r0 - r1 * r1;
+  EXPECT_NEAR(a2[0], -(r1 * r0 - r1 * r2) / det, 1e-14);
+  EXPECT_NEAR(a2[1], -(r0 * r2 - r1 * r1) / det, 1e-14);
+  // A long AR(2) process is recovered.
+  std::mt19937_64 gen(7);
+  std::normal_distribution<double> nd;
+  std::vector<double> y(100000, 0.0);
+  for (std::size_t t = 2; t < y.size(); ++t) y[t] = 0.5 * y[t - 1] - 0.3 * y[t - 2] + nd(gen);
+  const auto a = emg::ar_coefficients(y, 2);
+  EXPECT_NEAR(a[0], -0.5, 0.01);
+  EXPECT_NEAR(a[1], 0.3, 0.01);
+  // All-zero window: undefined; order validated.
+  EXPECT_TRUE(std::isnan(emg::ar_coefficients(std::vector<double>(6, 0.0), 2)[0]));
+  EXPECT_TRUE(starts_with(message_of([&] { emg::ar_coefficients(x, 5); }), "order"));
+  EXPECT_TRUE(starts_with(message_of([&] { emg::ar_coefficients(x, 0); }), "order"));
+  // Windowed: equal to per-window calls.
+  const auto frames = random_emg(300, 2, 11);
+  const auto w = emg::windowed_ar_coefficients(frames, 2, 100.0, 1.0, 0.5, 3);
+  ASSERT_EQ(w.n_windows, 5u);
+  for (std::size_t j = 0; j < w.n_windows; ++j)
+    for (std::size_t c = 0; c < 2; ++c) {
+      std::vector<double> win(100);
+      for (std::size_t i = 0; i < 100; ++i) win[i] = frames[(j * 50 + i) * 2 + c];
+      const auto ref = emg::ar_coefficients(win, 3);
+      for (std::size_t v = 0; v < 3; ++v) EXPECT_TRUE(same_bits(w.values[(j * 2 + c) * 3 + v], ref[v]));
+    }
+  EXPECT_EQ(w.t_start_s[1], 0.5);
+}
+
+namespace {
+// Direct O(N^2) Richman-Moorman count.
+double naive_sampen(const std::vector<double>& x, std::size_t m, double tol) {
+  const std::size_t n = x.size();
+  double mean = 0.0;
+  for (double v : x) mean += v;
+  mean /= static_cast<double>(n);
+  double ss = 0.0;
+  for (double v : x) ss += (v - mean) * (v - mean);
+  const double r = tol * std::sqrt(ss / static_cast<double>(n - 1));
+  auto dist = [&](std::size_t i, std::size_t j, std::size_t len) {
+    double d = 0.0;
+    for (std::size_t k = 0; k < len; ++k) d = std::max(d, std::abs(x[i + k] - x[j + k]));
+    return d;
+  };
+  double a = 0.0, b = 0.0;
+  for (std::size_t i = 0; i < n - m; ++i)
+    for (std::size_t j = i + 1; j < n - m; ++j) {
+      if (dist(i, j, m) <= r) b += 1.0;
+      if (dist(i, j, m + 1) <= r) a += 1.0;
+    }
+  return -std::log(a / b);
+}
+}  // namespace
+
+TEST(EmgFeatures, SampleEntropy) {
+  const auto x = random_emg(300, 1, 5);
+  for (const std::size_t m : {1u, 2u, 3u})
+    EXPECT_NEAR(emg::sample_entropy(x, {m, 0.25, emg::SampleEntropyCount::richman_moorman}),
+                naive_sampen(x, m, 0.25), 1e-13);
+  // Period 4, [0 1 0 -1]: the four length-2 templates are distinct and each recurs every 4 samples, extending
+  // identically, so A = B and SampEn = 0.
+  std::vector<double> p;
+  for (int i = 0; i < 40; ++i) p.push_back(std::vector<double>{0.0, 1.0, 0.0, -1.0}[static_cast<std::size_t>(i % 4)]);
+  EXPECT_NEAR(emg::sample_entropy(p, {2, 0.1, emg::SampleEntropyCount::richman_moorman}), 0.0, 1e-15);
+  EXPECT_TRUE(std::isnan(emg::sample_entropy(std::vector<double>(10, 1.0))));
+  EXPECT_TRUE(starts_with(message_of([&] { emg::sample_entropy(x, {0, 0.2, {}}); }), "options.dimension"));
+  EXPECT_TRUE(starts_with(message_of([&] { emg::sample_entropy(x, {2, -1.0, {}}); }), "options.tolerance"));
+  EXPECT_TRUE(starts_with(message_of([&] { emg::sample_entropy(std::vector<double>{1, 2, 3, 4}); }), "x"));
+  const auto w = emg::windowed_sample_entropy(x, 1, 100.0, 1.0, 1.0);
+  ASSERT_EQ(w.n_windows, 3u);
+  EXPECT_TRUE(same_bits(w.values[1], emg::sample_entropy(std::span<const double>(x).subspan(100, 100))));
 }
