@@ -445,10 +445,14 @@ window_s : float
   py::class_<OnsetDetector>(m, "OnsetDetector", R"doc(
 Streaming onset/offset detector. Give it a rest baseline (``set_baseline``), then feed blocks; ``process``
 returns the decided events as a list of dicts with channel, kind ('onset'/'offset'), sample, time_s,
-detected_at and detection_delay_s.
+detected_at and detection_delay_s. Invalid input samples (non-finite or beyond ``max_abs``) are replaced as
+``non_finite`` says before any conditioning and counted in ``replaced_samples``.
 )doc")
-      .def(py::init<std::size_t, double, const OnsetConfig&>(), py::arg("n_channels"), py::arg("fs"),
-           py::arg("config") = OnsetConfig{})
+      .def(py::init([](std::size_t n, double fs, const OnsetConfig& c, const std::string& nf, double max_abs) {
+             return OnsetDetector(n, fs, c, parse_policy(nf, max_abs));
+           }),
+           py::arg("n_channels"), py::arg("fs"), py::arg("config") = OnsetConfig{},
+           py::arg("non_finite") = "hold_last", py::arg("max_abs") = dsp::kDefaultMaxAbs)
       .def("set_baseline",
            [](OnsetDetector& d, py::handle rest) {
              auto s = as_signal<double>(rest, "rest");
@@ -497,6 +501,7 @@ detected_at and detection_delay_s.
       .def_property_readonly("baseline_mean", &OnsetDetector::baseline_mean)
       .def_property_readonly("baseline_sd", &OnsetDetector::baseline_sd)
       .def_property_readonly("dropped_events", &OnsetDetector::dropped_events)
+      .def_property_readonly("replaced_samples", &OnsetDetector::replaced_samples)
       .def_property_readonly("minimum_detection_delay_s", &OnsetDetector::minimum_detection_delay_s)
       .def_property_readonly("conditioning_delay_s", &OnsetDetector::conditioning_delay_s);
 
@@ -754,6 +759,7 @@ running average of aligned beats, output delayed by ``latency_s`` (beat window +
       .def("reset", &EcgRemover::reset)
       .def("beats", &EcgRemover::beats, py::arg("channel"))
       .def("late_beats", &EcgRemover::late_beats, py::arg("channel"))
+      .def_property_readonly("replaced_samples", &EcgRemover::replaced_samples)
       .def_property_readonly("latency_samples", &EcgRemover::latency_samples)
       .def_property_readonly("latency_s", &EcgRemover::latency_s)
       .def_property_readonly("n_channels", &EcgRemover::n_channels);

@@ -478,6 +478,7 @@ void EcgRemover::reset() noexcept {
 std::size_t EcgRemover::latency_samples() const noexcept { return impl_->delay; }
 double EcgRemover::latency_s() const noexcept { return static_cast<double>(impl_->delay) / impl_->fs; }
 std::size_t EcgRemover::n_channels() const noexcept { return impl_->C; }
+std::uint64_t EcgRemover::replaced_samples() const noexcept { return impl_->highpass.replaced_samples(); }
 
 std::uint64_t EcgRemover::beats(std::size_t channel) const {
   if (channel >= impl_->C) detail::fail("channel", "must be < " + std::to_string(impl_->C));

@@ -348,7 +348,8 @@ std::complex<double> EnvelopePipeline::envelope_frequency_response(std::size_t c
 
 std::uint64_t EnvelopePipeline::replaced_samples() const noexcept {
   std::uint64_t n = 0;
-  for (const auto& g : impl_->groups) n += g.filter.replaced_samples();
+  // On ECG-removal channels the remover applies the input rule first; the cascade then sees only valid samples.
+  for (const auto& g : impl_->groups) n += g.filter.replaced_samples() + (g.ecg ? g.ecg->replaced_samples() : 0);
   return n;
 }
 

@@ -226,17 +226,22 @@ struct OnsetDetector::Impl {
   std::optional<dsp::SosFilter> lowpass;
   std::optional<dsp::MovingWindow> window;
   std::vector<BonatoPairs> bonato;
+  dsp::NonFiniteGuard guard;  // the input rule, applied once; the conditioning stages below propagate
   static constexpr std::size_t block = 256;
   std::vector<double> buf;
   std::uint64_t k = 0;  // conditioned samples since reset
   std::uint64_t dropped = 0;
 
-  Impl(std::size_t n_channels, double rate, const OnsetConfig& c) : C(n_channels), fs(rate), config(c) {
+  Impl(std::size_t n_channels, double rate, const OnsetConfig& c, dsp::InputPolicy input)
+      : C(n_channels), fs(rate), config(c), guard(n_channels, input) {
     detail::require_positive_count("n_channels", n_channels);
     validate(c, fs);
-    if (c.method == OnsetMethod::tkeo) tkeo.emplace(C);
+    // Internal stages never see an invalid input (the guard replaced it), and their own values may exceed max_abs
+    // legitimately (Teager energy of 24-bit ADC counts is ~1e13): no second rule inside.
+    if (c.method == OnsetMethod::tkeo) tkeo.emplace(C, dsp::NonFinitePolicy::propagate);
     if (c.method == OnsetMethod::tkeo || c.method == OnsetMethod::hodges_bui)
-      lowpass.emplace(dsp::butterworth_sos(2, {c.lowpass_hz}, dsp::FilterKind::lowpass, fs), C);
+      lowpass.emplace(dsp::butterworth_sos(2, {c.lowpass_hz}, dsp::FilterKind::lowpass, fs), C,
+                      dsp::NonFinitePolicy::propagate);
     if (c.method == OnsetMethod::hodges_bui)
       window.emplace(samples_of(c.window_s, fs), C, dsp::WindowStatistic::mean, dsp::NonFinitePolicy::propagate);
     buf.assign(block * C, 0.0);
@@ -270,13 +275,14 @@ struct OnsetDetector::Impl {
     if (lowpass) lowpass->reset();
     if (window) window->reset();
     machine.reset();
+    guard.reset();
     k = 0;
     dropped = 0;
   }
 };
 
-OnsetDetector::OnsetDetector(std::size_t n_channels, double fs, const OnsetConfig& config)
-    : impl_(std::make_unique<Impl>(n_channels, fs, config)) {}
+OnsetDetector::OnsetDetector(std::size_t n_channels, double fs, const OnsetConfig& config, dsp::InputPolicy input)
+    : impl_(std::make_unique<Impl>(n_channels, fs, config, input)) {}
 OnsetDetector::~OnsetDetector() = default;
 OnsetDetector::OnsetDetector(OnsetDetector&&) noexcept = default;
 OnsetDetector& OnsetDetector::operator=(OnsetDetector&&) noexcept = default;
@@ -320,6 +326,7 @@ std::size_t OnsetDetector::process(const double* in, std::size_t n_frames, Onset
   for (std::size_t done = 0; done < n_frames;) {
     const std::size_t b = std::min(Impl::block, n_frames - done);
     std::copy_n(in + done * m.C, b * m.C, m.buf.data());
+    m.guard.apply(m.buf.data(), b);
     m.condition(b);
     for (std::size_t t = 0; t < b; ++t) {
       const std::uint64_t k = m.k + t;
@@ -360,6 +367,7 @@ bool OnsetDetector::has_baseline() const noexcept { return impl_->has_baseline; 
 std::vector<double> OnsetDetector::baseline_mean() const { return impl_->mean; }
 std::vector<double> OnsetDetector::baseline_sd() const { return impl_->sd; }
 std::uint64_t OnsetDetector::dropped_events() const noexcept { return impl_->dropped; }
+std::uint64_t OnsetDetector::replaced_samples() const noexcept { return impl_->guard.replaced(); }
 const OnsetConfig& OnsetDetector::config() const noexcept { return impl_->config; }
 
 bool OnsetDetector::active(std::size_t channel) const {

@@ -29,7 +29,8 @@ struct ZoneEvent {
 
 // One zone per channel. Values arrive at input_rate_hz; states are evaluated every input_rate/display_rate samples
 // (display_rate_hz must divide the input rate). The first evaluation reports unknown -> state. process() never
-// allocates or throws; events beyond the capacity are counted in dropped_events().
+// allocates or throws; events beyond the capacity are counted in dropped_events(). Settling time after a fault: one
+// display period + min_dwell_s (no other state; measured in tests/python/app/test_streaming_faults.py).
 class TargetZoneTracker {
  public:
   TargetZoneTracker(std::vector<TargetZone> zones, double input_rate_hz, double display_rate_hz);

@@ -88,6 +88,8 @@ class EcgRemover {
   [[nodiscard]] std::size_t n_channels() const noexcept;
   [[nodiscard]] std::uint64_t beats(std::size_t channel) const;          // beats subtracted (or gated)
   [[nodiscard]] std::uint64_t late_beats(std::size_t channel) const;     // detected too late to subtract
+  // Invalid input samples (non-finite or beyond max_abs) replaced since construction or reset(), over all channels.
+  [[nodiscard]] std::uint64_t replaced_samples() const noexcept;
 
  private:
   struct Impl;
