@@ -152,12 +152,16 @@ std::string Calibration::to_json() const {
 
 Calibration Calibration::from_json(const std::string& text) {
   const nlohmann::json j = detail::parse_json_bounded(text, "json");
-  if (!j.is_object() || j.value("format", "") != "kinemyo.emg.Calibration/1")
+  if (!j.is_object() || !j.contains("format") || j["format"] != "kinemyo.emg.Calibration/1")
     detail::fail("json", "not a kinemyo.emg.Calibration/1 document");
   if (!j.contains("channels") || !j["channels"].is_array() || j["channels"].empty())
     detail::fail("json.channels", "must be a non-empty array");
   std::vector<std::string> names;
-  for (const auto& c : j["channels"]) names.push_back(c.value("name", ""));
+  for (const auto& c : j["channels"]) {
+    if (!c.is_object() || (c.contains("name") && !c["name"].is_string()))
+      detail::fail("json.channels", "every channel must be an object, its name a string");
+    names.push_back(c.value("name", ""));
+  }
   Calibration cal(names);
   try {
     for (std::size_t i = 0; i < cal.channels_.size(); ++i) {

@@ -18,6 +18,13 @@ constexpr const char* kItemWeight = "http://hl7.org/fhir/StructureDefinition/ite
 
 std::string strip_version(const std::string& url) { return url.substr(0, url.find('|')); }
 
+// An optional string member: empty when absent, an error naming `where` when it is not a string.
+std::string string_member(const json& object, const char* key, const std::string& where) {
+  if (!object.contains(key)) return {};
+  if (!object[key].is_string()) detail::fail(where, std::string("must be a string, got ") + object[key].type_name());
+  return object[key].get<std::string>();
+}
+
 const Instrument& instrument_for(const std::string& url) {
   for (const auto& in : instruments())
     for (const auto& u : in.questionnaire_urls)
@@ -42,7 +49,8 @@ int answer_value(const json& a, const std::string& link_id) {
     const json& coding = a["valueCoding"];
     if (coding.contains("extension") && coding["extension"].is_array())
       for (const auto& ext : coding["extension"]) {
-        const auto url = ext.value("url", std::string());
+        if (!ext.is_object()) detail::fail("item " + link_id, "extension entries must be objects");
+        const auto url = string_member(ext, "url", "item " + link_id + " extension url");
         if (url != kOrdinalValue && url != kItemWeight) continue;
         if (ext.contains("valueDecimal") && ext["valueDecimal"].is_number())
           return integral(ext["valueDecimal"].get<double>(), link_id);
@@ -87,7 +95,7 @@ json coding(const std::string& system, const std::string& code, const std::strin
 
 ParsedResponse read_questionnaire_response(std::string_view text, const std::string& instrument_id) {
   const json doc = detail::parse_json_bounded(text, "json");
-  if (!doc.is_object() || doc.value("resourceType", std::string()) != "QuestionnaireResponse")
+  if (!doc.is_object() || !doc.contains("resourceType") || doc["resourceType"] != "QuestionnaireResponse")
     detail::fail("resourceType", "expected a QuestionnaireResponse");
   if (!doc.contains("questionnaire") || !doc["questionnaire"].is_string())
     detail::fail("questionnaire", "the response names no questionnaire");
@@ -97,9 +105,9 @@ ParsedResponse read_questionnaire_response(std::string_view text, const std::str
 
   ParsedResponse r;
   r.instrument = in.id;
-  r.id = doc.value("id", std::string());
-  r.status = doc.value("status", std::string());
-  r.authored = doc.value("authored", std::string());
+  r.id = string_member(doc, "id", "id");
+  r.status = string_member(doc, "status", "status");
+  r.authored = string_member(doc, "authored", "authored");
   if (doc.contains("subject")) r.subject_json = doc["subject"].dump();
   if (r.status != "completed" && r.status != "amended")
     r.warnings.push_back("response status is '" + r.status + "', not completed");
@@ -118,7 +126,9 @@ ParsedResponse read_questionnaire_response(std::string_view text, const std::str
       r.answers[index] = value;
       continue;
     }
-    const bool recorded = std::any_of(in.recorded.begin(), in.recorded.end(), [&](const auto& f) { return f.name == link_id; });
+    // (clang before 16 cannot capture a structured binding, hence the init-capture)
+    const bool recorded = std::any_of(in.recorded.begin(), in.recorded.end(),
+                                      [&link = link_id](const auto& f) { return f.name == link; });
     if (!recorded) detail::fail("item " + link_id, "unknown linkId for " + in.id);
     if (value) r.recorded[link_id] = *value;
   }

@@ -347,7 +347,7 @@ void check_answers(const Instrument& in, std::span<const std::optional<int>> ans
 
 void check_rule_names(const Instrument& in, const std::map<std::string, MissingRule>& missing_rules) {
   for (const auto& [name, rule] : missing_rules)
-    if (std::none_of(in.scores.begin(), in.scores.end(), [&](const auto& d) { return d.name == name; }))
+    if (std::none_of(in.scores.begin(), in.scores.end(), [&n = name](const auto& d) { return d.name == n; }))
       detail::fail("missing", in.id + " has no score '" + name + "'");
 }
 
@@ -402,7 +402,7 @@ ScoreResult score(const Instrument& in, std::span<const std::optional<int>> answ
   ScoreResult r;
   r.instrument = in.id;
   for (const auto& [name, value] : recorded) {
-    const auto field = std::find_if(in.recorded.begin(), in.recorded.end(), [&](const auto& f) { return f.name == name; });
+    const auto field = std::find_if(in.recorded.begin(), in.recorded.end(), [&n = name](const auto& f) { return f.name == n; });
     if (field == in.recorded.end())
       detail::fail(name, "not a recorded (unscored) field of " + in.id);
     if (value < field->lo || value > field->hi)

@@ -90,3 +90,30 @@ TEST(Calibration, DeeplyNestedJsonIsRefused) {
     EXPECT_NE(std::string(e.what()).find("json: nested deeper than 64 levels"), std::string::npos) << e.what();
   }
 }
+
+// Found by tests/fuzz/fuzz_calibration: a non-string format, a channel that is not an object or a non-string name
+// escaped as nlohmann::json::type_error (they were read outside the type-error guard), and a trial count written as
+// a float was converted to an integer unchecked (undefined behaviour for 1e300). All are std::invalid_argument now.
+TEST(Calibration, FromJsonWrongTypesAreInvalidArgument) {
+  const std::string head = R"({"format": "kinemyo.emg.Calibration/1", "channels": )";
+  const auto trials = [&](const std::string& v) {
+    return head + R"([{"reference_kind": "mvc", "reference": 1.0, "reference_trials": )" + v + "}]}";
+  };
+  const std::string bad[] = {R"({"format": [1], "channels": [{}]})", R"({"format": 1, "channels": [{}]})",
+                             head + "[1]}", head + "[[]]}", head + R"([{"name": 1}]})", head + R"([{"name": null}]})",
+                             trials("1e300"), trials("-1e300"), trials("1.5"), trials("2147483648.0"), trials("true"),
+                             trials("\"1\""), trials("[1]")};
+  for (const auto& text : bad) {
+    try {
+      (void)emg::Calibration::from_json(text);
+      ADD_FAILURE() << "accepted " << text;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("json"), std::string::npos) << e.what();
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "not std::invalid_argument for " << text << ": " << e.what();
+    }
+  }
+  // An integral count written with a fraction or exponent still reads.
+  EXPECT_EQ(emg::Calibration::from_json(trials("2.0")).channel(0).reference_trials, 2u);
+  EXPECT_EQ(emg::Calibration::from_json(trials("1e1")).channel(0).reference_trials, 10u);
+}

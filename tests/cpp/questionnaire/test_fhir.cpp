@@ -155,3 +155,31 @@ TEST(QuestionnaireFhir, DeepNestingHugeIntegersAndItemsUnderAnswers) {
   ASSERT_EQ(parsed.answers.size(), 10u);
   for (const auto& a : parsed.answers) EXPECT_EQ(a, 2);
 }
+
+// Found by tests/fuzz/fuzz_fhir: a non-string resourceType, id, status, authored or extension url, and an extension
+// entry that is not an object, escaped as nlohmann::json::type_error instead of the documented std::invalid_argument.
+TEST(QuestionnaireFhir, WrongJsonTypesAreInvalidArgument) {
+  const std::string odi = R"({"resourceType": "QuestionnaireResponse", "questionnaire": "http://loinc.org/q/97908-8", )";
+  const auto coding = [&](const std::string& extension) {
+    return odi + R"("item": [{"linkId": "1", "answer": [{"valueCoding": {"extension": [)" + extension + "]}}]}]}";
+  };
+  const std::pair<std::string, std::string> bad[] = {
+      {R"({"resourceType": 1})", "resourceType"},
+      {R"({"resourceType": ["QuestionnaireResponse"]})", "resourceType"},
+      {odi + R"("id": 5})", "id: must be a string"},
+      {odi + R"("status": ["completed"]})", "status: must be a string"},
+      {odi + R"("authored": {}})", "authored: must be a string"},
+      {odi + R"("status": null})", "status"},
+      {coding("1"), "item 1: extension entries must be objects"},
+      {coding(R"({"url": 2, "valueInteger": 1})"), "item 1 extension url: must be a string"}};
+  for (const auto& [text, needle] : bad) {
+    try {
+      (void)q::read_questionnaire_response(text);
+      ADD_FAILURE() << "accepted " << text;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "not std::invalid_argument for " << text << ": " << e.what();
+    }
+  }
+}
