@@ -606,7 +606,7 @@ TEST(EmgFeatures, OptionValidationNamesTheParameter) {
 TEST(EmgFeatures, ArCoefficientsYuleWalker) {
   // Order 1: a1 = -r1 / r0.
   const std::vector<double> x{1.0, 2.0, -1.0, 0.5, 3.0};
-  const double r0 = (1 + 4 + 1 + 0.25 + 9) / 5.0, r1 = (2 - 2 - 0.5 + 1.5) / 5.0, r2 = (-1 + 1 + 1.5) / 5.0;
+  const double r0 = (1 + 4 + 1 + 0.25 + 9) / 5.0, r1 = (2 - 2 - 0.5 + 1.5) / 5.0, r2 = (-1 + 1 - 3) / 5.0;
   const auto a1 = emg::ar_coefficients(x, 1);
   ASSERT_EQ(a1.size(), 1u);
   EXPECT_NEAR(a1[0], -r1 / r0, 1e-15);
