@@ -444,6 +444,8 @@ class RobustFilterParams:
     bias_vertical_forgetting_factor: float
     bias_sigma_rest: float
     rest_bias_gate: float
+    rest_gate_recovery_time: float
+    bias_motion_rate_ref: float
     rest_min_time: float
     rest_filter_tau: float
     rest_threshold_gyr: float

@@ -18,8 +18,8 @@ Keys (``?`` optional):
 - ``emg?``: list of recordings, each ``file``, ``format`` ('csv' | 'tsv' | 'simple_text' | 'c3d'), ``fs`` (Hz;
   from the file for 'simple_text' and 'c3d', and checked against it when given), ``units`` ('V' | 'mV' | 'uV' | 'adc'), ``rest?`` ([start_s, stop_s] of a rest
   period, at least 3 s; default: each channel's quietest 3 s), ``onset?`` (OnsetConfig fields on the envelope;
-  default k_on 20, k_off 10, min_on_s 0.025, min_off_s 0.25 -- the setting that finds the four contractions of
-  BioSPPy emg_1.txt), and ``channels``: ``name``, ``column`` (header name, or index for 'simple_text'),
+  default ``analysis.ONSET_DEFAULTS``: k_on 8, k_off 4, min_on_s 0.1, min_off_s 0.05, chosen by leave-one-
+  recording-out cross-validation, bench/onset_cv.py and docs/validation.md), and ``channels``: ``name``, ``column`` (header name, or index for 'simple_text'),
   ``muscle?``, ``side?``, ``profile?`` ('limb' | 'trunk').
 - ``ratios?``: list of ``{numerator, denominator}`` channel names (e.g. gluteus medius : paraspinal).
 - ``imu?``: list of sensors, each ``file``, ``format`` ('csv' | 'tsv' | 'gaitmap_csv' | 'c3d': analog channels),

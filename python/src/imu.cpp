@@ -184,7 +184,8 @@ magnetometer: that correction skipped) and counted.)doc")
   KINEMYO_PARAM(tau_acc); KINEMYO_PARAM(tau_mag); KINEMYO_PARAM(motion_bias_estimation);
   KINEMYO_PARAM(rest_bias_estimation); KINEMYO_PARAM(mag_disturbance_rejection); KINEMYO_PARAM(bias_sigma_init);
   KINEMYO_PARAM(bias_forgetting_time); KINEMYO_PARAM(bias_clip); KINEMYO_PARAM(bias_sigma_motion);
-  KINEMYO_PARAM(bias_vertical_forgetting_factor); KINEMYO_PARAM(bias_sigma_rest); KINEMYO_PARAM(rest_bias_gate); KINEMYO_PARAM(rest_min_time);
+  KINEMYO_PARAM(bias_vertical_forgetting_factor); KINEMYO_PARAM(bias_sigma_rest); KINEMYO_PARAM(rest_bias_gate);
+  KINEMYO_PARAM(rest_gate_recovery_time); KINEMYO_PARAM(bias_motion_rate_ref); KINEMYO_PARAM(rest_min_time);
   KINEMYO_PARAM(rest_filter_tau); KINEMYO_PARAM(rest_threshold_gyr); KINEMYO_PARAM(rest_threshold_acc);
   KINEMYO_PARAM(mag_current_tau); KINEMYO_PARAM(mag_ref_tau); KINEMYO_PARAM(mag_norm_threshold);
   KINEMYO_PARAM(mag_dip_threshold); KINEMYO_PARAM(mag_new_time); KINEMYO_PARAM(mag_new_first_time);

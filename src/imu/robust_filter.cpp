@@ -70,6 +70,8 @@ void RobustFilterParams::validate() const {
   non_negative("bias_vertical_forgetting_factor", bias_vertical_forgetting_factor);
   positive("bias_sigma_rest", bias_sigma_rest);
   positive("rest_bias_gate", rest_bias_gate);
+  non_negative("bias_motion_rate_ref", bias_motion_rate_ref);
+  non_negative("rest_gate_recovery_time", rest_gate_recovery_time);
   positive("mag_bias_noise_factor", mag_bias_noise_factor);
   non_negative("rest_min_time", rest_min_time);
   non_negative("rest_filter_tau", rest_filter_tau);
@@ -163,6 +165,10 @@ void RobustFilter::update_gyr(double dt, const Vec3& gyr) noexcept {
   // Strapdown integration with the exact rotation over dt.
   const Vec3 w = gyr - s.bias;
   s.last_gyr_norm = w.norm();
+  if (params_.bias_motion_rate_ref > 0.0) {  // first-order low-pass over tau_acc (exact for the time step)
+    const double a = params_.tau_acc > 0.0 ? 1.0 - std::exp(-dt / params_.tau_acc) : 1.0;
+    s.motion_rate += a * (s.last_gyr_norm - s.motion_rate);
+  }
   s.gyr_quat = detail::rotate_by_rate(s.gyr_quat, w, s.last_gyr_norm, dt);
 }
 
@@ -227,9 +233,19 @@ void RobustFilter::update_acc(const Vec3& gyr, const Vec3& acc) noexcept {
   // Rest measurement, gated: a slow rotation (below the rest thresholds) must not be learnt as bias, so the
   // low-passed gyroscope has to agree with the estimate within rest_bias_gate standard deviations.
   const Vec3 rest_e = s.rest_gyr - s.bias;
-  const bool rest_ok = (rest_e.array().abs() <=
-                        params_.rest_bias_gate * (s.bias_p.diagonal().array().sqrt() + params_.bias_sigma_rest))
-                           .all();
+  bool rest_ok = (rest_e.array().abs() <=
+                  params_.rest_bias_gate * (s.bias_p.diagonal().array().sqrt() + params_.bias_sigma_rest))
+                     .all();
+  if (s.rest && params_.rest_bias_estimation && !rest_ok) {
+    s.rest_refused_time += dt;
+    if (params_.rest_gate_recovery_time > 0.0 && s.rest_refused_time >= params_.rest_gate_recovery_time) {
+      // A long, steady rest that still disagrees: the estimate diverged; widen its covariance to the
+      // disagreement so the rest measurement pulls it back.
+      s.bias_p.diagonal() += rest_e.cwiseAbs2();
+      rest_ok = true;
+    }
+  }
+  if (!s.rest || rest_ok) s.rest_refused_time = 0.0;
   if (s.rest && params_.rest_bias_estimation && rest_ok) {
     h.setIdentity();
     e = rest_e;
@@ -242,6 +258,10 @@ void RobustFilter::update_acc(const Vec3& gyr, const Vec3& acc) noexcept {
     const Vec3 hb = h * s.bias;
     e = Vec3(-acc_e.y() / dt + rb_lp[0] - hb.x(), acc_e.x() / dt + rb_lp[1] - hb.y(), -hb.z());
     w = Vec3(noise.w_motion, noise.w_motion, noise.w_vertical);
+    if (params_.bias_motion_rate_ref > 0.0) {
+      const double r = s.motion_rate / params_.bias_motion_rate_ref;
+      w *= 1.0 + r * r;
+    }
     // Vertical part from the magnetometer: with an undisturbed field tracked for tau_mag, the heading offset
     // moves against the 6D heading drift, so LP(R) b_true ~ -d(delta)/dt + LP(R b_hat) for the vertical too.
     if (params_.mag_bias_estimation && s.heading_rate_time >= 0.0 && s.heading_rate_time < 1.0 &&
