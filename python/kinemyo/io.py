@@ -92,7 +92,17 @@ def read_simple_text(path: str | pathlib.Path) -> Recording:
     labels = header.get("Labels", "").split()
     if len(labels) != data.shape[1]:
         labels = [f"ch{i}" for i in range(data.shape[1])]
-    return Recording(np.ascontiguousarray(data), fs, labels, str(path), header)
+    return Recording(np.ascontiguousarray(_finite_or_missing(data, path)), fs, labels, str(path), header)
+
+
+def _finite_or_missing(data: np.ndarray, path: pathlib.Path) -> np.ndarray:
+    """``data`` if it holds no infinite value (NaN is a missing sample and stays); else a ValueError naming the
+    first one: "inf", "1e999" or a C3D float overflow is a corrupt or saturated value, not a measurement."""
+    bad = np.isinf(data)
+    if bad.any():
+        k, c = np.argwhere(bad)[0]
+        raise ValueError(f"{path}: sample {k}, column {c}: infinite value (a corrupt or overflowed number)")
+    return data
 
 
 def _read_text(path: pathlib.Path) -> str:
@@ -150,7 +160,7 @@ def read_delimited(path: str | pathlib.Path, fs: float, delimiter: str = ",") ->
             data[i] = [float(c) if c.strip() else np.nan for c in r]
         except ValueError as exc:
             raise ValueError(f"{path}: row {i + 2} is not numeric") from exc
-    return Recording(data, float(fs), labels, str(path))
+    return Recording(_finite_or_missing(data, path), float(fs), labels, str(path))
 
 
 def read_gaitmap_csv(path: str | pathlib.Path, fs: float) -> Recording:
@@ -176,7 +186,7 @@ def read_gaitmap_csv(path: str | pathlib.Path, fs: float) -> Recording:
         raise ValueError(f"{path}: samples are not numeric or rows differ in length") from exc
     if data.shape[1] != len(labels):
         raise ValueError(f"{path}: rows have {data.shape[1]} values, the header {len(labels)}")
-    return Recording(np.ascontiguousarray(data), float(fs), labels, str(path))
+    return Recording(np.ascontiguousarray(_finite_or_missing(data, path)), float(fs), labels, str(path))
 
 
 def read_c3d(path: str | pathlib.Path) -> Recording:
@@ -201,7 +211,7 @@ def read_c3d(path: str | pathlib.Path) -> Recording:
         raise ValueError(f"{path}: analog rate must be > 0, got {fs}")
     if len(labels) != data.shape[1]:
         labels = [f"ch{i}" for i in range(data.shape[1])]
-    return Recording(data, fs, labels, str(path), {"units": ",".join(units)})
+    return Recording(_finite_or_missing(data, path), fs, labels, str(path), {"units": ",".join(units)})
 
 
 @dataclass(frozen=True)

@@ -149,6 +149,18 @@ def test_truncated_and_corrupt_delimited_files(tmp_path):
     with pytest.raises(ValueError) as err:
         io.read_delimited(secret, fs=10.0)
     assert "secret-token" not in str(err.value) and "root:x" not in str(err.value)
+    missing = tmp_path / "missing.csv"  # an empty cell or nan is a missing sample; inf is corruption
+    missing.write_text("a,b\n1,\n2,nan\n")
+    assert np.isnan(io.read_delimited(missing, fs=10.0).data[:, 1]).all()
+    for cell in ("inf", "-inf", "1e999"):
+        bad = tmp_path / "inf.csv"
+        bad.write_text(f"a,b\n1,2\n3,{cell}\n")
+        with pytest.raises(ValueError, match="inf.csv: sample 1, column 1: infinite value"):
+            io.read_delimited(bad, fs=10.0)
+    text = tmp_path / "inf.txt"
+    text.write_text("# Sampling Rate (Hz):= 1000\n1\ninf\n")
+    with pytest.raises(ValueError, match="inf.txt: sample 1, column 0: infinite value"):
+        io.read_simple_text(text)
 
 
 def test_truncated_and_malformed_c3d_files(tmp_path, shared_data_dir):
