@@ -6,7 +6,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 APT_PACKAGES=(build-essential cmake pkg-config libeigen3-dev libfftw3-dev libgtest-dev libbenchmark-dev nlohmann-json3-dev python3-venv clang libclang-rt-14-dev)
-PIP_PACKAGES=("pybind11>=2.12" "scikit-build-core>=0.10" "numpy>=1.23" "scipy>=1.11" "pandas>=1.5" "pytest>=7" "matplotlib>=3.6"
+PIP_PACKAGES=("pybind11>=2.12" "scikit-build-core>=0.10" "numpy>=1.23" "scipy>=1.11" "pandas>=1.5" "pytest>=7" "hypothesis>=6" "matplotlib>=3.6"
               # independent references run side by side in tests and benchmarks: Madgwick (ahrs), VQF (vqf),
               # Mobilise-D's lower-back gait detectors (mobgap, bench/mobgap_eval.py)
               "ahrs>=0.3" "vqf>=2.0" "mobgap>=1.2"

@@ -8,7 +8,7 @@ import operator
 
 import numpy as np
 
-__all__ = ["real_array", "integer", "finite_positive"]
+__all__ = ["real_array", "integer", "number", "finite_positive"]
 
 
 def real_array(x, name: str, dtype=np.float64) -> np.ndarray:
@@ -30,6 +30,13 @@ def integer(x, name: str, minimum: int | None = None) -> int:
     if minimum is not None and v < minimum:
         raise ValueError(f"{name}: must be >= {minimum}, got {v}")
     return v
+
+
+def number(x, name: str) -> float:
+    """A real number as float (text such as '10', bool and complex are refused; range rules are the caller's)."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name}: expected a number, got {type(x).__name__}")
+    return float(x)
 
 
 def finite_positive(x, name: str) -> float:

@@ -341,7 +341,13 @@ def asymmetry_summary(strides, *, affected: str | None = None, include_excluded:
     the counts used; flagged strides are left out unless ``include_excluded``."""
     import pandas as pd
 
-    use = strides if include_excluded else strides[~strides["excluded"]]
+    if not isinstance(strides, pd.DataFrame):
+        raise TypeError(f"strides: expected a DataFrame from stride_table or lower_back_gait(...).steps, "
+                        f"got {type(strides).__name__}")
+    missing = [c for c in ("side", "excluded") if c not in strides.columns and (c == "side" or not include_excluded)]
+    if missing:
+        raise ValueError(f"strides: missing column(s) {', '.join(missing)} (a stride_table or step table is expected)")
+    use = strides if include_excluded else strides[~strides["excluded"].astype(bool)]
     rows = []
     params = [p for p in ("stride_time_s", "stance_time_s", "swing_time_s", "step_time_s", "single_support_s",
                           "initial_double_support_s", "stride_length_m", "gait_speed_m_per_s") if p in use.columns]

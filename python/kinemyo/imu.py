@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kinemyo._validate import real_array
+from kinemyo._validate import number, real_array
 from kinemyo._core import (MadgwickFilter, MahonyFilter, RobustFilter, RobustFilterParams, RobustFilterState,
                            SegmentCalibration, SensorLimits, _hip_angles, _lumbopelvic_angles, _orientation_errors, _repetitions,
                            _robust_offline, align_relative_heading, axis_elevation, calibrate_static_pose,
@@ -147,7 +147,7 @@ class RepetitionTable:
 def repetitions(angle, min_range: float) -> RepetitionTable:
     """Repetitions (valley -> peak -> valley) of a joint-angle series whose rise and return both exceed
     ``min_range``; smaller wiggles never split a repetition. ``range`` = peak minus the lower valley."""
-    rows = _repetitions(real_array(angle, "angle"), float(min_range))
+    rows = _repetitions(real_array(angle, "angle"), number(min_range, "min_range"))
     cols = list(zip(*rows)) if rows else [[]] * 6
     ints = [np.asarray(c, dtype=np.int64) for c in cols[:3]]
     floats = [np.asarray(c, dtype=np.float64) for c in cols[3:]]

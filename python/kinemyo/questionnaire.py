@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kinemyo._validate import real_array
+from kinemyo._validate import number, real_array
 from kinemyo._core import MissingRule, _change, _score, _score_batch, _score_fhir, instrument_ids, instrument_info
 
 __all__ = ["Change", "FhirScore", "MissingRule", "ScoreResult", "ScoreValue", "change", "instrument_ids",
@@ -106,8 +106,9 @@ class Change:
 def change(instrument: str, before, after, mic: float, score: str = "total") -> Change:
     """Change between two administrations (ScoreResult or score values), flagged against a minimal important
     change ``mic`` in score units. There is no default MIC: published values depend on population and method."""
-    b = before[score].value if isinstance(before, ScoreResult) else float(before)
-    a = after[score].value if isinstance(after, ScoreResult) else float(after)
+    b = before[score].value if isinstance(before, ScoreResult) else number(before, "before")
+    a = after[score].value if isinstance(after, ScoreResult) else number(after, "after")
+    mic = number(mic, "mic")
     for r in (before, after):
         if isinstance(r, ScoreResult) and r.instrument != instrument:
             raise ValueError(f"before/after: results must be of {instrument}, got {r.instrument}")

@@ -56,6 +56,9 @@ def regularize(t, x, fs: float, *, where: str = "t", rate_tolerance: float = 0.0
     """
     t = real_array(t, "t")
     x = real_array(x, "x")
+    fs = finite_positive(fs, "fs")
+    rate_tolerance = finite_positive(rate_tolerance, "rate_tolerance")
+    gap_factor = finite_positive(gap_factor, "gap_factor")
     if x.ndim == 1:
         x = x[:, None]
     if t.ndim != 1 or t.shape[0] != x.shape[0]:

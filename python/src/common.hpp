@@ -119,6 +119,14 @@ py::object dispatch_real(py::handle x, const char* name, F&& f) {
   return f(double{});
 }
 
+// A count argument (channels, window length) bounded before anything of that size is allocated: ValueError naming
+// the parameter instead of std::length_error ("cannot create std::vector larger than max_size()") or bad_alloc.
+inline std::size_t bounded_count(std::size_t v, const char* name, std::size_t max = std::size_t{1} << 24) {
+  if (v > max)
+    throw py::value_error(std::string(name) + ": must be at most " + std::to_string(max) + ", got " + std::to_string(v));
+  return v;
+}
+
 // The `non_finite` and `max_abs` arguments of every streaming object.
 inline dsp::InputPolicy parse_policy(const std::string& p, double max_abs = dsp::kDefaultMaxAbs) {
   if (!(max_abs > 0.0)) throw py::value_error("max_abs: must be > 0 (inf: only non-finite samples are invalid)");

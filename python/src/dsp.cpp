@@ -226,6 +226,7 @@ x : array_like, shape (n_samples,) or (n_samples, n_channels)
 
   m.def("moving_window",
         [](py::handle x, std::size_t window_length, const std::string& statistic) {
+          bounded_count(window_length, "window_length");
           const auto stat = parse_statistic(statistic);
           return batch_same_shape(x, [&](auto span, auto y, std::size_t c) { moving_window(span, y, c, window_length, stat); });
         },
@@ -386,7 +387,8 @@ max_abs : float
 )doc")
       .def(py::init([](py::handle sos, std::size_t n_channels, const std::string& non_finite,
                        std::optional<std::size_t> rectify_after, double max_abs) {
-             return SosFilter(to_sos(sos), n_channels, parse_policy(non_finite, max_abs), rectify_after);
+             return SosFilter(to_sos(sos), bounded_count(n_channels, "n_channels"), parse_policy(non_finite, max_abs),
+                              rectify_after);
            }),
            py::arg("sos"), py::arg("n_channels"), py::arg("non_finite") = "hold_last",
            py::arg("rectify_after") = py::none(), py::arg("max_abs") = dsp::kDefaultMaxAbs)
@@ -457,7 +459,8 @@ statistic : {'mean', 'arv', 'rms'}
 non_finite : {'hold_last', 'zero', 'propagate'}
 )doc")
       .def(py::init([](std::size_t w, std::size_t c, const std::string& stat, const std::string& nf, double max_abs) {
-             return MovingWindow(w, c, parse_statistic(stat), parse_policy(nf, max_abs));
+             return MovingWindow(bounded_count(w, "window_length"), bounded_count(c, "n_channels"), parse_statistic(stat),
+                                 parse_policy(nf, max_abs));
            }),
            py::arg("window_length"), py::arg("n_channels"), py::arg("statistic"), py::arg("non_finite") = "hold_last",
            py::arg("max_abs") = dsp::kDefaultMaxAbs)
@@ -473,7 +476,7 @@ non_finite : {'hold_last', 'zero', 'propagate'}
 Streaming Teager-Kaiser energy operator; output lags input by one sample (``latency_samples == 1``).
 )doc")
       .def(py::init([](std::size_t c, const std::string& nf, double max_abs) {
-             return TeagerKaiser(c, parse_policy(nf, max_abs));
+             return TeagerKaiser(bounded_count(c, "n_channels"), parse_policy(nf, max_abs));
            }),
            py::arg("n_channels"), py::arg("non_finite") = "hold_last", py::arg("max_abs") = dsp::kDefaultMaxAbs)
       .def("process", [](TeagerKaiser& t, py::handle x, py::object out) { return stream_process(t, x, out); },

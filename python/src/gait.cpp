@@ -94,12 +94,15 @@ std::vector<double> opt_vec(const py::object& x, const char* name) {
   return {a.data(), a.data() + a.size()};
 }
 
-Side side_of(const py::object& s) {
+Side side_of(const py::object& s, const char* name) {
   if (s.is_none()) return Side::unknown;
+  if (!py::isinstance<py::str>(s))
+    throw py::type_error(std::string(name) + ": expected 'left', 'right' or None, got " +
+                         py::str(py::type::of(s).attr("__name__")).cast<std::string>());
   const auto v = s.cast<std::string>();
   if (v == "left") return Side::left;
   if (v == "right") return Side::right;
-  throw py::value_error("side: expected 'left', 'right' or None, got '" + v + "'");
+  throw py::value_error(std::string(name) + ": expected 'left', 'right' or None, got '" + v + "'");
 }
 
 Axis axis_of(const std::string& a) {
@@ -450,7 +453,7 @@ returns the events found, [(time_s, type)], at most max_latency seconds after th
           const Array a = vector_of(l, "left_values"), b = vector_of(r, "right_values");
           if (agg != "median" && agg != "mean") throw py::value_error("aggregation: expected 'median' or 'mean'");
           const auto res = side_index(index_of(index), view(a), view(b), agg == "median" ? Aggregation::median : Aggregation::mean,
-                                      side_of(affected), bootstrap, confidence, seed);
+                                      side_of(affected, "affected"), bootstrap, confidence, seed);
           py::dict d;
           d["value"] = res.value;
           d["left"] = res.left;
@@ -466,7 +469,7 @@ returns the events found, [(time_s, type)], at most max_latency seconds after th
   m.def("_phase_coordination_index",
         [](const py::object& l, const py::object& r, const std::string& reference) {
           const Array a = vector_of(l, "left_contacts"), b = vector_of(r, "right_contacts");
-          const auto p = phase_coordination_index(view(a), view(b), side_of(py::str(reference)));
+          const auto p = phase_coordination_index(view(a), view(b), side_of(py::str(reference), "reference"));
           py::dict d;
           d["pci"] = p.pci;
           d["phi_cv"] = p.phi_cv;

@@ -48,6 +48,9 @@ void sosfiltfilt(const Sos& sos, std::span<const T> x, std::span<T> y, std::size
       ext[(edge + n + i) * C + c] = 2.0 * last - static_cast<double>(x[(n - 2 - i) * C + c]);
     }
     for (std::size_t t = 0; t < n; ++t) ext[(edge + t) * C + c] = static_cast<double>(x[t * C + c]);
+    for (std::size_t i = 0; i < edge; ++i)
+      if (!std::isfinite(ext[i * C + c]) || !std::isfinite(ext[(edge + n + i) * C + c]))
+        detail::fail("x", "too large: the odd extension 2 * x[0] - x[k] overflows (channel " + std::to_string(c) + ")");
   }
   auto reverse_frames = [&](std::vector<double>& v) {
     for (std::size_t i = 0, j = m - 1; i < j; ++i, --j)
@@ -55,11 +58,18 @@ void sosfiltfilt(const Sos& sos, std::span<const T> x, std::span<T> y, std::size
                        v.begin() + static_cast<long>(j * C));
   };
   SosFilter filter(sos, C, NonFinitePolicy::propagate);
-  // Each pass starts in the steady state for its first sample, which suppresses the start-up transient.
-  filter.reset_steady_state(std::span<const double>(ext.data(), C));
+  // Each pass starts in the steady state for its first sample, which suppresses the start-up transient; samples
+  // near DBL_MAX can overflow the forward pass, refused here rather than as an invalid steady-state level.
+  auto start_level = [&] {
+    for (std::size_t c = 0; c < C; ++c)
+      if (!std::isfinite(ext[c]))
+        detail::fail("x", "too large: the forward pass overflows (channel " + std::to_string(c) + ")");
+    return std::span<const double>(ext.data(), C);
+  };
+  filter.reset_steady_state(start_level());
   filter.process_interleaved(ext.data(), ext.data(), m);
   reverse_frames(ext);
-  filter.reset_steady_state(std::span<const double>(ext.data(), C));
+  filter.reset_steady_state(start_level());
   filter.process_interleaved(ext.data(), ext.data(), m);
   reverse_frames(ext);
   for (std::size_t i = 0; i < n * C; ++i) y[i] = static_cast<T>(ext[edge * C + i]);

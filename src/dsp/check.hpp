@@ -43,10 +43,10 @@ inline void require_output_size(std::size_t x_size, std::size_t y_size) {
     fail("y", "must have the size of x (" + std::to_string(x_size) + "), got " + std::to_string(y_size));
 }
 
-// Batch functions reject NaN/inf and name the first offending sample. The scan is branch-free per chunk (it
-// vectorises); the exact location is searched only once a chunk fails.
+// Batch functions reject NaN/inf and name the parameter and the first offending sample. The scan is branch-free per
+// chunk (it vectorises); the exact location is searched only once a chunk fails.
 template <class T>
-void require_finite_samples(const T* x, std::size_t size, std::size_t n_channels) {
+void require_finite_samples(const T* x, std::size_t size, std::size_t n_channels, const char* parameter = "x") {
   constexpr std::size_t chunk = 4096;
   const T limit = std::numeric_limits<T>::max();
   for (std::size_t start = 0; start < size; start += chunk) {
@@ -56,7 +56,7 @@ void require_finite_samples(const T* x, std::size_t size, std::size_t n_channels
     if (finite) continue;
     for (std::size_t i = start; i < stop; ++i)
       if (!std::isfinite(x[i]))
-        fail("x", "non-finite value at frame " + std::to_string(i / n_channels) + ", channel " +
+        fail(parameter, "non-finite value at frame " + std::to_string(i / n_channels) + ", channel " +
                       std::to_string(i % n_channels));
   }
 }

@@ -274,6 +274,8 @@ Sos notch_or_peak(double f0_hz, double q, double fs, bool notch) {
     fail("f0_hz", "must satisfy 0 < f0 < fs/2 = " + num(fs / 2.0) + ", got " + num(f0_hz));
   detail::require_positive_finite("q", q);
   const double w0n = 2.0 * f0_hz / fs;
+  // The -3 dB bandwidth f0/q must stay below fs/2 (else tan(bw/2) is negative, infinite or NaN).
+  if (!(q > w0n)) fail("q", "must exceed 2 * f0_hz / fs = " + num(w0n) + " (bandwidth f0/q below fs/2), got " + num(q));
   const double bw = (w0n / q) * std::numbers::pi;
   const double w0 = w0n * std::numbers::pi;
   const double beta = std::tan(bw / 2.0);

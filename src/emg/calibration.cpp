@@ -35,7 +35,7 @@ std::size_t check_envelope(std::span<const double> envelope, std::size_t n_chann
   detail::require_positive_finite("fs", fs);
   const std::size_t n = detail::frames_of(envelope.size(), n_channels);
   if (n == 0) detail::fail("envelope", "must not be empty");
-  detail::require_finite_samples(envelope.data(), envelope.size(), n_channels);
+  detail::require_finite_samples(envelope.data(), envelope.size(), n_channels, "envelope");
   for (std::size_t i = 0; i < envelope.size(); ++i)
     if (envelope[i] < 0.0)
       detail::fail("envelope", "must be non-negative (an envelope), got " + num(envelope[i]) + " at frame " +
@@ -86,10 +86,13 @@ void Calibration::add_reference_trial(std::span<const double> envelope, double f
                                       const std::string& task) {
   const std::size_t C = channels_.size();
   const std::size_t n = check_envelope(envelope, C, fs);
-  const auto w = static_cast<std::size_t>(std::round(reference_window_s * fs));
-  if (w < 1 || n < w)
+  const double window = std::round(reference_window_s * fs);
+  if (!(window >= 1.0))
+    detail::fail("fs", num(fs) + " Hz is too low for the " + num(reference_window_s) + " s reference window");
+  if (static_cast<double>(n) < window)
     detail::fail("envelope", "a reference trial must last at least " + num(reference_window_s) + " s, got " +
                                  num(static_cast<double>(n) / fs) + " s");
+  const auto w = static_cast<std::size_t>(window);
   for (const auto& ch : channels_)
     if (ch.reference_kind != ReferenceKind::none && ch.reference_kind != kind)
       detail::fail("reference", std::string("this calibration already holds a ") + kind_name(ch.reference_kind) +

@@ -75,7 +75,7 @@ std::vector<std::size_t> detect_qrs(std::span<const double> signal, double fs, c
   const auto band = dsp::butterworth_sos(2, {config.qrs_low_hz, config.qrs_high_hz}, dsp::FilterKind::bandpass, fs);
   if (n <= dsp::sosfiltfilt_padlen(band) || n < 2 * w + 3)
     detail::fail("signal", "is too short for QRS detection (" + std::to_string(n) + " samples)");
-  detail::require_finite_samples(signal.data(), n, 1);
+  detail::require_finite_samples(signal.data(), n, 1, "signal");
   const auto y = zero_phase(band, signal);
   // Squared central derivative, integrated over a centred window.
   std::vector<double> e(n, 0.0);
@@ -125,7 +125,7 @@ EcgRemovalResult remove_ecg(std::span<const double> emg, std::size_t n_channels,
   validate(config, fs);
   const std::size_t C = n_channels;
   const std::size_t n = detail::frames_of(emg.size(), C);
-  detail::require_finite_samples(emg.data(), emg.size(), C);
+  detail::require_finite_samples(emg.data(), emg.size(), C, "emg");
   const auto baseline_hp = dsp::butterworth_sos(2, {1.0}, dsp::FilterKind::highpass, fs);
   if (n <= dsp::sosfiltfilt_padlen(baseline_hp)) detail::fail("emg", "is too short");
 
@@ -134,6 +134,7 @@ EcgRemovalResult remove_ecg(std::span<const double> emg, std::size_t n_channels,
     if (ecg_reference->size() != n)
       detail::fail("ecg_reference", "must have one sample per EMG frame (" + std::to_string(n) + "), got " +
                                         std::to_string(ecg_reference->size()));
+    detail::require_finite_samples(ecg_reference->data(), n, 1, "ecg_reference");
     result.r_peaks = detect_qrs(*ecg_reference, fs, config);
   } else {
     // The channel with the most QRS-band power carries the clearest ECG.

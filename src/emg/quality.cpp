@@ -88,7 +88,7 @@ std::vector<QualityReport> assess_quality(std::span<const double> block, std::si
   const std::size_t n = detail::frames_of(block.size(), n_channels);
   if (static_cast<double>(n) < fs)
     detail::fail("block", "needs at least 1 s of samples (" + detail::num(fs) + "), got " + std::to_string(n));
-  detail::require_finite_samples(block.data(), block.size(), n_channels);
+  detail::require_finite_samples(block.data(), block.size(), n_channels, "block");
   std::vector<QualityReport> out;
   std::vector<double> column(n);
   for (std::size_t c = 0; c < n_channels; ++c) {

@@ -5,13 +5,20 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace kinemyo::gait::detail {
 
-// A duration in whole samples (negative durations count as 0).
+// A duration in whole samples (negative durations count as 0); more than 2^40 samples is refused (an absurd fs
+// would otherwise overflow the conversion or the allocation that follows).
 inline std::size_t samples(double seconds, double fs) {
-  return static_cast<std::size_t>(std::llround(std::max(0.0, seconds) * fs));
+  const double n = std::max(0.0, seconds) * fs;
+  if (!(n <= 1099511627776.0))
+    throw std::invalid_argument("fs: " + std::to_string(fs) + " Hz makes a " + std::to_string(seconds) +
+                                " s window too many samples (at most 2^40)");
+  return static_cast<std::size_t>(std::llround(n));
 }
 
 // Median of the finite values (the mean of the two middle ones for an even count); NaN when there is none.

@@ -106,7 +106,7 @@ std::vector<Turn> detect_turns(std::span<const double> yaw_rate, double fs, cons
   require_positive_finite("fs", fs);
   p.validate();
   if (p.cutoff >= 0.5 * fs) fail("turns.cutoff", "must be below fs / 2");
-  kinemyo::detail::require_finite_samples(yaw_rate.data(), yaw_rate.size(), 1);
+  kinemyo::detail::require_finite_samples(yaw_rate.data(), yaw_rate.size(), 1, "yaw_rate");
   const auto w = zero_phase(yaw_rate, 1, 2, {p.cutoff}, kinemyo::dsp::FilterKind::lowpass, fs, "yaw_rate");
   std::vector<Turn> turns;
   const std::size_t n = w.size();
@@ -179,8 +179,8 @@ TrunkSignals trunk_signals(std::span<const double> acc, std::span<const double> 
   if (!gyr.empty() && gyr.size() != acc.size()) fail("gyr", "must be empty or n x 3 like acc");
   for (double f : {p.step_cutoff, p.contact_cutoff, p.side_band_high, p.turns.cutoff})
     if (f >= 0.5 * fs) fail("fs", num(fs) + " Hz is too low for a filter cutoff of " + num(f) + " Hz");
-  kinemyo::detail::require_finite_samples(acc.data(), acc.size(), 3);
-  if (!gyr.empty()) kinemyo::detail::require_finite_samples(gyr.data(), gyr.size(), 3);
+  kinemyo::detail::require_finite_samples(acc.data(), acc.size(), 3, "acc");
+  if (!gyr.empty()) kinemyo::detail::require_finite_samples(gyr.data(), gyr.size(), 3, "gyr");
   const std::size_t n = acc.size() / 3;
 
   // Units: gravity must be about 9.81 (acceleration in g is the commonest mistake), trunk rates well below

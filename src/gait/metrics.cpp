@@ -61,7 +61,7 @@ double percentile(std::vector<double> v, double q) {
 std::vector<double> harmonic_amplitudes(std::span<const double> x, std::size_t harmonics) {
   const std::size_t n = x.size();
   if (n < 4) fail("stride", "needs at least 4 samples");
-  kinemyo::detail::require_finite_samples(x.data(), n, 1);
+  kinemyo::detail::require_finite_samples(x.data(), n, 1, "stride");
   const std::size_t kmax = std::min(harmonics, (n - 1) / 2);
   std::vector<double> a(kmax + 1, 0.0);
   for (std::size_t k = 1; k <= kmax; ++k) {
@@ -206,7 +206,7 @@ double improved_harmonic_ratio(std::span<const double> stride, Axis axis, std::s
 Regularity autocorrelation_regularity(std::span<const double> x, double fs, double step_time) {
   require_positive_finite("fs", fs);
   require_positive_finite("step_time", step_time);
-  kinemyo::detail::require_finite_samples(x.data(), x.size(), 1);
+  kinemyo::detail::require_finite_samples(x.data(), x.size(), 1, "signal");
   const double step = step_time * fs;
   const auto max_lag = static_cast<std::size_t>(std::ceil(1.4 * 2.0 * step));
   if (x.size() < 2 * max_lag) fail("signal", "too short: needs at least " + std::to_string(2 * max_lag) + " samples");
@@ -233,7 +233,7 @@ double gait_symmetry_index(std::span<const double> acc, double fs, double step_t
   std::vector<double> c(max_lag + 1, 0.0), axis(n);
   for (int a = 0; a < 3; ++a) {
     for (std::size_t i = 0; i < n; ++i) axis[i] = acc[3 * i + static_cast<std::size_t>(a)];
-    kinemyo::detail::require_finite_samples(axis.data(), n, 1);
+    kinemyo::detail::require_finite_samples(axis.data(), n, 1, "acc");
     const auto r = autocorrelation(axis, max_lag, false);
     for (std::size_t m = 0; m <= max_lag; ++m) c[m] += r[m];
   }

@@ -102,7 +102,7 @@ double inverted_pendulum_step_length(double h, double l, double correction) {
 
 std::vector<double> step_vertical_excursions(std::span<const double> av, double fs, std::span<const double> ics) {
   require_positive_finite("fs", fs);
-  kinemyo::detail::require_finite_samples(av.data(), av.size(), 1);
+  kinemyo::detail::require_finite_samples(av.data(), av.size(), 1, "vertical_acc");
   const std::size_t n = av.size();
   std::vector<double> out;
   for (std::size_t k = 0; k + 1 < ics.size(); ++k) {
@@ -150,6 +150,9 @@ std::vector<StrideRow> stride_table(const SideEvents& left, const SideEvents& ri
   for (int side = 0; side < 2; ++side) {
     const SideEvents& s = side == 0 ? left : right;
     const SideEvents& o = side == 0 ? right : left;
+    for (const auto* times : {&s.initial_contact, &s.terminal_contact})
+      if (!std::all_of(times->begin(), times->end(), [](double t) { return std::isfinite(t); }))
+        fail(side == 0 ? "left" : "right", "event times must be finite");
     if (!std::is_sorted(s.initial_contact.begin(), s.initial_contact.end()) ||
         !std::is_sorted(s.terminal_contact.begin(), s.terminal_contact.end()))
       fail(side == 0 ? "left" : "right", "event times must be sorted");
