@@ -26,4 +26,20 @@ dtype is computed as float64, and the sampling rate ``fs`` is always an explicit
 from kinemyo._core import __version__, fft_backend
 from kinemyo import dsp, emg, gait, imu, questionnaire
 
-__all__ = ["__version__", "dsp", "emg", "fft_backend", "gait", "imu", "questionnaire"]
+# Modules that need pandas / matplotlib / the file readers load on first use, so `import kinemyo` stays light
+# while `kinemyo.analysis.analyze_session(...)` works without a separate import.
+_LAZY = ("analysis", "io", "report", "session", "timebase")
+
+__all__ = ["__version__", "dsp", "emg", "fft_backend", "gait", "imu", "questionnaire", *_LAZY]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return importlib.import_module(f"kinemyo.{name}")
+    raise AttributeError(f"module 'kinemyo' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

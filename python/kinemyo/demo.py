@@ -145,13 +145,10 @@ def run_emg_demo(out_dir: str | pathlib.Path, *, quiet: bool = False) -> dict:
 
 
 def _plot(path, fs, x, filtered, envelope, rms, offline, f, pxx, summary) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from kinemyo.report import _subplots
 
     t = np.arange(x.size) / fs
-    fig, axes = plt.subplots(4, 1, figsize=(11, 11), constrained_layout=True)
+    fig, axes = _subplots(4, 1, figsize=(11, 11), constrained_layout=True)
     axes[0].plot(t, x, lw=0.4, color="0.4")
     axes[0].set(title="Raw surface EMG (BioSPPy examples/emg.txt)", ylabel="ADC counts")
     axes[1].plot(t, filtered, lw=0.4, color="tab:blue")
@@ -171,4 +168,3 @@ def _plot(path, fs, x, filtered, envelope, rms, offline, f, pxx, summary) -> Non
                 ylabel="counts$^2$/Hz", xlim=(0, fs / 2))
     axes[3].legend()
     fig.savefig(path, dpi=110)
-    plt.close(fig)

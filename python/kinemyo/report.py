@@ -19,12 +19,18 @@ __all__ = ["write_report"]
 FIGURES = ("emg", "ratio", "angles", "rom", "gait_events", "gait_bars", "lower_back", "questionnaires")
 
 
+def _subplots(*grid, figsize=None, constrained_layout=False, **kw):
+    """Like pyplot.subplots, but a bare Figure: no pyplot state and no global backend switch, so a notebook's
+    inline plotting is untouched by writing a report."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, constrained_layout=constrained_layout)
+    return fig, fig.subplots(*grid, **kw)
+
+
 def _png(fig) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
@@ -39,15 +45,10 @@ def _json_default(x):
 
 
 def _figures(r: SessionResult) -> dict[str, tuple[str, str]]:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     figs: dict[str, tuple[str, str]] = {}
     if r.emg:
         names = list(r.emg)[:8]
-        fig, axes = plt.subplots(len(names), 1, figsize=(10, 1.9 * len(names)), sharex=True, squeeze=False)
+        fig, axes = _subplots(len(names), 1, figsize=(10, 1.9 * len(names)), sharex=True, squeeze=False)
         for ax, name in zip(axes[:, 0], names):
             d = r.emg[name]
             step = max(1, len(d["t"]) // 20000)
@@ -62,7 +63,7 @@ def _figures(r: SessionResult) -> dict[str, tuple[str, str]]:
         axes[-1, 0].set_xlabel("time (s)")
         figs["emg"] = ("EMG envelopes with activations and quality flags", _png(fig))
     if r.ratios:
-        fig, ax = plt.subplots(figsize=(10, 2.6))
+        fig, ax = _subplots(figsize=(10, 2.6))
         for key, d in r.ratios.items():
             ax.plot(d["t"], d["ratio"], label=key, lw=1)
         ax.axhline(1.0, color="0.5", lw=0.8, ls="--")
@@ -72,7 +73,7 @@ def _figures(r: SessionResult) -> dict[str, tuple[str, str]]:
         figs["ratio"] = ("Muscle activation ratio over time (1 s windows; envelopes / their 95th percentile)", _png(fig))
     if r.angles:
         names = list(r.angles)
-        fig, axes = plt.subplots(len(names), 1, figsize=(10, 0.6 + 1.8 * len(names)), sharex=True, squeeze=False)
+        fig, axes = _subplots(len(names), 1, figsize=(10, 0.6 + 1.8 * len(names)), sharex=True, squeeze=False)
         for ax, name in zip(axes[:, 0], names):
             d = r.angles[name]
             for k, v in d["angles"].items():
@@ -85,7 +86,7 @@ def _figures(r: SessionResult) -> dict[str, tuple[str, str]]:
         rows = [(f"{name}: {k.replace('_', ' ')}", np.degrees(t.range)) for name, d in r.angles.items()
                 for k, t in d["repetitions"].items() if len(t)]
         if rows:
-            fig, ax = plt.subplots(figsize=(10, 0.8 + 0.5 * len(rows)))
+            fig, ax = _subplots(figsize=(10, 0.8 + 0.5 * len(rows)))
             for i, (label, ranges) in enumerate(rows):
                 ax.plot(ranges, np.full(len(ranges), i), "o", ms=4, alpha=0.7)
                 ax.text(ranges.max(), i + 0.25, f"median {np.median(ranges):.1f} deg, "
@@ -95,7 +96,7 @@ def _figures(r: SessionResult) -> dict[str, tuple[str, str]]:
             ax.set_xlabel("range of motion per repetition (deg)")
             figs["rom"] = ("Range of motion per repetition (valley to peak, rises and returns over 10 deg)", _png(fig))
     if r.gait is not None:
-        fig, axes = plt.subplots(2, 1, figsize=(10, 4.2), sharex=True)
+        fig, axes = _subplots(2, 1, figsize=(10, 4.2), sharex=True)
         for ax, side in zip(axes, ("left", "right")):
             w = r.gait_signals[side]
             t0 = r.gait_base.start_s  # event times count from the feet grid's start; plotted on the session clock
@@ -115,7 +116,7 @@ def _figures(r: SessionResult) -> dict[str, tuple[str, str]]:
         params = [("step_time_s", "step time"), ("stance_time_s", "stance"), ("swing_time_s", "swing"),
                   ("single_support_s", "single support")]
         summary = r.summary["gait"]["asymmetry"]
-        fig, ax = plt.subplots(figsize=(10, 3.0))
+        fig, ax = _subplots(figsize=(10, 3.0))
         x = np.arange(len(params))
         for k, side in enumerate(("left", "right")):
             med = [kept.loc[kept.side == side, p].median() for p, _ in params]
@@ -135,7 +136,7 @@ def _figures(r: SessionResult) -> dict[str, tuple[str, str]]:
         t, a = r.lower_back_signal["t"], r.lower_back_signal["acc_norm"]
         start = lb.bouts.start_s.iloc[0] - 1.0
         keep = (t >= start) & (t <= start + 12.0)
-        fig, ax = plt.subplots(figsize=(10, 2.8))
+        fig, ax = _subplots(figsize=(10, 2.8))
         ax.plot(t[keep], a[keep], lw=0.8, color="0.3")
         for side, color in (("left", "tab:blue"), ("right", "tab:orange"), ("unknown", "0.5")):
             tt = lb.initial_contact[(lb.initial_contact_side == side) & (lb.initial_contact <= t[keep][-1])
@@ -159,7 +160,7 @@ def _figures(r: SessionResult) -> dict[str, tuple[str, str]]:
             for s in info["scores"]:
                 v = res[s["name"]]
                 items.append((f"{inst} {s['name']}", v, s))
-        fig, ax = plt.subplots(figsize=(10, 0.5 + 0.45 * len(items)))
+        fig, ax = _subplots(figsize=(10, 0.5 + 0.45 * len(items)))
         for i, (label, v, s) in enumerate(items):
             lo, hi = s["range"]
             for j, b in enumerate(s["bands"]):

@@ -336,8 +336,14 @@ def load_session(path: str | pathlib.Path, *, allow_outside: bool = False) -> Se
         raise SessionError(f"session: {path.name} cannot be read ({exc.strerror})") from exc
     try:
         if path.suffix.lower() == ".toml":
-            import tomllib
-
+            try:
+                import tomllib
+            except ModuleNotFoundError:  # Python < 3.11: the same parser as the tomli package
+                try:
+                    import tomli as tomllib
+                except ModuleNotFoundError:
+                    raise SessionError(f"session: {path.name}: TOML needs Python 3.11+ or the tomli package "
+                                       "(pip install tomli), or write the session as JSON") from None
             data = tomllib.loads(text)
         else:
             data = json.loads(text)
