@@ -127,6 +127,23 @@ inline std::size_t bounded_count(std::size_t v, const char* name, std::size_t ma
   return v;
 }
 
+// A real scalar given as a Python object (an argument that may also be None or another kind): TypeError naming
+// the parameter for text, bool, complex or anything else that is not a real number (pybind11's own cast would
+// raise a bare RuntimeError, and float() would parse text).
+inline double real_scalar(py::handle v, const char* name) {
+  PyObject* o = v.ptr();
+  if (o && !PyBool_Check(o) && !PyUnicode_Check(o) && !PyBytes_Check(o) && !PyComplex_Check(o)) {
+    if (PyFloat_Check(o)) return PyFloat_AsDouble(o);
+    if (PyIndex_Check(o)) return py::float_(py::int_(py::reinterpret_borrow<py::object>(v))).cast<double>();
+    if (py::hasattr(v, "dtype")) {  // NumPy real scalars (float32, ...): not complex
+      const auto kind = py::str(v.attr("dtype").attr("kind")).cast<std::string>();
+      if (kind == "f" || kind == "i" || kind == "u") return py::float_(py::reinterpret_borrow<py::object>(v)).cast<double>();
+    }
+  }
+  throw py::type_error(std::string(name) + ": expected a real number, got " +
+                       py::str(py::type::handle_of(v).attr("__name__")).cast<std::string>());
+}
+
 // The `non_finite` and `max_abs` arguments of every streaming object.
 inline dsp::InputPolicy parse_policy(const std::string& p, double max_abs = dsp::kDefaultMaxAbs) {
   if (!(max_abs > 0.0)) throw py::value_error("max_abs: must be > 0 (inf: only non-finite samples are invalid)");

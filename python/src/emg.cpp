@@ -41,13 +41,20 @@ std::string envelope_str(EnvelopeKind k) {
 PipelineConfig make_config(double fs, py::handle channels, double output_rate_hz, const std::string& non_finite,
                            double max_abs = dsp::kDefaultMaxAbs) {
   PipelineConfig cfg;
-  if (py::isinstance<py::int_>(channels)) {
-    const auto n = channels.cast<long>();
-    if (n < 1) throw py::value_error("channels: must be >= 1, got " + std::to_string(n));
-    cfg = PipelineConfig::uniform(fs, static_cast<std::size_t>(n));
+  if (!PyBool_Check(channels.ptr()) && PyIndex_Check(channels.ptr())) {  // Python or NumPy integer
+    const py::int_ n(py::reinterpret_borrow<py::object>(channels));
+    if (n < py::int_(1)) throw py::value_error("channels: must be >= 1, got " + py::str(n).cast<std::string>());
+    if (n > py::int_(std::size_t{1} << 24)) throw py::value_error("channels: must be at most 16777216, got " + py::str(n).cast<std::string>());
+    cfg = PipelineConfig::uniform(fs, n.cast<std::size_t>());
   } else {
     cfg.fs = fs;
-    cfg.channels = channels.cast<std::vector<ChannelConfig>>();
+    try {
+      if (PyUnicode_Check(channels.ptr()) || channels.is_none()) throw py::cast_error();
+      cfg.channels = channels.cast<std::vector<ChannelConfig>>();
+    } catch (const py::cast_error&) {
+      throw py::type_error("channels: expected a channel count (int) or a sequence of ChannelConfig, got " +
+                           py::str(py::type::handle_of(channels).attr("__name__")).cast<std::string>());
+    }
   }
   cfg.output_rate_hz = output_rate_hz;
   const dsp::InputPolicy input = parse_policy(non_finite, max_abs);
@@ -449,7 +456,7 @@ detected_at and detection_delay_s. Invalid input samples (non-finite or beyond `
 ``non_finite`` says before any conditioning and counted in ``replaced_samples``.
 )doc")
       .def(py::init([](std::size_t n, double fs, const OnsetConfig& c, const std::string& nf, double max_abs) {
-             return OnsetDetector(n, fs, c, parse_policy(nf, max_abs));
+             return OnsetDetector(bounded_count(n, "n_channels"), fs, c, parse_policy(nf, max_abs));
            }),
            py::arg("n_channels"), py::arg("fs"), py::arg("config") = OnsetConfig{},
            py::arg("non_finite") = "hold_last", py::arg("max_abs") = dsp::kDefaultMaxAbs)
@@ -522,8 +529,8 @@ detected_at and detection_delay_s. Invalid input samples (non-finite or beyond `
         },
         py::arg("x"), py::arg("rest"), py::arg("fs"), py::arg("config"));
 
-  auto pair = [](py::handle a, py::handle b) {
-    return std::make_pair(as_channel<double>(a, "a"), as_channel<double>(b, "b"));
+  auto pair = [](py::handle a, py::handle b, const char* name_a = "a", const char* name_b = "b") {
+    return std::make_pair(as_channel<double>(a, name_a), as_channel<double>(b, name_b));
   };
   m.def("activation_ratio",
         [pair](py::handle a, py::handle b) {
@@ -546,7 +553,7 @@ detected_at and detection_delay_s. Invalid input samples (non-finite or beyond `
         py::arg("a"), py::arg("b"), "Falconer & Winter (1985) co-contraction: 200 * sum(min(a, b)) / sum(a + b), in %.");
   m.def("symmetry_index",
         [pair](py::handle left, py::handle right) {
-          auto [sa, sb] = pair(left, right);
+          auto [sa, sb] = pair(left, right, "left", "right");
           return symmetry_index(sa.span(), sb.span());
         },
         py::arg("left"), py::arg("right"),
@@ -738,7 +745,7 @@ running average of aligned beats, output delayed by ``latency_s`` (beat window +
 ``process`` returns the cleaned, 1 Hz high-passed input of ``latency_samples`` frames earlier.
 )doc")
       .def(py::init([](std::size_t n, double fs, const EcgRemovalConfig& c, const std::string& nf, double max_abs) {
-             return EcgRemover(n, fs, c, parse_policy(nf, max_abs));
+             return EcgRemover(bounded_count(n, "n_channels"), fs, c, parse_policy(nf, max_abs));
            }),
            py::arg("n_channels"), py::arg("fs"), py::arg("config") = EcgRemovalConfig{},
            py::arg("non_finite") = "hold_last", py::arg("max_abs") = dsp::kDefaultMaxAbs)
@@ -937,8 +944,10 @@ Streaming mean and median frequency for fatigue tracking: windows of ``window_s`
 ``update_s`` (default 0.5 s, 50 % overlap). ``process`` returns (t_s, mnf_hz, mdf_hz), each shaped
 (n_updates, n_channels); t_s is the window centre.
 )doc")
-      .def(py::init<std::size_t, double, double, double>(), py::arg("n_channels"), py::arg("fs"),
-           py::arg("window_s") = 1.0, py::arg("update_s") = 0.5)
+      .def(py::init([](std::size_t n, double fs, double window_s, double update_s) {
+             return FatigueTracker(bounded_count(n, "n_channels"), fs, window_s, update_s);
+           }),
+           py::arg("n_channels"), py::arg("fs"), py::arg("window_s") = 1.0, py::arg("update_s") = 0.5)
       .def("process",
            [](FatigueTracker& f, py::handle x) {
              auto s = as_signal<double>(x, "x");

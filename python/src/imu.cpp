@@ -48,7 +48,7 @@ Inputs inputs(const py::object& gyr, const py::object& acc, const py::object& ma
   if (!in.acc) throw py::type_error("acc: required");
   in.mag = sensor(mag, "mag", in.gyr.shape(0));
   if (fs.is_none() == t.is_none()) throw py::type_error("give exactly one of fs (Hz) or t (timestamps, s)");
-  if (!fs.is_none()) in.fs = fs.cast<double>();
+  if (!fs.is_none()) in.fs = real_scalar(fs, "fs");
   if (!t.is_none()) {
     in.t = real_array(t, "t");
     if (in.t.ndim() != 1) throw py::value_error("t: expected shape (n_samples,)");
@@ -76,11 +76,11 @@ Quaternion quat_arg(const py::object& x, const char* name) {
   return Quaternion(v[0], v[1], v[2], v[3]);
 }
 
-EarthFrame frame(const std::string& s) {
+EarthFrame frame(const std::string& s, const char* name = "frame") {
   if (s == "enu") return EarthFrame::enu;
   if (s == "ned") return EarthFrame::ned;
   if (s == "nwu") return EarthFrame::nwu;
-  throw py::value_error("frame: expected 'enu', 'ned' or 'nwu', got '" + s + "'");
+  throw py::value_error(std::string(name) + ": expected 'enu', 'ned' or 'nwu', got '" + s + "'");
 }
 
 // Allocates the robust outputs, runs `fill` without the GIL, returns them as a dict.
@@ -118,9 +118,10 @@ Array quats(const py::object& x, const char* name, py::ssize_t n_expected = -1) 
 
 // Applies f(i, proximal, distal) -> Vec3 to every row; returns (n, 3).
 template <class F>
-py::array_t<double> per_row(const py::object& proximal, const py::object& distal, F&& f) {
-  const Array p = quats(proximal, "proximal");
-  const Array d = quats(distal, "distal", p.shape(0));
+py::array_t<double> per_row(const py::object& proximal, const py::object& distal, const char* proximal_name,
+                            const char* distal_name, F&& f) {
+  const Array p = quats(proximal, proximal_name);
+  const Array d = quats(distal, distal_name, p.shape(0));
   const py::ssize_t n = p.shape(0);
   auto out = matrix(n, 3);
   double* o = out.mutable_data();
@@ -174,7 +175,14 @@ magnetometer: that correction skipped) and counted.)doc")
     for (auto item : kw) {
       const auto key = item.first.cast<std::string>();
       if (!py::hasattr(self, key.c_str())) throw py::type_error("RobustFilterParams: unknown parameter '" + key + "'");
-      self.attr(key.c_str()) = item.second;
+      try {
+        self.attr(key.c_str()) = item.second;
+      } catch (const py::error_already_set& e) {
+        if (!e.matches(PyExc_TypeError)) throw;
+        throw py::type_error(key + ": expected " +
+                             (py::isinstance<py::bool_>(self.attr(key.c_str())) ? std::string("a bool") : "a real number") +
+                             ", got " + py::str(py::type::handle_of(item.second).attr("__name__")).cast<std::string>());
+      }
     }
     p = self.cast<RobustFilterParams>();
     p.validate();
@@ -330,7 +338,7 @@ Robust orientation filter (gyroscope bias at rest and in motion, rest detection,
             o.disturbances.push_back({start, stop, Vec3(f[0], f[1], f[2]), attached});
           }
           o.seed = seed;
-          const SampleTimes times{fs.is_none() ? 0.0 : fs.cast<double>(), view(ts)};
+          const SampleTimes times{fs.is_none() ? 0.0 : real_scalar(fs, "fs"), view(ts)};
           SyntheticImu d;
           {
             py::gil_scoped_release nogil;
@@ -413,7 +421,7 @@ north), False for 6D sensors (their headings are aligned to the pelvis's by the 
   m.def("_hip_angles",
         [](const py::object& pelvis, const py::object& thigh, const std::string& side) {
           const Side sd = side_of(side);
-          return per_row(pelvis, thigh, [sd](const Quaternion& p, const Quaternion& t) {
+          return per_row(pelvis, thigh, "pelvis", "thigh", [sd](const Quaternion& p, const Quaternion& t) {
             const auto a = hip_angles(p, t, sd);
             return Vec3(a.flexion, a.adduction, a.internal_rotation);
           });
@@ -421,7 +429,7 @@ north), False for 6D sensors (their headings are aligned to the pelvis's by the 
         py::arg("pelvis"), py::arg("thigh"), py::arg("side"));
   m.def("_lumbopelvic_angles",
         [](const py::object& pelvis, const py::object& lower_back) {
-          return per_row(pelvis, lower_back, [](const Quaternion& p, const Quaternion& l) {
+          return per_row(pelvis, lower_back, "pelvis", "lower_back", [](const Quaternion& p, const Quaternion& l) {
             const auto a = lumbopelvic_angles(p, l);
             return Vec3(a.flexion, a.lateral_bend_right, a.rotation_left);
           });
@@ -429,7 +437,7 @@ north), False for 6D sensors (their headings are aligned to the pelvis's by the 
         py::arg("pelvis"), py::arg("lower_back"));
   m.def("inclination",
         [](const py::object& q) {
-          const Array a = quats(q, "quat");
+          const Array a = quats(q, "segment");
           py::array_t<double> out(a.shape(0));
           for (py::ssize_t i = 0; i < a.shape(0); ++i) out.mutable_data()[i] = inclination(from_wxyz(a.data() + 4 * i));
           return out;
@@ -469,7 +477,7 @@ north), False for 6D sensors (their headings are aligned to the pelvis's by the 
         },
         py::arg("angle"), py::arg("min_range"));
   m.def("earth_frame_rotation",
-        [](const std::string& from, const std::string& to) { return wxyz(earth_frame_rotation(frame(from), frame(to))); },
+        [](const std::string& from, const std::string& to) { return wxyz(earth_frame_rotation(frame(from, "from_frame"), frame(to, "to_frame"))); },
         py::arg("from_frame"), py::arg("to_frame"),
         "Quaternion r with q_to = r * q_from for sensor-to-earth quaternions ('enu', 'ned', 'nwu').");
   m.def("orientation_from_vectors",

@@ -11,12 +11,14 @@
 namespace kinemyo::emg {
 namespace {
 
-void check_pair(std::span<const double> a, std::span<const double> b) {
-  if (a.empty()) detail::fail("a", "must not be empty");
+void check_pair(std::span<const double> a, std::span<const double> b, const char* name_a = "a",
+                const char* name_b = "b") {
+  if (a.empty()) detail::fail(name_a, "must not be empty");
   if (a.size() != b.size())
-    detail::fail("b", "must have the length of a (" + std::to_string(a.size()) + "), got " + std::to_string(b.size()));
+    detail::fail(name_b, std::string("must have the length of ") + name_a + " (" + std::to_string(a.size()) +
+                             "), got " + std::to_string(b.size()));
   for (const auto* v : {&a, &b}) {
-    const char* name = v == &a ? "a" : "b";
+    const char* name = v == &a ? name_a : name_b;
     for (std::size_t i = 0; i < v->size(); ++i)
       if (!std::isfinite((*v)[i]) || (*v)[i] < 0.0)
         detail::fail(name, "envelopes must be finite and >= 0; bad value at sample " + std::to_string(i));
@@ -62,7 +64,7 @@ double symmetry_unchecked(std::span<const double> left, std::span<const double> 
 }  // namespace
 
 double symmetry_index(std::span<const double> left, std::span<const double> right) {
-  check_pair(left, right);
+  check_pair(left, right, "left", "right");
   const double s = symmetry_unchecked(left, right);
   if (std::isnan(s)) throw std::domain_error("left: both envelopes are 0, the symmetry index is undefined");
   return s;

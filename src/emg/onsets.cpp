@@ -194,7 +194,7 @@ std::size_t check_rest(std::span<const double> rest, std::size_t C, double fs) {
   const std::size_t n = detail::frames_of(rest.size(), C);
   if (static_cast<double>(n) / fs < kMinRestS)
     detail::fail("rest", "must last at least " + num(kMinRestS) + " s, got " + num(static_cast<double>(n) / fs) + " s");
-  detail::require_finite_samples(rest.data(), rest.size(), C);
+  detail::require_finite_samples(rest.data(), rest.size(), C, "rest");
   return n;
 }
 

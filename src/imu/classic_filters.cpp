@@ -62,8 +62,13 @@ Quaternion integrate(const Quaternion& q, const Vec3& w, double dt) {
 
 }  // namespace
 
+constexpr double kMaxGain = 1e6;  // Madgwick beta, Mahony kp and ki
+
 void MadgwickParams::validate() const {
-  if (!std::isfinite(beta) || beta < 0.0) kinemyo::detail::fail("beta", "must be finite and >= 0, got " + kinemyo::detail::num(beta));
+  // Upper bound: far beyond any useful gain (1e6 rad/s corrects fully within a microsecond) and far below the
+  // values whose correction step overflows to inf/NaN (1e300 did).
+  if (!std::isfinite(beta) || beta < 0.0 || beta > kMaxGain)
+    kinemyo::detail::fail("beta", "must be finite, >= 0 and <= 1e6, got " + kinemyo::detail::num(beta));
   limits.validate();
 }
 
@@ -159,8 +164,10 @@ void MadgwickFilter::update(double dt, const Vec3& gyr, const Vec3& acc, const V
 }
 
 void MahonyParams::validate() const {
-  if (!std::isfinite(kp) || kp < 0.0) kinemyo::detail::fail("kp", "must be finite and >= 0, got " + kinemyo::detail::num(kp));
-  if (!std::isfinite(ki) || ki < 0.0) kinemyo::detail::fail("ki", "must be finite and >= 0, got " + kinemyo::detail::num(ki));
+  if (!std::isfinite(kp) || kp < 0.0 || kp > kMaxGain)
+    kinemyo::detail::fail("kp", "must be finite, >= 0 and <= 1e6, got " + kinemyo::detail::num(kp));
+  if (!std::isfinite(ki) || ki < 0.0 || ki > kMaxGain)
+    kinemyo::detail::fail("ki", "must be finite, >= 0 and <= 1e6, got " + kinemyo::detail::num(ki));
   limits.validate();
 }
 

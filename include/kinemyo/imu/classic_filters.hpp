@@ -18,7 +18,7 @@
 namespace kinemyo::imu {
 
 struct MadgwickParams {
-  double beta = 0.1;  // rad/s, gradient-descent gain (gyroscope measurement error)
+  double beta = 0.1;  // rad/s, gradient-descent gain (gyroscope measurement error); at most 1e6
   SensorLimits limits;
   void validate() const;
 };
@@ -42,7 +42,7 @@ class MadgwickFilter {
 };
 
 struct MahonyParams {
-  double kp = 1.0;  // 1/s, proportional gain
+  double kp = 1.0;  // 1/s, proportional gain; at most 1e6 (ki too)
   double ki = 0.0;  // 1/s^2, integral gain (the integral is a gyroscope-bias estimate)
   SensorLimits limits;
   void validate() const;

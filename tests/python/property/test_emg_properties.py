@@ -18,12 +18,6 @@ FS = 1000.0
 FS_S = scalars([1000.0, 2000.0])
 
 
-def _int_like(c: Case) -> bool:
-    """K1: channels that are neither a Python int nor a sequence of ChannelConfig (np.int64, text, float, None, 2**63) are a bare
-    RuntimeError from the binding; left out here, see test_known_issues.py."""
-    return type(c.value) is int and c.label != "huge-int"
-
-
 def _not(*labels):
     """Leaves out hostile values of a known, still-open issue (each has a strict xfail in test_known_issues.py)."""
     return lambda c: c.label not in labels
@@ -42,8 +36,7 @@ def test_offline_envelope(data):
             assert_finite(out)
 
     run(data.draw, emg.offline_envelope, {"fs": FS, "channels": c, "x": rng_signal(1, (800, c))}, {
-        # K1: text for channels is a bare RuntimeError from the binding
-        "fs": FS_S, "channels": scalars([c], integer=True, invalid_extra=[("too many", c + 1)]).filter(_int_like),
+        "fs": FS_S, "channels": scalars([c], integer=True, invalid_extra=[("too many", c + 1)]),
         "x": signals(n=(400, 1200), channels=c, one_d=c == 1),
     }, post, aliases={"fs": ("channels", "highpass_hz", "lowpass_hz", "envelope_cutoff_hz", "sos")})  # K15
 
@@ -70,7 +63,7 @@ def test_envelope_pipeline(data):
             assert_finite(pipe.frequency_response(0, np.array([10.0, 100.0])))
 
     run(data.draw, emg.EnvelopePipeline, {"fs": FS, "channels": c, "output_rate_hz": rate}, {
-        "fs": FS_S, "channels": scalars([c], integer=True, invalid_extra=[("huge", 2**40)]).filter(_int_like),  # K1
+        "fs": FS_S, "channels": scalars([c], integer=True, invalid_extra=[("huge", 2**40)]),
         "output_rate_hz": scalars([0.0, 100.0], positive=False, invalid_extra=[("negative", -5.0), ("above fs", 5000.0)]),
         "non_finite": st.sampled_from(["hold", None, 3]).map(lambda p: Case(p, "bad", invalid=True)),
         "max_abs": scalars([1e12, 1e3]),
@@ -92,8 +85,6 @@ def test_channel_and_notch_configs(data):
     valid = {"highpass_hz": [10.0, 30.0], "lowpass_hz": [300.0, 450.0], "f0_hz": [50.0, 60.0], "q": [10.0, 30.0]}
     case = data.draw(strategies.get(which, scalars(valid.get(which, [6.0, 0.1]),
                                                    allow_none=which in ("highpass_hz", "lowpass_hz"))))
-    if which == "window_s" and case.label in ("huge", "max"):
-        return  # K13: a window of 1e300 s overflows into 'window_length: must be >= 1' (src/emg/envelope_pipeline.cpp)
     # window_s is only used by the moving-window envelopes
     extra = {"envelope": "moving_rms"} if which == "window_s" else {}
     if which in ("f0_hz", "q", "harmonics"):
@@ -117,7 +108,7 @@ def test_onset_detector_streaming(data):
     c = data.draw(st.integers(1, 2))
     det = emg.OnsetDetector(c, 200.0)
     rest = data.draw(nonneg(signals(n=(700, 900), channels=c, one_d=c == 1)))
-    res = outcome(det.set_baseline, rest.value, names=("rest", "x"))  # K3: non-finite rest is reported as 'x' 
+    res = outcome(det.set_baseline, rest.value, names=("rest",))
     check(res, rest)
     if res.ok:
         assert det.has_baseline
@@ -136,7 +127,7 @@ def test_onset_detector_streaming(data):
 @given(st.data())
 def test_onset_detector_constructor_and_stats(data):
     res, *_ = run(data.draw, emg.OnsetDetector, {"n_channels": 2, "fs": 200.0}, {
-        "n_channels": scalars([1, 2], integer=True).filter(_not("huge-int")), "fs": FS_S,  # K5
+        "n_channels": scalars([1, 2], integer=True), "fs": FS_S,
         "config": st.sampled_from([("k_on nan", {"k_on": math.nan}), ("k_off>k_on", {"k_on": 1.0, "k_off": 2.0}),
                                    ("min_on neg", {"min_on_s": -1.0}),
                                    ("method", {"method": "otsu"})]).map(
@@ -175,7 +166,7 @@ def test_detect_activations(data):
         "x": nonneg(signals(n=(200, 800), channels=2, one_d=False)),
         "rest": nonneg(signals(n=(700, 900), channels=2, one_d=False)),
         "fs": scalars([fs]),
-    }, post, aliases={"fs": ("rest", "lowpass_hz", "window_s", "min_on_s"), "rest": ("x",)})  # K3
+    }, post, aliases={"fs": ("rest", "lowpass_hz", "window_s", "min_on_s")})
 
 
 @PROFILE
@@ -204,7 +195,7 @@ def test_emg_symmetry_index(data):
 
     run(data.draw, emg.symmetry_index, {"left": np.abs(rng_signal(5, 200)) + 0.1, "right": np.abs(rng_signal(6, 200)) + 0.1}, {
         "left": nonneg(signals(n=(200, 200), channels=1)), "right": nonneg(signals(n=(200, 200), channels=1)),
-    }, post, aliases={"left": ("right", "a"), "right": ("left", "b")})  # K4: named 'a' / 'b' by the binding
+    }, post, aliases={"left": ("right",), "right": ("left",)})
 
 
 @PROFILE
@@ -353,7 +344,7 @@ def test_ecg_remover_streaming(data):
         assert res.value.shape == np.shape(x.value)
         assert_finite(res.value, "ECG-removed output (hold_last replaces invalid samples)")
     run(data.draw, emg.EcgRemover, {"n_channels": 1, "fs": fs}, {
-        "n_channels": scalars([1, 2], integer=True).filter(_not("huge-int")), "fs": scalars([fs, 1000.0])},  # K5
+        "n_channels": scalars([1, 2], integer=True), "fs": scalars([fs, 1000.0])},
         aliases={"fs": ("qrs_low_hz", "qrs_high_hz", "pre_s", "post_s")})
 
 
@@ -404,7 +395,7 @@ def test_windowed_features(data):
 def test_fatigue_tracker(data):
     c = data.draw(st.integers(1, 2))
     res, *_ = run(data.draw, emg.FatigueTracker, {"n_channels": c, "fs": FS, "window_s": 0.25, "update_s": 0.125}, {
-        "n_channels": scalars([c], integer=True).filter(_not("huge-int")), "fs": FS_S,  # K5
+        "n_channels": scalars([c], integer=True), "fs": FS_S,
         "window_s": scalars([0.25, 0.5]), "update_s": scalars([0.125, 0.25], invalid_extra=[("> window", 10.0)]),
     }, aliases={"fs": ("window_s", "update_s"), "window_s": ("update_s",), "update_s": ("window_s",)})
     if res.ok:

@@ -98,7 +98,7 @@ def test_orientation_from_recordings(data):
                                         ("short", t[:10]), ("text", np.full(N, "a")), ("2d", t[:, None] * [1, 1])]).map(
             lambda p: Case(p[1], p[0], invalid=True))
     else:
-        hostile["fs"] = scalars([FS, 50.0]).filter(lambda c: c.label not in ("text", "complex", "list"))  # K7
+        hostile["fs"] = scalars([FS, 50.0])
     run(data.draw, fn, valid, hostile, post,
         aliases={"acc": ("gyr",), "mag": ("gyr",), "t": ("gyr",), "gyr": ("acc", "mag")})
 
@@ -129,15 +129,12 @@ def test_filter_update_step(data):
 def test_filter_constructors(data):
     kind = data.draw(st.sampled_from(["madgwick", "mahony", "limits", "robust_params"]))
     if kind == "madgwick":
-        # K8: a huge beta (1e300) is accepted and every quaternion is NaN
         res, *_ = run(data.draw, imu.MadgwickFilter, {"beta": 0.1}, {"beta": scalars([0.0, 0.1], positive=False,
-                                                                                     invalid_extra=[("negative", -1.0)]).filter(
-            lambda c: c.label not in ("huge", "max"))})
+                                                                                     invalid_extra=[("negative", -1.0)])})
     elif kind == "mahony":
-        huge_gain = lambda c: c.label not in ("huge", "max")  # noqa: E731  (K8)
         res, *_ = run(data.draw, imu.MahonyFilter, {"kp": 1.0, "ki": 0.0}, {
-            "kp": scalars([0.0, 1.0], positive=False, invalid_extra=[("negative", -1.0)]).filter(huge_gain),
-            "ki": scalars([0.0, 0.1], positive=False, invalid_extra=[("negative", -1.0)]).filter(huge_gain)})
+            "kp": scalars([0.0, 1.0], positive=False, invalid_extra=[("negative", -1.0)]),
+            "ki": scalars([0.0, 0.1], positive=False, invalid_extra=[("negative", -1.0)])})
     elif kind == "limits":
         res, *_ = run(data.draw, imu.SensorLimits, {"gyr": 100.0, "acc": 4000.0, "mag": 1e5}, {
             # inf is documented as "no limit"
@@ -146,8 +143,7 @@ def test_filter_constructors(data):
         return
     else:
         name = data.draw(st.sampled_from(["tau_acc", "tau_mag", "rest_min_time", "bias_sigma_init", "mag_norm_threshold"]))
-        # K11: a non-number for a RobustFilterParams field is pybind11's setter TypeError, which does not name it
-        case = data.draw(scalars([1.0, 3.0]).filter(lambda c: c.label not in ("text", "complex", "list", "none")))
+        case = data.draw(scalars([1.0, 3.0]))
         res = outcome(lambda: imu.RobustFilter(imu.RobustFilterParams(**{name: case.value})), names=name)
         check(res, case)
     if res.ok:
@@ -167,12 +163,11 @@ def test_quaternion_helpers(data):
     other = _quats(9, n) if n else np.zeros((0, 4))
     calls = {
         "mean_orientation": (lambda q: imu.mean_orientation(q), "quat"),
-        "inclination": (lambda q: imu.inclination(q), ("segment", "quat")),  # K9: reported as 'quat' 
+        "inclination": (lambda q: imu.inclination(q), "segment"),
         "axis_elevation": (lambda q: imu.axis_elevation(q, [0.0, 1.0, 0.0]), "quat"),
         "orientation_errors": (lambda q: imu.orientation_errors(q, other), "estimate"),
-        # K12: the joint-angle bindings name their arguments 'proximal' / 'distal'
-        "hip_angles": (lambda q: imu.hip_angles(q, other, "right"), ("pelvis", "proximal")),
-        "lumbopelvic_angles": (lambda q: imu.lumbopelvic_angles(other, q), ("lower_back", "distal")),
+        "hip_angles": (lambda q: imu.hip_angles(q, other, "right"), "pelvis"),
+        "lumbopelvic_angles": (lambda q: imu.lumbopelvic_angles(other, q), "lower_back"),
         "segment_orientations": (lambda q: imu.segment_orientations(q, _calibration()), "quat"),
     }
     fn, name = calls[which]
@@ -218,7 +213,7 @@ def test_quaternion_helper_second_arguments(data):
         assert not res.ok
     elif which == "frames":
         a, b = data.draw(st.sampled_from([("enu", "ned"), ("nwu", "enu"), ("ENU", "ned"), ("enu", "xyz"), (None, "ned")]))
-        res = outcome(imu.earth_frame_rotation, a, b, names=("from_frame", "to_frame", "frame"))  # K10: 'frame' 
+        res = outcome(imu.earth_frame_rotation, a, b, names=("from_frame", "to_frame"))
         valid = a in ("enu", "ned", "nwu") and b in ("enu", "ned", "nwu")
         check(res, Case(None, "", tame=valid, invalid=not valid))
         if res.ok:
@@ -293,7 +288,7 @@ def test_synthesize_imu(data):
 
     run(data.draw, imu.synthesize_imu, {"quat": q, "fs": FS}, {
         "quat": signals(n=(50, 50), channels=4, one_d=False).map(unit_quats),
-        "fs": scalars([FS, 200.0]).filter(lambda c: c.label not in ("text", "complex", "list")),  # K7
+        "fs": scalars([FS, 200.0]),
         "gravity": scalars([9.81, 0.0], positive=False), "gyr_noise": scalars([0.0, 0.01], positive=False,
                                                                                invalid_extra=[("negative", -1.0)]),
         "seed": scalars([1, 2], integer=True, positive=False, invalid_extra=[("negative", -1)]),
