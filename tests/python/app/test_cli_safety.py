@@ -138,3 +138,48 @@ def test_ctrl_c_during_a_run_leaves_the_previous_results(tmp_path):
             before = after
     assert interrupted >= 1  # at least the signal sent as the folder appeared lands before the run ends
     assert [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name or ".old-" in p.name] == []
+
+
+def test_compare_survives_mutated_summaries(tmp_path, capsys):
+    """Structure-level mutants of a real summary.json (keys dropped, values of the wrong type, NaN/huge numbers,
+    nesting changed): `kinemyo compare` answers with a table (0) or one clean line (2), never an internal error."""
+    import random
+
+    out = tmp_path / "o"
+    assert main(["analyze", str(demo_session_path()), "--out", str(out), "--quiet"]) == 0
+    good = json.loads((out / "summary.json").read_text())
+    rng = random.Random(3)
+    weird = [None, "x", -1, 1e308, [], {}, [1, "a"], {"a": None}, True, float("nan")]
+
+    def paths(node, prefix=()):
+        yield prefix
+        if isinstance(node, dict):
+            for k, v in node.items():
+                yield from paths(v, prefix + (k,))
+        elif isinstance(node, list):
+            for i, v in enumerate(node[:3]):
+                yield from paths(v, prefix + (i,))
+
+    all_paths = [p for p in paths(good) if p]
+    codes = {0: 0, 2: 0}
+    for k in range(150):
+        doc = json.loads(json.dumps(good))
+        for _ in range(rng.randint(1, 3)):
+            path = rng.choice(all_paths)
+            parent = doc
+            try:
+                for key in path[:-1]:
+                    parent = parent[key]
+                if rng.random() < 0.3 and isinstance(parent, dict):
+                    parent.pop(path[-1], None)
+                else:
+                    parent[path[-1]] = rng.choice(weird)
+            except (KeyError, IndexError, TypeError):
+                continue
+        p = tmp_path / f"m{k}.json"
+        p.write_text(json.dumps(doc))
+        code = main(["compare", str(out / "summary.json"), str(p)])
+        err = capsys.readouterr().err
+        assert code in (0, 2) and "Traceback" not in err, (code, err[-500:])
+        codes[code] += 1
+    assert codes[2] > 0 and codes[0] > 0  # both outcomes occur: the mutants are neither all fatal nor all ignored
