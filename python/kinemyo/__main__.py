@@ -1,3 +1,4 @@
+import signal
 import sys
 
 try:
@@ -6,4 +7,8 @@ except KeyboardInterrupt:  # Ctrl-C while the modules load: nothing has been tou
     print("kinemyo: interrupted", file=sys.stderr)
     sys.exit(130)
 
-sys.exit(main())
+code = main()
+# The run is complete (its results are in place): a Ctrl-C during interpreter shutdown must not turn it into a
+# death by signal.
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+sys.exit(code)

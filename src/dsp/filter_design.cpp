@@ -261,6 +261,11 @@ Sos zpk_to_sos(Zpk f) {
 void require_cutoff(const char* name, double f, double fs) {
   if (!std::isfinite(f) || f <= 0.0 || f >= fs / 2.0)
     fail(name, "must satisfy 0 < cutoff < fs/2 = " + num(fs / 2.0) + ", got " + num(f));
+  // Below this ratio the bilinear transform's poles round onto z = 1 in double precision (no steady state): a
+  // cutoff far too low, or a sampling rate far too high (fs = 1e300 with a 20 Hz high-pass).
+  if (f < 1e-9 * fs)
+    fail(name, "must be at least 1e-9 * fs = " + num(1e-9 * fs) + " Hz (fs = " + num(fs) +
+                   " Hz; lower, the filter's poles round onto z = 1), got " + num(f));
 }
 
 Sos single_biquad(std::array<double, 3> b, std::array<double, 3> a) {

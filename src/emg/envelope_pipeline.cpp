@@ -46,10 +46,14 @@ ChannelDesign design_one(const ChannelConfig& c, std::size_t i, double fs, bool 
     fail_channel(i, "prefilter_order", "must be in [1, 12], got " + std::to_string(c.prefilter_order));
   const double hp = c.highpass_hz.value_or(c.profile == Profile::trunk ? 30.0 : 20.0);
   const double lp = c.lowpass_hz.value_or(std::min(kDefaultLowpassHz, kMaxLowpassFraction * fs));
-  if (!std::isfinite(hp) || hp <= 0.0 || hp >= fs / 2.0)
-    fail_channel(i, "highpass_hz", "must satisfy 0 < highpass < fs/2 = " + num(fs / 2.0) + ", got " + num(hp));
-  if (!std::isfinite(lp) || lp <= 0.0 || lp >= fs / 2.0)
-    fail_channel(i, "lowpass_hz", "must satisfy 0 < lowpass < fs/2 = " + num(fs / 2.0) + ", got " + num(lp));
+  // Lower bound 1e-9 fs: below it a Butterworth design's poles round onto z = 1 (dsp::butterworth_sos).
+  const double f_min = 1e-9 * fs;
+  if (!std::isfinite(hp) || hp <= 0.0 || hp >= fs / 2.0 || hp < f_min)
+    fail_channel(i, "highpass_hz", "must satisfy 0 < highpass < fs/2 = " + num(fs / 2.0) + " and be at least 1e-9 * fs = " +
+                                       num(f_min) + ", got " + num(hp));
+  if (!std::isfinite(lp) || lp <= 0.0 || lp >= fs / 2.0 || lp < f_min)
+    fail_channel(i, "lowpass_hz", "must satisfy 0 < lowpass < fs/2 = " + num(fs / 2.0) + " and be at least 1e-9 * fs = " +
+                                      num(f_min) + ", got " + num(lp));
   if (!(hp < lp)) fail_channel(i, "highpass_hz", "must be below lowpass_hz (" + num(lp) + "), got " + num(hp));
 
   ChannelDesign d;
@@ -75,8 +79,9 @@ ChannelDesign design_one(const ChannelConfig& c, std::size_t i, double fs, bool 
       if (c.envelope_order < 1 || c.envelope_order > kMaxOrder)
         fail_channel(i, "envelope_order", "must be in [1, 12], got " + std::to_string(c.envelope_order));
       const double fc = c.envelope_cutoff_hz;
-      if (!std::isfinite(fc) || fc <= 0.0 || fc >= fs / 2.0)
-        fail_channel(i, "envelope_cutoff_hz", "must satisfy 0 < cutoff < fs/2 = " + num(fs / 2.0) + ", got " + num(fc));
+      if (!std::isfinite(fc) || fc <= 0.0 || fc >= fs / 2.0 || fc < 1e-9 * fs)
+        fail_channel(i, "envelope_cutoff_hz", "must satisfy 0 < cutoff < fs/2 = " + num(fs / 2.0) +
+                                                  " and be at least 1e-9 * fs = " + num(1e-9 * fs) + ", got " + num(fc));
       const double design = winter ? fc / winter_correction(c.envelope_order) : fc;
       if (design >= fs / 2.0) fail_channel(i, "envelope_cutoff_hz", "too close to fs/2 for a zero-phase design");
       d.envelope = dsp::butterworth_sos(c.envelope_order, {design}, FilterKind::lowpass, fs);
@@ -148,9 +153,9 @@ PipelineConfig PipelineConfig::uniform(double fs, std::size_t n_channels, const 
 
 std::vector<ChannelDesign> design_channels(const PipelineConfig& config) {
   validate_config(config);
+  decimation_factor(config);  // first: an output rate that cannot be reached is the error to report
   std::vector<ChannelDesign> out;
   for (std::size_t i = 0; i < config.channels.size(); ++i) out.push_back(design_one(config.channels[i], i, config.fs, false));
-  decimation_factor(config);
   return out;
 }
 

@@ -133,8 +133,8 @@ def test_ctrl_c_during_a_run_leaves_the_previous_results(tmp_path):
         if proc.returncode == 130:
             interrupted += 1
             assert after == before and "Traceback" not in err
-        else:  # finished before the signal: a complete new folder
-            assert proc.returncode == 0 and set(after) == set(before)
+        else:  # finished before the signal (or as it exited): a complete new folder
+            assert proc.returncode in (0, -signal.SIGINT) and set(after) == set(before), (proc.returncode, err)
             before = after
     assert interrupted >= 1  # at least the signal sent as the folder appeared lands before the run ends
     assert [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name or ".old-" in p.name] == []

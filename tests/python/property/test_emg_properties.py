@@ -38,7 +38,7 @@ def test_offline_envelope(data):
     run(data.draw, emg.offline_envelope, {"fs": FS, "channels": c, "x": rng_signal(1, (800, c))}, {
         "fs": FS_S, "channels": scalars([c], integer=True, invalid_extra=[("too many", c + 1)]),
         "x": signals(n=(400, 1200), channels=c, one_d=c == 1),
-    }, post, aliases={"fs": ("channels", "highpass_hz", "lowpass_hz", "envelope_cutoff_hz", "sos")})  # K15
+    }, post, aliases={"fs": ("channels", "highpass_hz", "lowpass_hz", "envelope_cutoff_hz")})
 
 
 @PROFILE
@@ -67,8 +67,7 @@ def test_envelope_pipeline(data):
         "output_rate_hz": scalars([0.0, 100.0], positive=False, invalid_extra=[("negative", -5.0), ("above fs", 5000.0)]),
         "non_finite": st.sampled_from(["hold", None, 3]).map(lambda p: Case(p, "bad", invalid=True)),
         "max_abs": scalars([1e12, 1e3]),
-    }, post, aliases={"fs": ("channels", "output_rate_hz", "highpass_hz", "lowpass_hz", "envelope_cutoff_hz", "cutoff_hz",
-                             "sos")})  # K15
+    }, post, aliases={"fs": ("channels", "output_rate_hz", "highpass_hz", "lowpass_hz", "envelope_cutoff_hz", "cutoff_hz")})
 
 
 @PROFILE
@@ -92,8 +91,7 @@ def test_channel_and_notch_configs(data):
     else:
         build = lambda: emg.ChannelConfig(**{which: case.value}, **extra)  # noqa: E731
     # construction may defer range checks to the pipeline; the pipeline must then refuse by name
-    # K15: a cutoff far below fs gives a filter with a pole at z = 1, refused as "sos: ... no steady state"
-    names = (which, "notch") if which in ("f0_hz", "q") else (which, "sos") if which.endswith("_hz") else (which,)
+    names = (which, "notch") if which in ("f0_hz", "q") else (which,)
     res = outcome(lambda: emg.EnvelopePipeline(FS, [build()]), names=names)
     check(res, case)
     if res.ok:

@@ -281,7 +281,7 @@ def test_lower_back_gait(data):
         "acc": walking(acc), "gyr": walking(gyr), "fs": scalars([FS]),
         "vertical": st.sampled_from([("up", "up"), ("w", "w"), ("-x", "-x"), ("int", 1)]).map(
             lambda p: Case(p[1], p[0], invalid=p[0] in ("up", "w", "int"))),
-    }, post, aliases={"acc": ("gyr",), "gyr": ("acc",), "fs": ("acc", "sos"),  # K15
+    }, post, aliases={"acc": ("gyr",), "gyr": ("acc",), "fs": ("acc",),
                       # D5: a named axis far from gravity is reported as 'vertical_axis' (the core's name, pinned by
                       # tests/python/gait/test_lower_back.py)
                       "vertical": ("acc", "vertical_axis")})
