@@ -1,4 +1,4 @@
-"""Mutated recording and questionnaire files against kinemyo's readers: every outcome counted (issue 13).
+"""Mutated recording, session and questionnaire files against kinemyo's readers: every outcome counted (issue 13).
 
 Each mutant (byte flips, insertions, deletions, truncation, duplicated chunks, and for text files numbers
 replaced by NaN / inf / huge / text / nothing) is read by the reader for its format. Outcomes:
@@ -40,6 +40,7 @@ def seeds() -> dict[str, bytes]:
     csv = b"t,a,b\n" + b"".join(b"%d,%d,%d\n" % (i, (i * 7) % 13, (i * 3) % 11) for i in range(400))
     out = {"simple_text": b"".join(emg[:2004]), "csv": csv, "gaitmap_csv": b"".join(gaitmap[:600]),
            "fhir_json": json.dumps(FHIR).encode()}
+    out["session_json"] = (REPO / "python" / "kinemyo" / "data" / "demo_session" / "session.json").read_bytes()
     c3d = DATA / "gaitalytics" / "gait_es_emg.c3d"
     if c3d.exists():
         out["c3d"] = c3d.read_bytes()
@@ -83,6 +84,10 @@ def read(fmt: str, path: Path):
 
     if fmt == "fhir_json":
         return questionnaire.score_questionnaire_response(json.loads(path.read_text(encoding="utf-8")))
+    if fmt == "session_json":  # parsed and checked (recordings are named beside it), not analysed
+        from kinemyo.session import load_session
+
+        return load_session(path)
     rec = {"simple_text": lambda: io.read_simple_text(path), "csv": lambda: io.read_delimited(path, fs=100.0),
            "gaitmap_csv": lambda: io.read_gaitmap_csv(path, fs=204.8), "c3d": lambda: io.read_c3d(path)}[fmt]()
     data = np.asarray(rec.data, dtype=float)
@@ -123,8 +128,12 @@ def main() -> int:
         jobs = []
         plan = [text_formats[i % len(text_formats)] for i in range(args.text)]
         plan += ["c3d"] * (args.c3d if "c3d" in base else 0)
+        import shutil
+
+        session_dir = Path(tmp) / "session"  # session mutants sit beside the demo session's recordings
+        shutil.copytree(REPO / "python" / "kinemyo" / "data" / "demo_session", session_dir)
         for i, fmt in enumerate(plan):
-            p = Path(tmp) / f"m{i}.{fmt}"
+            p = (session_dir / f"m{i}.json") if fmt == "session_json" else Path(tmp) / f"m{i}.{fmt}"
             p.write_bytes(mutate(base[fmt], rng, fmt != "c3d"))
             jobs.append((fmt, str(p)))
         tally: dict[str, Counter] = {f: Counter() for f in base}
