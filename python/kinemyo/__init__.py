@@ -24,7 +24,9 @@ dtype is computed as float64, and the sampling rate ``fs`` is always an explicit
 """
 
 from kinemyo._core import __version__, fft_backend
-from kinemyo import dsp, emg, gait, imu, questionnaire
+from kinemyo import _repr, dsp, emg, gait, imu, questionnaire
+
+_repr.install()
 
 # Modules that need pandas / matplotlib / the file readers load on first use, so `import kinemyo` stays light
 # while `kinemyo.analysis.analyze_session(...)` works without a separate import.

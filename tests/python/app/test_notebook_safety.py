@@ -43,3 +43,23 @@ def test_documented_modules_are_attributes_of_the_package():
 
     with pytest.raises(AttributeError, match="no attribute 'nonexistent'"):
         kinemyo.nonexistent  # noqa: B018
+
+
+def test_configuration_objects_print_their_fields():
+    import inspect
+
+    import kinemyo._core as core
+    from kinemyo import emg, imu
+
+    assert repr(emg.OnsetConfig(k_on=5.0)).startswith("OnsetConfig(method='threshold', k_on=5.0, k_off=2.0")
+    assert "tau_acc=2.5" in repr(imu.RobustFilterParams()) and "limits=SensorLimits(gyr=100.0" in repr(imu.RobustFilterParams())
+    checked = 0
+    for name, cls in vars(core).items():
+        if inspect.isclass(cls) and name.endswith(("Config", "Params", "Options", "Thresholds", "Limits")):
+            try:
+                obj = cls()
+            except TypeError:
+                continue
+            assert "object at 0x" not in repr(obj) and repr(obj).startswith(name + "("), (name, repr(obj))
+            checked += 1
+    assert checked >= 8
