@@ -58,18 +58,15 @@ void sosfiltfilt(const Sos& sos, std::span<const T> x, std::span<T> y, std::size
                        v.begin() + static_cast<long>(j * C));
   };
   SosFilter filter(sos, C, NonFinitePolicy::propagate);
-  // Each pass starts in the steady state for its first sample, which suppresses the start-up transient; samples
-  // near DBL_MAX can overflow the forward pass, refused here rather than as an invalid steady-state level.
-  auto start_level = [&] {
-    for (std::size_t c = 0; c < C; ++c)
-      if (!std::isfinite(ext[c]))
-        detail::fail("x", "too large: the forward pass overflows (channel " + std::to_string(c) + ")");
-    return std::span<const double>(ext.data(), C);
-  };
-  filter.reset_steady_state(start_level());
+  // Each pass starts in the steady state for its first sample, which suppresses the start-up transient. The
+  // forward pass starts from the extension, checked finite above; samples near DBL_MAX can overflow the forward
+  // pass itself, refused here rather than as an invalid steady-state level of the backward pass.
+  filter.reset_steady_state(std::span<const double>(ext.data(), C));
   filter.process_interleaved(ext.data(), ext.data(), m);
   reverse_frames(ext);
-  filter.reset_steady_state(start_level());
+  for (std::size_t c = 0; c < C; ++c)
+    if (!std::isfinite(ext[c])) detail::fail("x", "too large: the forward pass overflows (channel " + std::to_string(c) + ")");
+  filter.reset_steady_state(std::span<const double>(ext.data(), C));
   filter.process_interleaved(ext.data(), ext.data(), m);
   reverse_frames(ext);
   for (std::size_t i = 0; i < n * C; ++i) y[i] = static_cast<T>(ext[edge * C + i]);

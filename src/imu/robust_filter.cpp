@@ -166,8 +166,11 @@ void RobustFilter::update_gyr(double dt, const Vec3& gyr) noexcept {
   const Vec3 w = gyr - s.bias;
   s.last_gyr_norm = w.norm();
   if (params_.bias_motion_rate_ref > 0.0) {  // first-order low-pass over tau_acc (exact for the time step)
-    const double a = params_.tau_acc > 0.0 ? 1.0 - std::exp(-dt / params_.tau_acc) : 1.0;
-    s.motion_rate += a * (s.last_gyr_norm - s.motion_rate);
+    if (dt != motion_rate_dt_) {  // the gain is recomputed only when the time step changes, not per sample
+      motion_rate_dt_ = dt;
+      motion_rate_a_ = params_.tau_acc > 0.0 ? 1.0 - std::exp(-dt / params_.tau_acc) : 1.0;
+    }
+    s.motion_rate += motion_rate_a_ * (s.last_gyr_norm - s.motion_rate);
   }
   s.gyr_quat = detail::rotate_by_rate(s.gyr_quat, w, s.last_gyr_norm, dt);
 }

@@ -162,6 +162,7 @@ class RobustFilter {
   detail::LowPass2Coeffs acc_c_, rest_c_, mag_c_;
   detail::BiasNoise noise_;
   double noise_dt_ = -1.0, mag_gain_dt_ = -1.0, mag_k_ = 0.0, mag_k_ref_ = 0.0;
+  double motion_rate_dt_ = -1.0, motion_rate_a_ = 1.0;  // low-pass gain of state_.motion_rate for that time step
 };
 
 }  // namespace kinemyo::imu
