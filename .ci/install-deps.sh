@@ -13,7 +13,9 @@ PIP_PACKAGES=("pybind11>=2.12" "scikit-build-core>=0.10" "numpy>=1.23" "scipy>=1
               # Lab Streaming Layer input of kinemyo biofeedback
               "pylsl>=1.16"
               # C3D input of session files
-              "ezc3d>=1.5")
+              "ezc3d>=1.5"
+              # cohorts: a study over many sessions on a Dask cluster, results as Parquet (kinemyo.cohort)
+              "dask[distributed]>=2024.1" "pyarrow>=14")
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
@@ -30,7 +32,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if ! "$PYTHON" -c 'import pybind11, scikit_build_core, numpy, scipy, pandas, pytest, matplotlib, ahrs, vqf, mobgap, pylsl, ezc3d' 2>/dev/null; then
+if ! "$PYTHON" -c 'import pybind11, scikit_build_core, numpy, scipy, pandas, pytest, matplotlib, ahrs, vqf, mobgap, pylsl, ezc3d, distributed, pyarrow' 2>/dev/null; then
   echo "install-deps: pip packages for $PYTHON"
 fi
 "$PYTHON" -m pip install -q --disable-pip-version-check "${PIP_PACKAGES[@]}"
