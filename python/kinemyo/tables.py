@@ -35,7 +35,8 @@ import re
 
 import numpy as np
 
-__all__ = ["STRIDE_COLUMNS", "TABLES", "input_hash", "measures_from_summary", "session_tables"]
+__all__ = ["STRIDE_COLUMNS", "TABLES", "content_hash", "input_hash", "measures_from_summary", "session_tables",
+           "versioned_hash"]
 
 TABLES = ("sessions", "measures", "strides", "activations", "questionnaires")
 
@@ -233,12 +234,10 @@ def _input_files(session) -> list[pathlib.Path]:
     return sorted(set(pathlib.Path(f).resolve() for f in files))
 
 
-def input_hash(session) -> str:
-    """SHA-256 (hex) of a session's inputs: the session file's bytes, every recording and FHIR file it names
-    (each as its path relative to the session file's folder, or absolute when outside it, and its bytes, sorted by
-    path) and kinemyo's version, so that the same inputs analysed by the same version hash alike and a new version
-    or any changed byte gives a new hash. ``session``: a Session or a session file path."""
-    from kinemyo import _core
+def content_hash(session) -> str:
+    """SHA-256 (hex) of a session's inputs alone: the session file's bytes and every recording and FHIR file it
+    names (each as its path relative to the session file's folder, or absolute when outside it, and its bytes,
+    sorted by path). The same inputs in another folder hash alike. ``session``: a Session or a session file path."""
     from kinemyo.session import Session, load_session
 
     s = session if isinstance(session, Session) else load_session(session, allow_outside=True)
@@ -249,15 +248,27 @@ def input_hash(session) -> str:
         h.update(len(data).to_bytes(8, "little"))  # length-prefixed: no two file lists hash alike by concatenation
         h.update(data)
 
-    chunk(b"kinemyo " + _core.__version__.encode())
     chunk(s.path.name.encode())
     chunk(s.path.read_bytes())
     for f in _input_files(s):
-        name = f.relative_to(base).as_posix() if f.is_relative_to(base) else f.as_posix()
-        chunk(name.encode())
+        chunk((f.relative_to(base).as_posix() if f.is_relative_to(base) else f.as_posix()).encode())
         with open(f, "rb") as fh:  # streamed: recordings can be large
             h.update(fh.seek(0, 2).to_bytes(8, "little"))
             fh.seek(0)
             for block in iter(lambda: fh.read(1 << 20), b""):
                 h.update(block)
     return h.hexdigest()
+
+
+def versioned_hash(content: str, version: str) -> str:
+    """The session id of inputs with :func:`content_hash` ``content`` analysed by kinemyo ``version``."""
+    return hashlib.sha256(f"kinemyo {version}\n{content}".encode()).hexdigest()
+
+
+def input_hash(session) -> str:
+    """SHA-256 (hex) of a session's inputs and kinemyo's version (``kinemyo._core.__version__``): the same inputs
+    analysed by the same version hash alike, and a new version or any changed input byte gives a new hash (see
+    :func:`content_hash` for what the inputs are). This is the ``session_id`` of :func:`session_tables`."""
+    from kinemyo import _core
+
+    return versioned_hash(content_hash(session), _core.__version__)
