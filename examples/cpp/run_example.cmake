@@ -1,0 +1,23 @@
+# Runs one example and passes only if it exits with 0 AND its output matches REGEX (ctest's own
+# PASS_REGULAR_EXPRESSION would ignore the exit code). Usage:
+#   cmake -DREGEX=<regex> -P run_example.cmake -- <program> [args...]
+set(command)
+set(after_separator FALSE)
+foreach(i RANGE ${CMAKE_ARGC})
+  if(after_separator)
+    list(APPEND command "${CMAKE_ARGV${i}}")
+  elseif("${CMAKE_ARGV${i}}" STREQUAL "--")
+    set(after_separator TRUE)
+  endif()
+endforeach()
+if(NOT command OR NOT DEFINED REGEX)
+  message(FATAL_ERROR "usage: cmake -DREGEX=<regex> -P run_example.cmake -- <program> [args...]")
+endif()
+execute_process(COMMAND ${command} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message("${out}${err}")
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "${command}: exit code ${rc}")
+endif()
+if(NOT out MATCHES "${REGEX}")
+  message(FATAL_ERROR "${command}: output does not match '${REGEX}'")
+endif()
