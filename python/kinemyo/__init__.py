@@ -18,21 +18,33 @@ kinemyo.gait
 kinemyo.questionnaire
     Questionnaire scoring (CSI, ODI, RMDQ, STarT Back, PCS, TSK, HOOS, painDETECT) with the published rules,
     longitudinal change and FHIR R4 input/output.
+kinemyo.analysis, kinemyo.report, kinemyo.session, kinemyo.io, kinemyo.timebase
+    A session file analysed end to end, its report, the file readers and the session clock (loaded on first use,
+    as are the modules below and kinemyo.biofeedback, kinemyo.cli and kinemyo.demo).
+kinemyo.plot
+    Figures of the results (envelopes with activations, muscle ratio, joint angles, gait events, left/right
+    metrics, questionnaire bands, orientation error): bare matplotlib Figures, no global backend switch.
+kinemyo.datasets
+    The bundled public recordings (demo session EMG, foot IMUs, questionnaire answers; BioSPPy EMG), with fs and
+    units.
+
+``kinemyo.UnitWarning`` flags gyroscope data that look like deg/s and accelerometer data that look like g.
 
 Conventions: SI units, arrays shaped (n_samples, n_channels), float32 stays float32 and every other real
 dtype is computed as float64, and the sampling rate ``fs`` is always an explicit argument.
 """
 
 from kinemyo._core import __version__, fft_backend
+from kinemyo._validate import UnitWarning
 from kinemyo import _repr, dsp, emg, gait, imu, questionnaire
 
 _repr.install()
 
 # Modules that need pandas / matplotlib / the file readers load on first use, so `import kinemyo` stays light
 # while `kinemyo.analysis.analyze_session(...)` works without a separate import.
-_LAZY = ("analysis", "io", "report", "session", "timebase")
+_LAZY = ("analysis", "biofeedback", "cli", "datasets", "demo", "io", "plot", "report", "session", "timebase")
 
-__all__ = ["__version__", "dsp", "emg", "fft_backend", "gait", "imu", "questionnaire", *_LAZY]
+__all__ = ["UnitWarning", "__version__", "dsp", "emg", "fft_backend", "gait", "imu", "questionnaire", *_LAZY]
 
 
 def __getattr__(name: str):

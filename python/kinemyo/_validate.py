@@ -3,12 +3,15 @@ argument kind, each naming the parameter in its error."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import numbers
 import operator
+import warnings
 
 import numpy as np
 
-__all__ = ["real_array", "integer", "number", "finite_positive"]
+__all__ = ["real_array", "integer", "number", "finite_positive", "UnitWarning", "check_imu_units", "imu_units_checked"]
 
 
 def real_array(x, name: str, dtype=np.float64) -> np.ndarray:
@@ -47,3 +50,67 @@ def finite_positive(x, name: str) -> float:
     if not (np.isfinite(v) and v > 0):
         raise ValueError(f"{name}: must be finite and > 0, got {v}")
     return v
+
+
+class UnitWarning(UserWarning):
+    """Sensor data whose magnitudes suggest other units than the SI ones the function expects (a gyroscope in
+    deg/s instead of rad/s, an accelerometer in g instead of m/s^2)."""
+
+
+# 35 rad/s is about 2000 deg/s, the full scale of common MEMS gyroscopes: human movement in rehabilitation stays far
+# below it (a swinging foot peaks near 10 rad/s), while deg/s numbers of ordinary walking (foot peaks 400-600) exceed it.
+GYR_MAX_RAD_PER_S = 35.0
+# A worn accelerometer measures gravity plus movement: its median norm is about 9.81 m/s^2. A median in this band is
+# gravity written in g; in m/s^2 it would mean a recording spent mostly in free fall.
+ACC_MEDIAN_IN_G = (0.5, 2.0)
+
+_units_checked = contextvars.ContextVar("kinemyo_imu_units_checked", default=False)
+
+
+@contextlib.contextmanager
+def imu_units_checked():
+    """Within this block :func:`check_imu_units` does nothing: a function that checked its arrays once calls the
+    public functions it is built from without repeating the warning."""
+    token = _units_checked.set(True)
+    try:
+        yield
+    finally:
+        _units_checked.reset(token)
+
+
+def _norms(x) -> np.ndarray | None:
+    """Row norms of a real (n,) or (n, 3) array with finite non-zero rows, or None for anything else: malformed
+    input is left to the function's own checks, which name the problem."""
+    try:
+        a = np.asarray(x)
+    except Exception:  # noqa: BLE001  ragged lists and the like: the function's own checks report them
+        return None
+    if a.dtype.kind not in "fiu" or a.size == 0 or not (a.ndim == 1 or (a.ndim == 2 and a.shape[1] == 3)):
+        return None
+    a = a.astype(np.float64, copy=False)
+    with np.errstate(over="ignore", invalid="ignore"):  # huge or non-finite rows are dropped below, not reported
+        n = np.abs(a) if a.ndim == 1 else np.sqrt(np.einsum("ij,ij->i", a, a))
+    n = n[np.isfinite(n) & (n > 0)]  # NaN or zero rows are missing samples (e.g. a slower magnetometer)
+    return n if n.size else None
+
+
+def check_imu_units(gyr=None, acc=None, *, gyr_name: str = "gyr", acc_name: str = "acc", stacklevel: int = 3) -> None:
+    """Warn (:class:`UnitWarning`) when ``gyr`` (rad/s expected) looks like deg/s -- the 99th percentile of its
+    norm above :data:`GYR_MAX_RAD_PER_S` -- or when ``acc`` (m/s^2 expected, gravity included) looks like g -- its
+    median norm within :data:`ACC_MEDIAN_IN_G`; the warning names them ``gyr_name`` / ``acc_name``. ``stacklevel`` 3 points the warning at the caller of the public
+    function that calls this."""
+    if _units_checked.get():
+        return
+    rates = None if gyr is None else _norms(gyr)
+    if rates is not None:
+        p99 = float(np.percentile(rates, 99))
+        if p99 > GYR_MAX_RAD_PER_S:
+            warnings.warn(f"{gyr_name}: the 99th percentile of the angular rate is {p99:.4g}, above {GYR_MAX_RAD_PER_S:g} "
+                          f"rad/s (about 2000 deg/s, the full scale of common gyroscopes): the data look like deg/s; "
+                          f"give rad/s (deg/s times pi / 180)", UnitWarning, stacklevel=stacklevel)
+    norms = None if acc is None else _norms(acc)
+    if norms is not None:
+        med = float(np.median(norms))
+        if ACC_MEDIAN_IN_G[0] <= med <= ACC_MEDIAN_IN_G[1]:
+            warnings.warn(f"{acc_name}: the median norm is {med:.3g}, about 1 g rather than 9.81 m/s^2: the data look like "
+                          f"g; give m/s^2 (g times 9.80665)", UnitWarning, stacklevel=stacklevel)

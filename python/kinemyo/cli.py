@@ -95,7 +95,10 @@ def _biofeedback(args) -> int:
 
 
 def demo_session_path() -> pathlib.Path:
-    return pathlib.Path(__file__).resolve().parent / "data" / "demo_session" / "session.json"
+    """The bundled demo session file (:func:`kinemyo.datasets.demo_session_path`)."""
+    from kinemyo.datasets import demo_session_path as path
+
+    return path()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kinemyo._validate import real_array
+from kinemyo._validate import check_imu_units, imu_units_checked, real_array
 from kinemyo._core import (FootEventDetector, FootEventParams, _agreement, _detect_foot_events, _estimate_foot_ml_axis,
                            _foot_side_values,
                            _detect_shank_events, _gait_symmetry_index, _lower_back_contact_sides, _lower_back_defaults,
@@ -64,15 +64,19 @@ def foot_events(gyr, fs: float, *, ml_axis=1, ml_sign: float = 1.0,
     The sagittal rate, positive when the toes go down, is ``gyr @ axis``. ``ml_axis`` names that medio-lateral axis:
     an index 0-2 (with ``ml_sign``; for a frame with x to the toes, y to the left and z up -- gaitmap's -- that is
     axis 1, sign +1), a 3-vector in the sensor frame (a sensor rolled on the shoe), or ``"auto"`` to estimate it
-    from the walking in ``gyr`` (:func:`estimate_foot_ml_axis`)."""
-    return FootEvents(*_detect_foot_events(gyr, fs, _foot_axis(gyr, fs, ml_axis, ml_sign),
-                                           params if params is not None else FootEventParams()))
+    from the walking in ``gyr`` (:func:`estimate_foot_ml_axis`). A ``gyr`` that looks like deg/s gives a
+    :class:`kinemyo.UnitWarning`."""
+    check_imu_units(gyr)
+    with imu_units_checked():  # ml_axis="auto" estimates the axis from the same gyr
+        return FootEvents(*_detect_foot_events(gyr, fs, _foot_axis(gyr, fs, ml_axis, ml_sign),
+                                               params if params is not None else FootEventParams()))
 
 
 def estimate_foot_ml_axis(gyr, fs: float) -> np.ndarray:
     """The medio-lateral axis of a foot sensor (unit 3-vector, sensor frame, toes-down rotation positive) from
     walking data: the principal axis of the rotation, signed so that the long swing lobe is negative. ValueError
-    when the recording holds too little walking to tell."""
+    when the recording holds too little walking to tell. ``gyr`` in rad/s (UnitWarning when it looks like deg/s)."""
+    check_imu_units(gyr)
     return np.asarray(_estimate_foot_ml_axis(gyr, fs))
 
 
@@ -96,7 +100,9 @@ def _foot_axis(gyr, fs: float, ml_axis, ml_sign: float) -> np.ndarray:
 def shank_events(sagittal_rate, fs: float, *, mid_swing_threshold: float = np.radians(50.0),
                  min_stride_time: float = 0.5, search_window: float = 0.5) -> dict[str, np.ndarray]:
     """Salarian et al. (2004) shank events from the sagittal rate (rad/s, positive when the shank swings forward):
-    ``mid_swing`` peaks, ``initial_contact`` (minimum after), ``terminal_contact`` (minimum before)."""
+    ``mid_swing`` peaks, ``initial_contact`` (minimum after), ``terminal_contact`` (minimum before). A rate that
+    looks like deg/s gives a :class:`kinemyo.UnitWarning`."""
+    check_imu_units(sagittal_rate, gyr_name="sagittal_rate")
     ic, tc, mid = _detect_shank_events(real_array(sagittal_rate, "sagittal_rate"), fs, mid_swing_threshold,
                                        min_stride_time, search_window)
     return {"initial_contact": ic, "terminal_contact": tc, "mid_swing": mid}
@@ -204,7 +210,9 @@ def lower_back_gait(acc, gyr, fs: float, *, vertical: str | None = None, step_qc
 
 def zupt_strides(gyr, acc, fs: float, mid_stance) -> dict[str, np.ndarray]:
     """Foot displacement between consecutive mid-stances by zero-velocity-update integration: ``length`` (m,
-    horizontal), ``turning_angle`` (rad), ``max_height`` (m), ``start``/``end`` (s)."""
+    horizontal), ``turning_angle`` (rad), ``max_height`` (m), ``start``/``end`` (s). gyr rad/s, acc m/s^2
+    (:class:`kinemyo.UnitWarning` when they look like deg/s or g)."""
+    check_imu_units(gyr, acc)
     return _zupt_strides(gyr, acc, fs, real_array(mid_stance, "mid_stance"))
 
 
@@ -272,7 +280,15 @@ def analyze_feet(left_gyr, left_acc, right_gyr, right_acc, fs: float, *, ml_axis
                  params: FootEventParams | None = None, qc: StrideQc = StrideQc()) -> GaitAnalysis:
     """Events, stride lengths and turning angles (zero-velocity updates) and the bilateral stride table from two
     foot sensors (gyr rad/s, acc m/s^2, (n, 3) each, same clock). ``ml_axis`` as in :func:`foot_events` (an index,
-    one 3-vector for both feet, a pair of 3-vectors (left, right), or ``"auto"`` per foot)."""
+    one 3-vector for both feet, a pair of 3-vectors (left, right), or ``"auto"`` per foot). Data that look like
+    deg/s or g give a :class:`kinemyo.UnitWarning` naming the array."""
+    check_imu_units(left_gyr, left_acc, gyr_name="left_gyr", acc_name="left_acc")
+    check_imu_units(right_gyr, right_acc, gyr_name="right_gyr", acc_name="right_acc")
+    with imu_units_checked():
+        return _analyze_feet(left_gyr, left_acc, right_gyr, right_acc, fs, ml_axis, ml_sign, params, qc)
+
+
+def _analyze_feet(left_gyr, left_acc, right_gyr, right_acc, fs, ml_axis, ml_sign, params, qc) -> GaitAnalysis:
     sides = {}
     zupt = {}
     pair = (not isinstance(ml_axis, (str, int, np.integer)) and np.asarray(ml_axis, dtype=object).shape == (2,)
@@ -291,10 +307,13 @@ def analyze_feet(left_gyr, left_acc, right_gyr, right_acc, fs: float, *, ml_axis
 def foot_angle(gyr, acc, fs: float, mid_stance, anterior=(1.0, 0.0, 0.0)) -> np.ndarray:
     """Sagittal foot angle (rad, toe-up positive) of a foot sensor: the elevation of its ``anterior`` axis (sensor
     frame, toward the toes) above the horizontal from the 6D robust-filter orientation, zeroed at the median of its
-    values at ``mid_stance`` (s from the first sample, foot flat). gyr rad/s, acc m/s^2, (n, 3) each."""
+    values at ``mid_stance`` (s from the first sample, foot flat). gyr rad/s, acc m/s^2, (n, 3) each
+    (:class:`kinemyo.UnitWarning` when they look like deg/s or g)."""
     from kinemyo import imu
 
-    q = imu.robust_orientation(gyr, acc, fs=fs).quat_6d
+    check_imu_units(gyr, acc)
+    with imu_units_checked():
+        q = imu.robust_orientation(gyr, acc, fs=fs).quat_6d
     elevation = imu.axis_elevation(q, anterior)
     flat_s = real_array(mid_stance, "mid_stance").ravel()
     flat_s = flat_s[np.isfinite(flat_s) & (flat_s >= 0) & (flat_s * fs < len(elevation))]

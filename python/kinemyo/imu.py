@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kinemyo._validate import number, real_array
+from kinemyo._validate import check_imu_units, number, real_array
 from kinemyo._core import (MadgwickFilter, MahonyFilter, RobustFilter, RobustFilterParams, RobustFilterState,
                            SegmentCalibration, SensorLimits, _hip_angles, _lumbopelvic_angles, _orientation_errors, _repetitions,
                            _robust_offline, align_relative_heading, axis_elevation, calibrate_static_pose,
@@ -62,7 +62,9 @@ def robust_orientation(gyr, acc, mag=None, *, fs=None, t=None, params: RobustFil
     zero-phase accelerometer low-pass, smoothed heading). Exactly one of ``fs`` (Hz) or ``t`` (timestamps, s,
     strictly increasing) gives the time base. Rows of ``acc`` or ``mag`` that are NaN or zero are treated as
     missing (a magnetometer at a lower rate is given where it has samples). float32 input gives float32 output.
+    A gyroscope that looks like deg/s or an accelerometer that looks like g gives a :class:`kinemyo.UnitWarning`.
     """
+    check_imu_units(gyr, acc)
     p = params if params is not None else RobustFilterParams()
     raw = _robust_offline(gyr, acc, mag, fs=fs, t=t, params=p) if offline else \
         RobustFilter(p).process(gyr, acc, mag, fs=fs, t=t)
@@ -71,13 +73,17 @@ def robust_orientation(gyr, acc, mag=None, *, fs=None, t=None, params: RobustFil
 
 
 def madgwick(gyr, acc, mag=None, *, fs=None, t=None, beta: float = 0.1) -> np.ndarray:
-    """(n, 4) quaternions from the Madgwick filter (IMU without ``mag``, MARG with it)."""
+    """(n, 4) quaternions from the Madgwick filter (IMU without ``mag``, MARG with it). gyr rad/s, acc m/s^2
+    (:class:`kinemyo.UnitWarning` when they look like deg/s or g)."""
+    check_imu_units(gyr, acc)
     q = MadgwickFilter(beta=beta).process(gyr, acc, mag, fs=fs, t=t)
     return q.astype(_dtype(gyr, acc, mag), copy=False)
 
 
 def mahony(gyr, acc, mag=None, *, fs=None, t=None, kp: float = 1.0, ki: float = 0.0):
-    """(n, 4) quaternions and (n, 3) bias estimates (-ki times the error integral) from the Mahony filter."""
+    """(n, 4) quaternions and (n, 3) bias estimates (-ki times the error integral) from the Mahony filter. gyr
+    rad/s, acc m/s^2 (:class:`kinemyo.UnitWarning` when they look like deg/s or g)."""
+    check_imu_units(gyr, acc)
     q, b = MahonyFilter(kp=kp, ki=ki).process(gyr, acc, mag, fs=fs, t=t)
     dt = _dtype(gyr, acc, mag)
     return q.astype(dt, copy=False), b.astype(dt, copy=False)

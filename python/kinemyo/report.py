@@ -44,43 +44,67 @@ def _json_default(x):
     raise TypeError(type(x).__name__)
 
 
+def _activation_table(name: str, d: dict, method: str):
+    """A channel's activations as the session result keeps them (session-clock lists) back in the library's
+    ActivationTable, times from the channel's first sample."""
+    from kinemyo.emg import ActivationTable
+
+    start, n, fs = d["t"][0], len(d["t"]), d["fs"]
+    on, off = np.asarray(d["onsets"], dtype=np.float64) - start, np.asarray(d["offsets"], dtype=np.float64) - start
+    off_sample = np.round(off * fs).astype(np.int64)
+    return ActivationTable(np.zeros(len(on), dtype=np.int64), on, off, np.round(on * fs).astype(np.int64), off_sample,
+                           off_sample < n, fs, method, [name])
+
+
+def _ratio_table(d: dict):
+    """The windows the session result keeps for a ratio (centre times, activation ratio) as an IndexTable; the
+    other indices were not kept (NaN)."""
+    from kinemyo.analysis import RATIO_WINDOW_S
+    from kinemyo.emg import IndexTable
+
+    t, ratio = np.asarray(d["t"], dtype=np.float64), np.asarray(d["ratio"], dtype=np.float64)
+    nan = np.full(len(t), np.nan)
+    return IndexTable(t - RATIO_WINDOW_S / 2, t + RATIO_WINDOW_S / 2, ratio, nan, nan, nan)
+
+
+def _rate(t: np.ndarray) -> float:
+    """The sampling rate of a uniform time grid."""
+    return (len(t) - 1) / (t[-1] - t[0]) if len(t) > 1 and t[-1] > t[0] else 1.0
+
+
 def _figures(r: SessionResult) -> dict[str, tuple[str, str]]:
+    from kinemyo import gait, plot
+
     figs: dict[str, tuple[str, str]] = {}
     if r.emg:
         names = list(r.emg)[:8]
         fig, axes = _subplots(len(names), 1, figsize=(10, 1.9 * len(names)), sharex=True, squeeze=False)
         for ax, name in zip(axes[:, 0], names):
             d = r.emg[name]
-            step = max(1, len(d["t"]) // 20000)
-            ax.plot(d["t"][::step], d["envelope"][::step], lw=0.8, color="C0")
-            for on, off in zip(d["onsets"], d["offsets"]):
-                ax.axvspan(on, off, color="C2", alpha=0.2, lw=0)
-            ax.axvspan(*d["rest"], color="0.85", lw=0)
+            method = r.summary["emg"][name]["onset_config"].get("method", "threshold")
+            plot.envelopes(d["envelope"], d["fs"], _activation_table(name, d, method), start_s=d["t"][0],
+                           rest_s=d["rest"], unit=d["unit"], ax=ax)
             q = d["quality"]
             flags = [k for k in ("clipping", "flat", "mains", "motion") if q.get(k)]
             ax.set_title(f"{name}: envelope ({d['unit']}); activations shaded green, rest grey; quality: "
                          f"{', '.join(flags) if flags else 'ok'}", fontsize=9, loc="left")
+            ax.set_ylabel("")
+            ax.set_xlabel("")
         axes[-1, 0].set_xlabel("time (s)")
         figs["emg"] = ("EMG envelopes with activations and quality flags", _png(fig))
     if r.ratios:
         fig, ax = _subplots(figsize=(10, 2.6))
         for key, d in r.ratios.items():
-            ax.plot(d["t"], d["ratio"], label=key, lw=1)
-        ax.axhline(1.0, color="0.5", lw=0.8, ls="--")
-        ax.set_xlabel("time (s)")
-        ax.set_ylabel("activation ratio")
-        ax.legend(fontsize=8)
+            plot.ratio(_ratio_table(d), label=key, ax=ax)
         figs["ratio"] = ("Muscle activation ratio over time (1 s windows; envelopes / their 95th percentile)", _png(fig))
     if r.angles:
         names = list(r.angles)
         fig, axes = _subplots(len(names), 1, figsize=(10, 0.6 + 1.8 * len(names)), sharex=True, squeeze=False)
         for ax, name in zip(axes[:, 0], names):
             d = r.angles[name]
-            for k, v in d["angles"].items():
-                ax.plot(d["t"], np.degrees(v), lw=0.8, label=k.replace("_", " "))
+            plot.joint_angles(d["angles"], _rate(d["t"]), start_s=d["t"][0], title=name, ax=ax)
             ax.set_ylabel("deg")
-            ax.set_title(name, fontsize=9, loc="left")
-            ax.legend(fontsize=7, loc="upper right")
+            ax.set_xlabel("")
         axes[-1, 0].set_xlabel("time (s)")
         figs["angles"] = ("Joint and segment angles", _png(fig))
         rows = [(f"{name}: {k.replace('_', ' ')}", np.degrees(t.range)) for name, d in r.angles.items()
@@ -97,83 +121,29 @@ def _figures(r: SessionResult) -> dict[str, tuple[str, str]]:
             figs["rom"] = ("Range of motion per repetition (valley to peak, rises and returns over 10 deg)", _png(fig))
     if r.gait is not None:
         fig, axes = _subplots(2, 1, figsize=(10, 4.2), sharex=True)
+        t0 = r.gait_base.start_s  # event times count from the feet grid's start; plotted on the session clock
         for ax, side in zip(axes, ("left", "right")):
-            w = r.gait_signals[side]
-            t0 = r.gait_base.start_s  # event times count from the feet grid's start; plotted on the session clock
-            t = t0 + np.arange(len(w)) / r.gait_base.fs
-            keep = t <= min(t[-1], 12.0 + t[0])
-            ax.plot(t[keep], w[keep], lw=0.8, color="0.3")
             ev = r.gait.left if side == "left" else r.gait.right
-            for times, marker, label in ((ev.initial_contact, "v", "initial contact"),
-                                         (ev.terminal_contact, "^", "toe-off")):
-                tt = times[times + t0 <= t[keep][-1]] + t0
-                ax.plot(tt, np.interp(tt, t, w), marker, ls="none", label=label)
-            ax.set_ylabel(f"{side} sagittal\nrate (rad/s)")
-            ax.legend(fontsize=8, loc="upper right")
+            on_clock = gait.FootEvents(ev.initial_contact + t0, ev.terminal_contact + t0, ev.mid_stance + t0)
+            plot.gait_events(r.gait_signals[side], r.gait_base.fs, on_clock, start_s=t0, span_s=(t0, t0 + 12.0),
+                             ylabel=f"{side} sagittal\nrate (rad/s)", ax=ax)
+            ax.set_xlabel("")
         axes[-1].set_xlabel("time (s)")
         figs["gait_events"] = ("Gait events on the foot gyroscope traces (first 12 s)", _png(fig))
-        kept = r.gait.strides[~r.gait.strides["excluded"]]
-        params = [("step_time_s", "step time"), ("stance_time_s", "stance"), ("swing_time_s", "swing"),
-                  ("single_support_s", "single support")]
-        summary = r.summary["gait"]["asymmetry"]
         fig, ax = _subplots(figsize=(10, 3.0))
-        x = np.arange(len(params))
-        for k, side in enumerate(("left", "right")):
-            med = [kept.loc[kept.side == side, p].median() for p, _ in params]
-            ax.bar(x + (k - 0.5) * 0.38, med, 0.38, label=side)
-        top = ax.get_ylim()[1]
-        ax.set_ylim(0, top * 1.2)
-        for i, (p, _) in enumerate(params):
-            si = next((row["value"] for row in summary if row["parameter"] == p and row["index"] == "symmetry_index"), None)
-            if si is not None:
-                ax.text(i, top * 1.15, f"SI {si:+.1f} %", ha="center", va="top", fontsize=8)
-        ax.set_xticks(x, [label for _, label in params])
-        ax.set_ylabel("median (s)")
-        ax.legend(fontsize=8)
+        plot.left_right(r.gait, affected=r.session.affected_side, ax=ax)
         figs["gait_bars"] = ("Left and right step, stance, swing and single-support times with symmetry indices", _png(fig))
     if r.lower_back is not None and len(r.lower_back.initial_contact):
-        lb = r.lower_back
-        t, a = r.lower_back_signal["t"], r.lower_back_signal["acc_norm"]
-        start = lb.bouts.start_s.iloc[0] - 1.0
-        keep = (t >= start) & (t <= start + 12.0)
+        t = r.lower_back_signal["t"]
+        start = r.lower_back.bouts.start_s.iloc[0] - 1.0
         fig, ax = _subplots(figsize=(10, 2.8))
-        ax.plot(t[keep], a[keep], lw=0.8, color="0.3")
-        for side, color in (("left", "tab:blue"), ("right", "tab:orange"), ("unknown", "0.5")):
-            tt = lb.initial_contact[(lb.initial_contact_side == side) & (lb.initial_contact <= t[keep][-1])
-                                    & (lb.initial_contact >= t[keep][0])]
-            if len(tt):
-                ax.plot(tt, np.interp(tt, t, a), "v", color=color, ls="none", label=f"initial contact {side}")
-        for _, turn in lb.turns.iterrows():
-            if turn.end_s >= t[keep][0] and turn.start_s <= t[keep][-1]:
-                ax.axvspan(turn.start_s, turn.end_s, color="0.9", zorder=0)
-        ax.set_xlabel("time (s)")
-        ax.set_ylabel("|acc| - g (m/s^2)")
-        ax.legend(fontsize=8, loc="upper right")
-        figs["lower_back"] = ("Lower-back sensor: initial contacts by side in the first 12 s of walking (turns shaded)",
-                              _png(fig))
+        plot.gait_events(r.lower_back_signal["acc_norm"], r.summary["gait_lower_back"]["fs_hz"], r.lower_back,
+                         start_s=t[0], span_s=(max(start, t[0]), max(start, t[0]) + 12.0), ax=ax)
+        figs["lower_back"] = ("Lower-back sensor: initial and final contacts by side in the first 12 s of walking "
+                              "(turns shaded)", _png(fig))
     if r.questionnaires:
-        from kinemyo.questionnaire import instrument_info
-
-        items = []
-        for inst, res in r.questionnaires.items():
-            info = instrument_info(inst)
-            for s in info["scores"]:
-                v = res[s["name"]]
-                items.append((f"{inst} {s['name']}", v, s))
-        fig, ax = _subplots(figsize=(10, 0.5 + 0.45 * len(items)))
-        for i, (label, v, s) in enumerate(items):
-            lo, hi = s["range"]
-            for j, b in enumerate(s["bands"]):
-                ax.barh(i, (b["upper"] - b["lower"]) / (hi - lo), left=(b["lower"] - lo) / (hi - lo), height=0.6,
-                        color=f"C{j}", alpha=0.25)
-            if v.computable:
-                ax.plot((v.value - lo) / (hi - lo), i, "k|", ms=14, mew=2)
-                ax.text(1.01, i, f"{v.value:.1f} {v.band}", va="center", fontsize=8)
-            else:
-                ax.text(1.01, i, "not computable", va="center", fontsize=8)
-        ax.set_yticks(range(len(items)), [it[0] for it in items])
-        ax.set_xlim(0, 1)
-        ax.set_xlabel("fraction of the score range (bands shaded)")
+        fig, ax = _subplots(figsize=(10, 0.5 + 0.45 * sum(len(q.scores) for q in r.questionnaires.values())))
+        plot.questionnaire_bands(r.questionnaires, ax=ax)
         figs["questionnaires"] = ("Questionnaire scores within their bands", _png(fig))
     return figs
 
