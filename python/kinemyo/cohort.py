@@ -1,0 +1,447 @@
+"""A study: many session files analysed on a Dask cluster into one partitioned Parquet dataset.
+
+:func:`analyze_cohort` runs :func:`process_session` once per session file as a Dask task (``dask.distributed``):
+on a ``LocalCluster`` of worker processes by default, on an existing scheduler when given its address, so the same
+call scales from a laptop to a cluster. Each task analyses ONE session (:func:`kinemyo.analysis.analyze_session`),
+turns it into the tidy tables of :mod:`kinemyo.tables` and writes them itself; only a small status record travels
+back to the client, so neither the client nor the scheduler ever holds a session's data, and a worker (one thread)
+holds one session at a time.
+
+Output folder ``out`` (the dataset; every file is written to a temporary name and renamed, so a reader or a
+killed worker never sees half a file)::
+
+    out/<table>/patient=<patient>/<session_id>.parquet   table: sessions, measures, strides, activations,
+                                                         questionnaires (schema: kinemyo.tables; 'patient' is
+                                                         the partition column, URI-escaped, Hive layout)
+    out/_manifest/<slot>.json                            per session file: its session_id, version, status
+    out/cohort_report.html                               distributions and per-patient trajectories
+    out/_kinemyo_cohort.json                             marks the folder as a kinemyo cohort dataset
+
+``session_id`` is :func:`kinemyo.tables.input_hash` (the session file, its recordings and kinemyo's version). A
+session that fails gets a ``sessions`` row with ``status = 'failed'`` and the error text (its session_id is the
+SHA-256 of the resolved file path when its inputs cannot even be read) and the others go on. A session's tables
+are written sessions-table last, then its manifest: a session is complete when its manifest names its current
+input hash. A re-run skips complete sessions whose input hash is unchanged (a failure of unchanged inputs is
+deterministic and is kept too; a session whose inputs could not be read, or whose worker died, is retried), so a
+run killed at any point resumes where it stopped. Read the dataset with :func:`read_table` (or any Parquet reader:
+``pandas.read_parquet(out / 'measures')``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+import pathlib
+import resource
+import time
+import urllib.parse
+import uuid
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+__all__ = ["CohortResult", "analyze_cohort", "parquet_schema", "process_session", "read_table", "write_cohort_report"]
+
+MARKER = "_kinemyo_cohort.json"
+MANIFEST_DIR = "_manifest"
+NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"  # Hive's name for a missing partition value (patient unknown)
+# Local cluster defaults: one thread per worker process (the analysis is single-threaded C++ with the GIL released
+# only inside kernels; processes give true parallelism) and a memory limit after which the nanny restarts a worker.
+LOCAL_WORKERS = 2
+LOCAL_MEMORY_LIMIT = "2GiB"
+_FLOAT_COLUMNS = {"value", "onset_s", "offset_s", "duration_s"}
+_INT_COLUMNS = {"n_answered", "n_items"}
+
+
+def parquet_schema(table: str, *, with_patient: bool = True):
+    """The Arrow schema of one table of the dataset: the columns of :mod:`kinemyo.tables`, with ``patient`` the
+    partition column (stored in the folder name, not in the files: ``with_patient=False``)."""
+    import pyarrow as pa
+
+    from kinemyo import tables
+
+    columns = {"sessions": tables.SESSION_COLUMNS, "measures": tables.MEASURE_COLUMNS,
+               "strides": ("session_id", "source", *tables.STRIDE_COLUMNS),
+               "activations": tables.ACTIVATION_COLUMNS, "questionnaires": tables.QUESTIONNAIRE_COLUMNS}
+    if table not in columns:
+        raise ValueError(f"table: expected one of {', '.join(tables.TABLES)}, got {table!r}")
+    stride_types = {"float64": pa.float64(), "Int64": pa.int64(), "bool": pa.bool_(), "object": pa.string()}
+    fields = []
+    for c in columns[table]:
+        if c == "patient":
+            continue
+        if table == "strides" and c in tables.STRIDE_COLUMNS:
+            t = stride_types[tables.STRIDE_COLUMNS[c]]
+        else:
+            t = pa.float64() if c in _FLOAT_COLUMNS else pa.int64() if c in _INT_COLUMNS else pa.string()
+        fields.append(pa.field(c, t))
+    if with_patient:
+        fields.insert(1, pa.field("patient", pa.string()))
+    return pa.schema(fields)
+
+
+def _partition(patient: str | None) -> str:
+    return "patient=" + (NULL_PARTITION if patient is None else urllib.parse.quote(patient, safe=""))
+
+
+def _slot(path: pathlib.Path) -> str:
+    """A session file's place in the manifest: the same file (resolved path) always maps to the same slot."""
+    return hashlib.sha256(str(path).encode()).hexdigest()[:24]
+
+
+def _atomic_write(path: pathlib.Path, write: Callable[[pathlib.Path], None]) -> None:
+    # the temporary name starts with '.', which Parquet dataset readers skip, and is unique per writer
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def _write_parquet(frame, table: str, path: pathlib.Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = parquet_schema(table, with_patient=False)
+    data = pa.Table.from_pandas(frame.drop(columns=["patient"], errors="ignore"), schema=schema, preserve_index=False)
+    _atomic_write(path, lambda tmp: pq.write_table(data, tmp))
+
+
+def _read_manifest(path: pathlib.Path) -> dict | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # absent or unreadable: the session is simply redone
+    return data if isinstance(data, dict) else None
+
+
+def _failed_tables(session_id: str, patient, date, name, path: pathlib.Path, error: str) -> dict:
+    import pandas as pd
+
+    from kinemyo import _core, tables
+
+    row = {"session_id": session_id, "patient": patient, "date": date, "kinemyo_version": _core.__version__,
+           "name": name, "session_file": str(path), "affected_side": None,
+           "analysed_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+           "status": "failed", "error": error}
+    return {"sessions": pd.DataFrame([row], columns=tables.SESSION_COLUMNS)}
+
+
+def _one_line(exc: BaseException) -> str:
+    return (" ".join(str(exc).split()) or type(exc).__name__)[:1000]
+
+
+def process_session(path: str | os.PathLike, out: str | os.PathLike) -> dict:
+    """Analyse one session file into the dataset at ``out`` (one Dask task; also the serial path) and return its
+    status record: session_file, session_id, patient, date, status ('ok' | 'failed'), error, skipped (the earlier
+    run's outcome was kept), seconds, worker_pid, peak_rss_bytes (of the process so far), rows (per table).
+
+    Any failure of the session itself (unreadable, invalid, an analysis error) is recorded, never raised; only a
+    failure to write ``out`` raises."""
+    from kinemyo import _core
+    from kinemyo.analysis import analyze_session
+    from kinemyo.session import load_session
+    from kinemyo.tables import input_hash, session_tables
+
+    t0 = time.perf_counter()
+    path, out = pathlib.Path(path).resolve(), pathlib.Path(out)
+    manifest_path = out / MANIFEST_DIR / f"{_slot(path)}.json"
+    old = _read_manifest(manifest_path) or {}
+    status = {"session_file": str(path), "session_id": None, "patient": None, "date": None, "status": "ok",
+              "error": None, "skipped": False}
+    tables, hashed = None, False
+    try:
+        s = load_session(path)
+        status.update(patient=s.subject, date=s.date)
+        status["session_id"] = input_hash(s)
+        hashed = True
+    except Exception as exc:  # noqa: BLE001  an unusable session is recorded, and the cohort goes on
+        status.update(status="failed", error=_one_line(exc),
+                      session_id=hashlib.sha256(b"unreadable " + str(path).encode()).hexdigest())
+        tables = _failed_tables(status["session_id"], None, None, None, path, status["error"])
+    if hashed and old.get("session_id") == status["session_id"] and old.get("kinemyo_version") == _core.__version__:
+        status.update(status=old.get("status", "ok"), error=old.get("error"), skipped=True, rows=old.get("rows", {}))
+    else:
+        if hashed:
+            try:
+                result = analyze_session(s)
+                tables = session_tables(result, input_hash=status["session_id"], patient=s.subject, date=s.date)
+            except Exception as exc:  # noqa: BLE001
+                status.update(status="failed", error=_one_line(exc))
+                tables = _failed_tables(status["session_id"], s.subject, s.date, s.name, path, status["error"])
+        files = [f"{t}/{_partition(status['patient'])}/{status['session_id']}.parquet" for t in tables]
+        # an earlier run's files of this session file that the new outcome does not overwrite (changed inputs,
+        # another patient) go first: a crash from here on leaves the session absent, never twice in the dataset
+        for f in set(old.get("files", [])) - set(files):
+            (out / f).unlink(missing_ok=True)
+        for t in sorted(tables, key=lambda t: t == "sessions"):  # sessions last: its row says the rest is there
+            _write_parquet(tables[t], t, out / f"{t}/{_partition(status['patient'])}/{status['session_id']}.parquet")
+        status["rows"] = {t: len(frame) for t, frame in tables.items()}
+        record = {"session_file": str(path), "session_id": status["session_id"], "kinemyo_version": _core.__version__,
+                  "status": status["status"], "error": status["error"], "files": files, "rows": status["rows"]}
+        if hashed:  # inputs that could not be read are retried on every run (a missing file may turn up)
+            _atomic_write(manifest_path, lambda tmp: tmp.write_text(json.dumps(record), encoding="utf-8"))
+        else:
+            manifest_path.unlink(missing_ok=True)
+    status.update(seconds=time.perf_counter() - t0, worker_pid=os.getpid(),
+                  peak_rss_bytes=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+    return status
+
+
+def read_table(out: str | os.PathLike, table: str, columns: list[str] | None = None):
+    """One table of a cohort dataset as a pandas DataFrame (``patient`` from the partition folders)."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    schema = parquet_schema(table)
+    folder = pathlib.Path(out) / table
+    if not folder.is_dir():
+        return schema.empty_table().to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+    part = ds.HivePartitioning(pa.schema([("patient", pa.string())]), null_fallback=NULL_PARTITION,
+                               segment_encoding="uri")
+    data = ds.dataset(folder, format="parquet", schema=schema, partitioning=part).to_table(columns=columns)
+    return data.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+
+
+@dataclass
+class CohortResult:
+    out: pathlib.Path
+    sessions: "object"  # pandas DataFrame: one status row per session file, in the order given
+    report: pathlib.Path
+
+    @property
+    def failed(self):
+        return self.sessions[self.sessions.status == "failed"]
+
+    def __repr__(self) -> str:
+        s = self.sessions
+        return (f"CohortResult({len(s)} sessions: {int((s.status == 'ok').sum())} ok, {len(self.failed)} failed, "
+                f"{int(s.skipped.sum())} unchanged since an earlier run; out={str(self.out)!r})")
+
+
+def _check_paths(paths) -> list[pathlib.Path]:
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        raise TypeError("paths: expected a list of session files, got a single path (wrap it in a list)")
+    try:
+        items = list(paths)
+    except TypeError:
+        raise TypeError(f"paths: expected a list of session files, got {type(paths).__name__}") from None
+    if not items:
+        raise ValueError("paths: no session files given")
+    seen: dict[pathlib.Path, int] = {}
+    out = []
+    for i, p in enumerate(items):
+        if not isinstance(p, (str, os.PathLike)):
+            raise TypeError(f"paths[{i}]: expected a path, got {type(p).__name__}")
+        r = pathlib.Path(p).resolve()
+        if not r.exists():
+            raise ValueError(f"paths[{i}]: {p}: file not found")
+        if not r.is_file():
+            raise ValueError(f"paths[{i}]: {p}: is a folder, not a session file")
+        if r in seen:
+            raise ValueError(f"paths[{i}]: {p} is the same file as paths[{seen[r]}]")
+        seen[r] = i
+        out.append(r)
+    return out
+
+
+def _check_out(out) -> pathlib.Path:
+    from kinemyo import _core
+
+    if not isinstance(out, (str, os.PathLike)):
+        raise TypeError(f"out: expected a folder path, got {type(out).__name__}")
+    out = pathlib.Path(out).absolute()
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"out: {out} exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise ValueError(f"out: {out} is not empty and is not a kinemyo cohort dataset ({MARKER}); "
+                         "choose an empty or new folder")
+    out.mkdir(parents=True, exist_ok=True)
+    if not (out / MARKER).is_file():
+        (out / MARKER).write_text(json.dumps({"kinemyo_version": _core.__version__, "layout": 1}), encoding="utf-8")
+    return out
+
+
+def _local_client(workers: int):
+    from distributed import Client, LocalCluster
+
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, memory_limit=LOCAL_MEMORY_LIMIT,
+                           dashboard_address=None)
+    return Client(cluster), cluster
+
+
+def analyze_cohort(paths: Iterable[str | os.PathLike], *, out: str | os.PathLike, client=None,
+                   scheduler: str | None = None, workers: int = LOCAL_WORKERS,
+                   progress: Callable[[int, int, str], None] | None = None) -> CohortResult:
+    """Analyse every session file of ``paths`` on a Dask cluster into the dataset at ``out`` (see the module
+    docstring) and write ``out/cohort_report.html``.
+
+    The cluster: ``client`` (a ``distributed.Client`` you made), else the scheduler at ``scheduler``
+    (``"tcp://host:8786"``; the workers need kinemyo installed and ``out`` on a filesystem they share), else a
+    ``LocalCluster`` of ``workers`` processes with one thread each, closed at the end. ``progress(done, total,
+    message)`` is called as sessions finish. A task whose worker dies is re-run elsewhere by Dask; one that
+    still cannot finish is reported failed (and retried by the next run).
+    """
+    import pandas as pd
+    from distributed import Client
+
+    files = _check_paths(paths)
+    if client is not None and scheduler is not None:
+        raise ValueError("scheduler: give a client or a scheduler address, not both")
+    if scheduler is not None and not isinstance(scheduler, str):
+        raise TypeError(f"scheduler: expected an address such as 'tcp://host:8786', got {type(scheduler).__name__}")
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers: expected a positive integer, got {workers!r}")
+    out = _check_out(out)
+    from kinemyo._outdir import _lock
+
+    with _lock(out.parent / f".{out.name}.lock"):
+        own = None
+        if client is None:
+            client, own = (Client(scheduler), None) if scheduler is not None else _local_client(workers)
+            own = own or client
+        try:
+            statuses = _run(client, files, out, progress)
+        finally:
+            if own is not None:
+                client.close()
+                own.close()
+        report = write_cohort_report(out)
+    return CohortResult(out, pd.DataFrame(statuses), report)
+
+
+def _run(client, files: list[pathlib.Path], out: pathlib.Path, progress) -> list[dict]:
+    from distributed import as_completed
+
+    order = {}
+    futures = []
+    for i, f in enumerate(files):
+        fut = client.submit(process_session, str(f), str(out), key=f"kinemyo-session-{f.parent.name}-{uuid.uuid4().hex}")
+        order[fut.key] = i
+        futures.append(fut)
+    statuses: list[dict | None] = [None] * len(files)
+    if progress is not None:
+        progress(0, len(files), f"{len(files)} sessions on {len(client.scheduler_info()['workers'])} workers")
+    for done, fut in enumerate(as_completed(futures), start=1):
+        i = order[fut.key]
+        try:
+            st = fut.result()
+        except Exception as exc:  # noqa: BLE001  the worker died repeatedly, or out could not be written
+            st = {"session_file": str(files[i]), "session_id": None, "patient": None, "date": None,
+                  "status": "failed", "error": f"{type(exc).__name__}: {_one_line(exc)}", "skipped": False}
+        fut.release()  # the status is all the client keeps
+        statuses[i] = st
+        if progress is not None:
+            note = "unchanged" if st.get("skipped") else st["status"]
+            progress(done, len(files), f"{files[i].parent.name}/{files[i].name} {note}")
+    return statuses
+
+
+def write_cohort_report(out: str | os.PathLike) -> pathlib.Path:
+    """``out/cohort_report.html`` from the dataset at ``out``: counts, failed sessions, the distribution of each
+    key measure over sessions and each patient's trajectory over dates (self-contained HTML, PNG figures)."""
+    out = pathlib.Path(out)
+    path = out / "cohort_report.html"
+    text = _render_report(read_table(out, "sessions"),
+                          read_table(out, "measures", ["session_id", "measure", "label", "value", "unit"]))
+    _atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    return path
+
+
+# Key measures of the report, in this order when present: questionnaire totals (HOOS has subscales only), walking
+# speed and stride time from the feet, cadence and step-time symmetry from the lower back, muscle ratios, EMG
+# activity.
+KEY_MEASURES = (r"\S+ total", r"hoos (pain|adl)", r"gait gait_speed_m_per_s left", r"gait stride_time_s left",
+                r"gait \(lower back\) cadence_steps_per_min left", r"gait( \(lower back\))? step_time_s symmetry_index",
+                r"ratio [^ ]+", r"emg \S+ active_fraction")
+MAX_DISTRIBUTIONS = 12
+MAX_TRAJECTORIES = 6
+
+
+def _key_measures(measures) -> list[str]:
+    import re
+
+    names = measures.dropna(subset=["value"]).groupby("measure").size()
+    names = names[names >= 2]
+    chosen = []
+    for pattern in KEY_MEASURES:
+        chosen += sorted(n for n in names.index if re.fullmatch(pattern, n) and n not in chosen)
+    return chosen[:MAX_DISTRIBUTIONS]
+
+
+def _render_report(sessions, measures) -> str:
+    import html
+
+    import numpy as np
+    import pandas as pd
+
+    from kinemyo.report import _png, _subplots
+
+    ok = sessions[sessions.status == "ok"]
+    failed = sessions[sessions.status == "failed"]
+    m = measures[measures.session_id.isin(ok.session_id)].merge(ok[["session_id", "patient", "date"]], on="session_id")
+    keys = _key_measures(m)
+    dates = ok.date.dropna()
+    parts = ["<!doctype html><html><head><meta charset='utf-8'><title>kinemyo cohort</title>",
+             "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+             "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 8px}"
+             "figure{margin:1.5em 0}figcaption{font-weight:bold;margin-bottom:.3em}img{max-width:100%}</style>",
+             "</head><body><h1>Cohort</h1>",
+             f"<p id='counts'>{len(sessions)} sessions of {ok.patient.nunique()} patients: {len(ok)} analysed, "
+             f"{len(failed)} failed" + (f"; dates {dates.min()} to {dates.max()}" if len(dates) else "")
+             + f"; kinemyo {', '.join(sorted(sessions.kinemyo_version.dropna().unique()))}.</p>"]
+    if len(failed):
+        parts.append("<h2>Failed sessions</h2><table id='failed'><tr><th>session file</th><th>error</th></tr>"
+                     + "".join(f"<tr><td>{html.escape(str(r.session_file))}</td><td>{html.escape(str(r.error))}</td>"
+                               "</tr>" for r in failed.itertuples()) + "</table>")
+    if keys:
+        cols = 3
+        rows = -(-len(keys) // cols)
+        fig, axes = _subplots(rows, cols, figsize=(12, 3 * rows), constrained_layout=True, squeeze=False)
+        for ax, key in zip(axes.flat, keys):
+            v = m[m.measure == key].value.dropna().to_numpy()
+            unit = m[m.measure == key].unit.iloc[0]
+            ax.hist(v, bins=min(20, max(5, len(v) // 3)), color="#4477aa")
+            ax.set_title(f"{m[m.measure == key].label.iloc[0]}\n(n = {len(v)}, median {np.median(v):.3g})",
+                         fontsize=9)
+            ax.set_xlabel(unit if unit != "1" else "ratio")
+        for ax in list(axes.flat)[len(keys):]:
+            ax.set_visible(False)
+        parts.append("<figure id='distributions'><figcaption>Key measures over all analysed sessions</figcaption>"
+                     f"<img alt='distributions' src='data:image/png;base64,{_png(fig)}'></figure>")
+        dated = m.dropna(subset=["date", "value"])
+        per_patient = dated.groupby(["measure", "patient"]).date.nunique()
+        trajectories = [k for k in keys if k in per_patient.index.get_level_values(0)
+                        and (per_patient[k] >= 2).any()][:MAX_TRAJECTORIES]
+        if trajectories:
+            rows = -(-len(trajectories) // 2)
+            fig, axes = _subplots(rows, 2, figsize=(12, 3.4 * rows), constrained_layout=True, squeeze=False)
+            for ax, key in zip(axes.flat, trajectories):
+                d = dated[dated.measure == key]
+                for patient, g in d.groupby("patient"):
+                    g = g.sort_values("date")
+                    ax.plot(pd.to_datetime(g.date), g.value, marker="o", ms=3, lw=1, label=patient)
+                ax.set_title(d.label.iloc[0], fontsize=9)
+                ax.set_ylabel(d.unit.iloc[0] if d.unit.iloc[0] != "1" else "ratio")
+                ax.tick_params(axis="x", labelrotation=30, labelsize=7)
+                if d.patient.nunique() <= 12:
+                    ax.legend(fontsize=6, ncol=2)
+            for ax in list(axes.flat)[len(trajectories):]:
+                ax.set_visible(False)
+            parts.append("<figure id='trajectories'><figcaption>Per-patient trajectories over the session dates"
+                         f"</figcaption><img alt='trajectories' src='data:image/png;base64,{_png(fig)}'></figure>")
+        table = (m[m.measure.isin(keys)].groupby(["measure"], sort=False).value
+                 .describe(percentiles=[0.25, 0.5, 0.75]).loc[keys])
+        parts.append("<h2>Key measures</h2><table id='key-measures'><tr><th>measure</th><th>n</th><th>median</th>"
+                     "<th>25 %</th><th>75 %</th><th>min</th><th>max</th></tr>" + "".join(
+                         f"<tr><td>{html.escape(k)}</td><td>{int(r['count'])}</td>" + "".join(
+                             f"<td>{r[c]:.4g}</td>" for c in ("50%", "25%", "75%", "min", "max")) + "</tr>"
+                         for k, r in table.iterrows()) + "</table>")
+    parts.append("<p>Data: the Parquet dataset beside this file (sessions, measures, strides, activations, "
+                 "questionnaires; partitioned by patient).</p></body></html>")
+    return "\n".join(parts)
