@@ -42,11 +42,11 @@ def replay_blocks(x: np.ndarray, fs: float, block_s: float = 0.02, speed: float 
 
 
 def lsl_blocks(stream_name: str, timeout_s: float = 5.0) -> tuple[float, int, Iterator[np.ndarray]]:
-    """(fs, n_channels, blocks) from the first LSL stream called ``stream_name`` (needs ``pip install pylsl``)."""
-    try:
-        import pylsl
-    except ImportError as exc:
-        raise RuntimeError("lsl: pylsl is not installed (pip install pylsl)") from exc
+    """(fs, n_channels, blocks) from the first LSL stream called ``stream_name`` (needs
+    ``pip install 'kinemyo[lsl]'``)."""
+    from kinemyo._optional import require
+
+    pylsl = require("pylsl", "lsl: reading a Lab Streaming Layer stream", RuntimeError)
     found = pylsl.resolve_byprop("name", stream_name, timeout=timeout_s)
     if not found:
         raise RuntimeError(f"lsl: no stream named {stream_name!r} within {timeout_s} s")

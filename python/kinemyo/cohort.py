@@ -57,9 +57,10 @@ _INT_COLUMNS = {"n_answered", "n_items"}
 def parquet_schema(table: str, *, with_patient: bool = True):
     """The Arrow schema of one table of the dataset: the columns of :mod:`kinemyo.tables`, with ``patient`` the
     partition column (stored in the folder name, not in the files: ``with_patient=False``)."""
-    import pyarrow as pa
-
     from kinemyo import tables
+    from kinemyo._optional import require
+
+    pa = require("pyarrow", "kinemyo.cohort")
 
     columns = {"sessions": tables.SESSION_COLUMNS, "measures": tables.MEASURE_COLUMNS,
                "strides": ("session_id", "source", *tables.STRIDE_COLUMNS),
@@ -103,8 +104,9 @@ def _atomic_write(path: pathlib.Path, write: Callable[[pathlib.Path], None]) -> 
 
 
 def _write_parquet(frame, table: str, path: pathlib.Path) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    from kinemyo._optional import require
+
+    pa, pq = require("pyarrow", "kinemyo.cohort"), require("pyarrow.parquet", "kinemyo.cohort")
 
     schema = parquet_schema(table, with_patient=False)
     data = pa.Table.from_pandas(frame.drop(columns=["patient"], errors="ignore"), schema=schema, preserve_index=False)
@@ -195,8 +197,10 @@ def process_session(path: str | os.PathLike, out: str | os.PathLike) -> dict:
 def read_table(out: str | os.PathLike, table: str, columns: list[str] | None = None):
     """One table of a cohort dataset as a pandas DataFrame (``patient`` from the partition folders)."""
     import pandas as pd
-    import pyarrow as pa
-    import pyarrow.dataset as ds
+
+    from kinemyo._optional import require
+
+    pa, ds = require("pyarrow", "kinemyo.cohort"), require("pyarrow.dataset", "kinemyo.cohort")
 
     schema = parquet_schema(table)
     folder = pathlib.Path(out) / table
@@ -288,6 +292,10 @@ def analyze_cohort(paths: Iterable[str | os.PathLike], *, out: str | os.PathLike
     still cannot finish is reported failed (and retried by the next run).
     """
     import pandas as pd
+
+    from kinemyo._optional import require
+
+    require("distributed", "kinemyo.cohort.analyze_cohort")  # _local_client and _run import from it too
     from distributed import Client
 
     files = _check_paths(paths)

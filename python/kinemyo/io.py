@@ -191,19 +191,18 @@ def read_gaitmap_csv(path: str | pathlib.Path, fs: float) -> Recording:
 
 def read_c3d(path: str | pathlib.Path) -> Recording:
     """Analog channels (EMG, IMU, force) of a C3D file, shape (n_samples, n_channels), at the file's analog rate;
-    labels from ANALOG:LABELS, units (ANALOG:UNITS) in ``header["units"]``. Needs ``pip install ezc3d``.
+    labels from ANALOG:LABELS, units (ANALOG:UNITS) in ``header["units"]``. Needs ``pip install 'kinemyo[c3d]'``.
 
     The header is checked against the file size first (a truncated copy is an error, not a shorter recording),
     and ezc3d runs in a child process with a time limit, so a malformed file that would crash or hang the C3D
     library raises ValueError naming the file instead.
     """
     from kinemyo._c3d import read_guarded
+    from kinemyo._optional import require
 
     path = pathlib.Path(path)
-    try:
-        import ezc3d  # noqa: F401  (checked here so the error names the missing package, not the child's failure)
-    except ImportError as exc:
-        raise ValueError(f"{path}: reading C3D needs ezc3d (pip install ezc3d)") from exc
+    # checked here so the error names the missing package, not the child process's failure
+    require("ezc3d", f"{path}: reading C3D", ValueError)
     if not path.is_file():
         raise ValueError(f"{path}: file not found")
     data, fs, labels, units = read_guarded(path)
