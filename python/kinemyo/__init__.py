@@ -40,9 +40,18 @@ from kinemyo import _repr, dsp, emg, gait, imu, questionnaire
 
 _repr.install()
 
-# Modules that need pandas / matplotlib / the file readers load on first use, so `import kinemyo` stays light
-# while `kinemyo.analysis.analyze_session(...)` works without a separate import.
-_LAZY = ("analysis", "biofeedback", "cli", "datasets", "demo", "io", "plot", "report", "session", "timebase")
+# Every other public module (no leading underscore) -- those needing pandas / matplotlib / the file readers --
+# loads on first use, so `import kinemyo` stays light while `kinemyo.analysis.analyze_session(...)` works without a
+# separate import. They are found in the package folder, so a new module is reachable without being listed here.
+def _public_modules() -> tuple[str, ...]:
+    import pkgutil
+
+    eager = {"dsp", "emg", "gait", "imu", "questionnaire"}
+    return tuple(sorted(m.name for m in pkgutil.iter_modules(__path__)
+                        if not m.name.startswith("_") and m.name not in eager))
+
+
+_LAZY = _public_modules()
 
 __all__ = ["UnitWarning", "__version__", "dsp", "emg", "fft_backend", "gait", "imu", "questionnaire", *_LAZY]
 
