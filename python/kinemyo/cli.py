@@ -5,6 +5,8 @@
                                             analyse a session file (JSON or TOML): report.html, summary.json, strides.csv
     kinemyo compare BEFORE AFTER [--mic instrument=value ...]
                                             changes between two summary.json files
+    kinemyo cohort SESSION... --out DIR [--scheduler ADDRESS] [--workers 2]
+                                            a study on a Dask cluster: Parquet dataset + cohort_report.html
     kinemyo biofeedback [--session S] [--speed 1] [--lsl NAME]
                                             live terminal display of the real-time chain
 
@@ -55,6 +57,22 @@ def _analyze(session, out: str, quiet: bool, force: bool = False, allow_outside:
     if not quiet:
         for kind, path in paths.items():
             print(f"{kind}: {path}")
+    return 0
+
+
+def _cohort(args) -> int:
+    from kinemyo.cohort import analyze_cohort
+
+    result = analyze_cohort(args.sessions, out=args.out, scheduler=args.scheduler, workers=args.workers,
+                            progress=ProgressBar(args.quiet))
+    for row in result.failed.itertuples():
+        print(f"kinemyo: {row.session_file}: {row.error}", file=sys.stderr)
+    if not args.quiet:
+        print(f"{result!r}\nreport: {result.report}")
+    if len(result.failed):
+        print(f"kinemyo: {len(result.failed)} of {len(result.sessions)} sessions failed (recorded in the sessions "
+              "table and the report)", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -123,6 +141,13 @@ def main(argv: list[str] | None = None) -> int:
     compare.add_argument("--mic", action="append", default=[], metavar="INSTRUMENT=VALUE",
                          help="minimal important change of a questionnaire, or of any compared row by its 'what' "
                               "(e.g. 'gait step_time_s symmetry_index=5'); repeatable")
+    cohort = sub.add_parser("cohort", help="analyse many session files on a Dask cluster into a Parquet dataset")
+    cohort.add_argument("sessions", nargs="+", metavar="SESSION", help="session description files")
+    cohort.add_argument("--out", required=True, help="dataset folder (a re-run skips the sessions already in it)")
+    cohort.add_argument("--scheduler", metavar="ADDRESS",
+                        help="an existing Dask scheduler, e.g. tcp://host:8786 (default: a local cluster)")
+    cohort.add_argument("--workers", type=int, default=2, help="local cluster worker processes (default: %(default)s)")
+    cohort.add_argument("--quiet", action="store_true", help="print nothing but failures")
     bio = sub.add_parser("biofeedback", help="live terminal display of envelopes, muscle ratio and target zone")
     bio.add_argument("--session", help="replay the first EMG recording of this session (default: the demo session)")
     bio.add_argument("--lsl", metavar="STREAM", help="read a Lab Streaming Layer stream instead (needs pylsl)")
@@ -177,6 +202,8 @@ def _run(args) -> int:
         return code
     if args.command == "analyze":
         return _analyze(args.session, args.out, args.quiet, force=args.force, allow_outside=args.allow_outside)
+    if args.command == "cohort":
+        return _cohort(args)
     if args.command == "compare":
         from kinemyo.analysis import compare_sessions
 

@@ -275,7 +275,7 @@ def _local_client(workers: int):
     from distributed import Client, LocalCluster
 
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, memory_limit=LOCAL_MEMORY_LIMIT,
-                           dashboard_address=None)
+                           dashboard_address=":0")
     return Client(cluster), cluster
 
 
@@ -295,7 +295,8 @@ def analyze_cohort(paths: Iterable[str | os.PathLike], *, out: str | os.PathLike
 
     from kinemyo._optional import require
 
-    require("distributed", "kinemyo.cohort.analyze_cohort")  # _local_client and _run import from it too
+    for module in ("distributed", "pyarrow"):  # before a cluster starts; _local_client and _run import them too
+        require(module, "kinemyo.cohort.analyze_cohort")
     from distributed import Client
 
     files = _check_paths(paths)
