@@ -1,10 +1,13 @@
 """Command-line entry point (installed by ``pip install .``; also ``python -m kinemyo``).
 
     kinemyo demo [--out DIR] [--force]      analyse the bundled demo session (public recordings) + real-time check
-    kinemyo analyze SESSION [--out DIR] [--force] [--allow-outside]
-                                            analyse a session file (JSON or TOML): report.html, summary.json, strides.csv
-    kinemyo compare BEFORE AFTER [--mic instrument=value ...]
-                                            changes between two summary.json files
+    kinemyo analyze SESSION [--out DIR] [--force] [--allow-outside] [--store PATH | --no-store]
+                                            analyse a session file (JSON or TOML): report.html, summary.json, strides.csv,
+                                            and record it in the session store (kinemyo.store)
+    kinemyo compare A B [C ...] [--format text|csv|html] [--mic name=value ...]
+                                            a table of the measures of two or more summary.json files
+    kinemyo progress PATIENT [--store PATH] [--baseline DATE] [--format text|csv|html] [--out DIR] [--mic ...]
+                                            one patient's measures over the stored sessions (kinemyo.progress)
     kinemyo cohort SESSION... --out DIR [--scheduler ADDRESS] [--workers 2]
                                             a study on a Dask cluster: Parquet dataset + cohort_report.html
     kinemyo biofeedback [--session S] [--speed 1] [--lsl NAME]
@@ -23,7 +26,6 @@ import pathlib
 import sys
 
 from kinemyo import _core
-from kinemyo._jsonutil import strict_json
 
 
 class ProgressBar:
@@ -46,7 +48,9 @@ class ProgressBar:
         self.stream.flush()
 
 
-def _analyze(session, out: str, quiet: bool, force: bool = False, allow_outside: bool = False) -> int:
+def _analyze(session, out: str, quiet: bool, force: bool = False, allow_outside: bool = False,
+             store: str | bool | None = None) -> int:
+    """``store``: a store path, None for the default store, False to record nothing."""
     from kinemyo._outdir import check_output
     from kinemyo.analysis import analyze_session
     from kinemyo.report import write_report
@@ -57,6 +61,68 @@ def _analyze(session, out: str, quiet: bool, force: bool = False, allow_outside:
     if not quiet:
         for kind, path in paths.items():
             print(f"{kind}: {path}")
+    if store is not False:
+        from kinemyo.store import SessionStore
+
+        with SessionStore(store) as st:
+            sid, inserted = st.record(result, report_paths={k: str(pathlib.Path(v).absolute()) for k, v in paths.items()})
+            if not quiet:
+                print(f"store: {st.path} ({'recorded' if inserted else 'already recorded'}, session {sid[:12]})")
+    return 0
+
+
+def _mic_args(items: list[str]) -> dict[str, float]:
+    mic = {}
+    for item in items:
+        key, sep, value = item.rpartition("=")
+        try:
+            mic[key] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep or not key:
+            raise ValueError(f"--mic: expected NAME=VALUE, got {item!r}")
+    return mic
+
+
+def _emit(text: str, out: str | None, name: str) -> None:
+    """Print ``text``, or write it to ``out``/``name`` and say where."""
+    if out is None:
+        sys.stdout.write(text)
+        return
+    path = pathlib.Path(out) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"{name.split('.')[0]}: {path}")
+
+
+def _compare(args) -> int:
+    from kinemyo.progress import compare_summaries, format_table
+
+    if len(args.summaries) < 2:
+        raise ValueError("compare: needs two or more summary.json files")
+    table, warnings = compare_summaries(args.summaries, _mic_args(args.mic))
+    for w in warnings:
+        print(f"kinemyo: warning: {w}", file=sys.stderr)
+    text = format_table(table, args.format)
+    if args.format == "html":
+        text = ("<!doctype html><html><head><meta charset='utf-8'><title>kinemyo compare</title></head><body>"
+                + text + "</body></html>\n")
+    sys.stdout.write(text)
+    return 0
+
+
+def _progress(args) -> int:
+    from kinemyo.progress import format_table, progress
+
+    result = progress(args.patient, store=args.store, baseline=args.baseline, mic=_mic_args(args.mic))
+    for w in result.warnings:
+        print(f"kinemyo: warning: {w}", file=sys.stderr)
+    if args.format == "html":
+        print(f"report: {result.write_html(pathlib.Path(args.out or 'kinemyo_progress') / 'progress.html')}")
+    elif args.format == "csv":
+        _emit(format_table(result.table, "csv"), args.out, "progress.csv")
+    else:
+        _emit(result.to_text() + "\n", args.out, "progress.txt")
     return 0
 
 
@@ -128,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--out", default="demo_output", help="output directory (default: %(default)s)")
     demo.add_argument("--quiet", action="store_true", help="print nothing")
     demo.add_argument("--force", action="store_true", help="replace the results already in --out")
+    demo.add_argument("--store", metavar="PATH", help="also record the demo in this session store")
     analyze = sub.add_parser("analyze", help="analyse a session file (JSON or TOML)")
     analyze.add_argument("session", help="session description file")
     analyze.add_argument("--out", default="kinemyo_output", help="output directory (default: %(default)s)")
@@ -135,12 +202,25 @@ def main(argv: list[str] | None = None) -> int:
     analyze.add_argument("--force", action="store_true", help="replace the results already in --out")
     analyze.add_argument("--allow-outside", action="store_true",
                          help="let the session file name recordings outside its own folder")
-    compare = sub.add_parser("compare", help="changes between two sessions' summary.json files")
-    compare.add_argument("before")
-    compare.add_argument("after")
-    compare.add_argument("--mic", action="append", default=[], metavar="INSTRUMENT=VALUE",
-                         help="minimal important change of a questionnaire, or of any compared row by its 'what' "
-                              "(e.g. 'gait step_time_s symmetry_index=5'); repeatable")
+    where = analyze.add_mutually_exclusive_group()
+    where.add_argument("--store", metavar="PATH",
+                       help="session store to record into (default: $KINEMYO_STORE or ~/.local/share/kinemyo/sessions.sqlite)")
+    where.add_argument("--no-store", action="store_true", help="do not record the session in a store")
+    mic_help = ("minimal important change of a questionnaire (e.g. odi=10) or of a measure by its name "
+                "(e.g. 'gait step_time_s symmetry_index=5'); repeatable")
+    compare = sub.add_parser("compare", help="a table of the measures of two or more sessions' summary.json files")
+    compare.add_argument("summaries", nargs="+", metavar="SUMMARY", help="summary.json files, oldest first")
+    compare.add_argument("--format", choices=("text", "csv", "html"), default="text")
+    compare.add_argument("--mic", action="append", default=[], metavar="NAME=VALUE", help=mic_help)
+    prog = sub.add_parser("progress", help="one patient's measures over the sessions in the store")
+    prog.add_argument("patient")
+    prog.add_argument("--store", metavar="PATH", help="session store (default: $KINEMYO_STORE or "
+                      "~/.local/share/kinemyo/sessions.sqlite)")
+    prog.add_argument("--baseline", metavar="DATE", help="date (YYYY-MM-DD) of the baseline session (default: the first)")
+    prog.add_argument("--format", choices=("text", "csv", "html"), default="text")
+    prog.add_argument("--out", metavar="DIR", help="write progress.txt / progress.csv / progress.html here "
+                      "(html default: kinemyo_progress)")
+    prog.add_argument("--mic", action="append", default=[], metavar="NAME=VALUE", help=mic_help)
     cohort = sub.add_parser("cohort", help="analyse many session files on a Dask cluster into a Parquet dataset")
     cohort.add_argument("sessions", nargs="+", metavar="SESSION", help="session description files")
     cohort.add_argument("--out", required=True, help="dataset folder (a re-run skips the sessions already in it)")
@@ -196,28 +276,20 @@ def _run(args) -> int:
     if args.command == "demo":
         from kinemyo.demo import run_emg_demo
 
-        code = _analyze(demo_session_path(), args.out, args.quiet, force=args.force)
+        code = _analyze(demo_session_path(), args.out, args.quiet, force=args.force,
+                        store=args.store if args.store else False)
         if code == 0:
             run_emg_demo(pathlib.Path(args.out) / "realtime", quiet=args.quiet)
         return code
     if args.command == "analyze":
-        return _analyze(args.session, args.out, args.quiet, force=args.force, allow_outside=args.allow_outside)
+        return _analyze(args.session, args.out, args.quiet, force=args.force, allow_outside=args.allow_outside,
+                        store=False if args.no_store else args.store)
     if args.command == "cohort":
         return _cohort(args)
     if args.command == "compare":
-        from kinemyo.analysis import compare_sessions
-
-        mic = {}
-        for item in args.mic:
-            key, sep, value = item.partition("=")
-            try:
-                mic[key] = float(value)
-            except ValueError:
-                sep = ""
-            if not sep:
-                print(f"kinemyo: --mic: expected INSTRUMENT=VALUE, got {item!r}", file=sys.stderr)
-                return 2
-        print(json.dumps(strict_json(compare_sessions(args.before, args.after, mic or None)), indent=1, allow_nan=False))
+        return _compare(args)
+    if args.command == "progress":
+        return _progress(args)
     return 0
 
 if __name__ == "__main__":
