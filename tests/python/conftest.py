@@ -38,3 +38,10 @@ def rel_err(got: np.ndarray, want: np.ndarray) -> float:
     scale = np.max(np.abs(want))
     err = np.max(np.abs(got - want)) if got.size else 0.0
     return float(err / scale) if scale > 0 else float(err)
+
+
+@pytest.fixture(autouse=True)
+def _session_store_in_tmp(tmp_path_factory, monkeypatch):
+    """`kinemyo analyze` records into the session store by default: every test's store lies under pytest's tmp
+    folder, never in the real home."""
+    monkeypatch.setenv("KINEMYO_STORE", str(tmp_path_factory.mktemp("store") / "sessions.sqlite"))

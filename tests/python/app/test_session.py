@@ -219,7 +219,8 @@ def test_compare_sessions_against_the_minimal_important_change(demo, tmp_path, c
     a.write_text(json.dumps(demo.summary, default=float))
     b.write_text(json.dumps(after))
     assert main(["compare", str(a), str(b), "--mic", "odi=10"]) == 0
-    assert '"status": "improved"' in capsys.readouterr().out
+    odi = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("odi total"))
+    assert odi.split()[-1] == "improved" and " 10 " in odi  # the compare table: status and MIC on the row
 
 
 def test_python_example_scripts_run(tmp_path, repo_dir):
