@@ -8,7 +8,7 @@
                                             a table of the measures of two or more summary.json files
     kinemyo progress PATIENT [--store PATH] [--baseline DATE] [--format text|csv|html] [--out DIR] [--mic ...]
                                             one patient's measures over the stored sessions (kinemyo.progress)
-    kinemyo cohort SESSION... --out DIR [--scheduler ADDRESS] [--workers 2]
+    kinemyo cohort SESSION... --out DIR [--scheduler ADDRESS] [--workers 2] [--store FILE]
                                             a study on a Dask cluster: Parquet dataset + cohort_report.html
     kinemyo biofeedback [--session S] [--speed 1] [--lsl NAME]
                                             live terminal display of the real-time chain
@@ -130,7 +130,7 @@ def _cohort(args) -> int:
     from kinemyo.cohort import analyze_cohort
 
     result = analyze_cohort(args.sessions, out=args.out, scheduler=args.scheduler, workers=args.workers,
-                            progress=ProgressBar(args.quiet))
+                            store=args.store, progress=ProgressBar(args.quiet))
     for row in result.failed.itertuples():
         print(f"kinemyo: {row.session_file}: {row.error}", file=sys.stderr)
     if not args.quiet:
@@ -227,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     cohort.add_argument("--scheduler", metavar="ADDRESS",
                         help="an existing Dask scheduler, e.g. tcp://host:8786 (default: a local cluster)")
     cohort.add_argument("--workers", type=int, default=2, help="local cluster worker processes (default: %(default)s)")
+    cohort.add_argument("--store", metavar="FILE", help="also record every session into this SQLite session store "
+                        "(workers on this machine only)")
     cohort.add_argument("--quiet", action="store_true", help="print nothing but failures")
     bio = sub.add_parser("biofeedback", help="live terminal display of envelopes, muscle ratio and target zone")
     bio.add_argument("--session", help="replay the first EMG recording of this session (default: the demo session)")

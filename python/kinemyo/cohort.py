@@ -137,17 +137,18 @@ def _one_line(exc: BaseException) -> str:
     return (" ".join(str(exc).split()) or type(exc).__name__)[:1000]
 
 
-def process_session(path: str | os.PathLike, out: str | os.PathLike) -> dict:
-    """Analyse one session file into the dataset at ``out`` (one Dask task; also the serial path) and return its
-    status record: session_file, session_id, patient, date, status ('ok' | 'failed'), error, skipped (the earlier
-    run's outcome was kept), seconds, worker_pid, peak_rss_bytes (of the process so far), rows (per table).
+def process_session(path: str | os.PathLike, out: str | os.PathLike, store: str | os.PathLike | None = None) -> dict:
+    """Analyse one session file into the dataset at ``out`` (one Dask task; also the serial path) and, when given,
+    the SQLite session ``store`` (:class:`kinemyo.store.SessionStore`, one transaction); return its status record:
+    session_file, session_id, patient, date, status ('ok' | 'failed'), error, skipped (the earlier run's outcome
+    was kept), seconds, worker_pid, peak_rss_bytes (of the process so far), rows (per table).
 
     Any failure of the session itself (unreadable, invalid, an analysis error) is recorded, never raised; only a
-    failure to write ``out`` raises."""
+    failure to write ``out`` or the store raises."""
     from kinemyo import _core
     from kinemyo.analysis import analyze_session
     from kinemyo.session import load_session
-    from kinemyo.tables import input_hash, session_tables
+    from kinemyo.tables import content_hash, session_tables, versioned_hash
 
     t0 = time.perf_counter()
     path, out = pathlib.Path(path).resolve(), pathlib.Path(out)
@@ -155,26 +156,30 @@ def process_session(path: str | os.PathLike, out: str | os.PathLike) -> dict:
     old = _read_manifest(manifest_path) or {}
     status = {"session_file": str(path), "session_id": None, "patient": None, "date": None, "status": "ok",
               "error": None, "skipped": False}
-    tables, hashed = None, False
+    s = result = None
     try:
         s = load_session(path)
         status.update(patient=s.subject, date=s.date)
-        status["session_id"] = input_hash(s)
-        hashed = True
+        content = content_hash(s)
     except Exception as exc:  # noqa: BLE001  an unusable session is recorded, and the cohort goes on
-        status.update(status="failed", error=_one_line(exc),
-                      session_id=hashlib.sha256(b"unreadable " + str(path).encode()).hexdigest())
-        tables = _failed_tables(status["session_id"], None, None, None, path, status["error"])
-    if hashed and old.get("session_id") == status["session_id"] and old.get("kinemyo_version") == _core.__version__:
+        status.update(status="failed", error=_one_line(exc))
+        s, content = None, hashlib.sha256(b"unreadable " + str(path).encode()).hexdigest()
+    status["session_id"] = versioned_hash(content, _core.__version__)  # = tables.input_hash when readable
+    stored = store is None or _store_has(store, status["session_id"])
+    if s is not None and stored and old.get("session_id") == status["session_id"] \
+            and old.get("kinemyo_version") == _core.__version__:
         status.update(status=old.get("status", "ok"), error=old.get("error"), skipped=True, rows=old.get("rows", {}))
     else:
-        if hashed:
+        if s is not None:
             try:
                 result = analyze_session(s)
                 tables = session_tables(result, input_hash=status["session_id"], patient=s.subject, date=s.date)
             except Exception as exc:  # noqa: BLE001
                 status.update(status="failed", error=_one_line(exc))
-                tables = _failed_tables(status["session_id"], s.subject, s.date, s.name, path, status["error"])
+                result = None
+        if result is None:
+            tables = _failed_tables(status["session_id"], s and s.subject, s and s.date, s and s.name, path,
+                                    status["error"])
         files = [f"{t}/{_partition(status['patient'])}/{status['session_id']}.parquet" for t in tables]
         # an earlier run's files of this session file that the new outcome does not overwrite (changed inputs,
         # another patient) go first: a crash from here on leaves the session absent, never twice in the dataset
@@ -182,16 +187,38 @@ def process_session(path: str | os.PathLike, out: str | os.PathLike) -> dict:
             (out / f).unlink(missing_ok=True)
         for t in sorted(tables, key=lambda t: t == "sessions"):  # sessions last: its row says the rest is there
             _write_parquet(tables[t], t, out / f"{t}/{_partition(status['patient'])}/{status['session_id']}.parquet")
+        if store is not None:
+            _record(store, result, s or path, status, content)
         status["rows"] = {t: len(frame) for t, frame in tables.items()}
         record = {"session_file": str(path), "session_id": status["session_id"], "kinemyo_version": _core.__version__,
                   "status": status["status"], "error": status["error"], "files": files, "rows": status["rows"]}
-        if hashed:  # inputs that could not be read are retried on every run (a missing file may turn up)
+        if s is not None:  # inputs that could not be read are retried on every run (a missing file may turn up)
             _atomic_write(manifest_path, lambda tmp: tmp.write_text(json.dumps(record), encoding="utf-8"))
         else:
             manifest_path.unlink(missing_ok=True)
     status.update(seconds=time.perf_counter() - t0, worker_pid=os.getpid(),
                   peak_rss_bytes=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
     return status
+
+
+def _store_has(store, session_id: str) -> bool:
+    from kinemyo.store import SessionStore
+
+    with SessionStore(store) as st:
+        return st.has(session_id, include_failed=True)
+
+
+def _record(store, result, session, status: dict, content: str) -> None:
+    """The session's outcome into the SQLite store in one transaction (the store's own; WAL + busy timeout let the
+    worker processes of one machine write concurrently)."""
+    from kinemyo.store import SessionStore
+
+    with SessionStore(store) as st:
+        if result is not None:
+            st.record(result, content_hash=content)
+        else:
+            st.record_failure(session, status["error"], patient=status["patient"], date=status["date"],
+                              content_hash=content)
 
 
 def read_table(out: str | os.PathLike, table: str, columns: list[str] | None = None):
@@ -275,12 +302,12 @@ def _local_client(workers: int):
     from distributed import Client, LocalCluster
 
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, memory_limit=LOCAL_MEMORY_LIMIT,
-                           dashboard_address=None)
+                           dashboard_address=":0")
     return Client(cluster), cluster
 
 
 def analyze_cohort(paths: Iterable[str | os.PathLike], *, out: str | os.PathLike, client=None,
-                   scheduler: str | None = None, workers: int = LOCAL_WORKERS,
+                   scheduler: str | None = None, workers: int = LOCAL_WORKERS, store: str | os.PathLike | None = None,
                    progress: Callable[[int, int, str], None] | None = None) -> CohortResult:
     """Analyse every session file of ``paths`` on a Dask cluster into the dataset at ``out`` (see the module
     docstring) and write ``out/cohort_report.html``.
@@ -290,6 +317,11 @@ def analyze_cohort(paths: Iterable[str | os.PathLike], *, out: str | os.PathLike
     ``LocalCluster`` of ``workers`` processes with one thread each, closed at the end. ``progress(done, total,
     message)`` is called as sessions finish. A task whose worker dies is re-run elsewhere by Dask; one that
     still cannot finish is reported failed (and retried by the next run).
+
+    ``store``: a SQLite session store file (:mod:`kinemyo.store`) that every worker also records its session into,
+    in one transaction each; only with workers on this machine, since SQLite's locking is not safe over a network
+    filesystem (on a real cluster the Parquet dataset is the output; fill a store from it on one machine). A
+    session missing from the store is analysed again even when the dataset holds it.
     """
     import pandas as pd
 
@@ -306,7 +338,10 @@ def analyze_cohort(paths: Iterable[str | os.PathLike], *, out: str | os.PathLike
         raise TypeError(f"scheduler: expected an address such as 'tcp://host:8786', got {type(scheduler).__name__}")
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers: expected a positive integer, got {workers!r}")
+    if store is not None and not isinstance(store, (str, os.PathLike)):
+        raise TypeError(f"store: expected a file path, got {type(store).__name__}")
     out = _check_out(out)
+    store = pathlib.Path(store).absolute() if store is not None else None
     from kinemyo._outdir import _lock
 
     with _lock(out.parent / f".{out.name}.lock"):
@@ -315,7 +350,9 @@ def analyze_cohort(paths: Iterable[str | os.PathLike], *, out: str | os.PathLike
             client, own = (Client(scheduler), None) if scheduler is not None else _local_client(workers)
             own = own or client
         try:
-            statuses = _run(client, files, out, progress)
+            if store is not None:
+                _check_local(client)
+            statuses = _run(client, files, out, store, progress)
         finally:
             if own is not None:
                 client.close()
@@ -324,13 +361,27 @@ def analyze_cohort(paths: Iterable[str | os.PathLike], *, out: str | os.PathLike
     return CohortResult(out, pd.DataFrame(statuses), report)
 
 
-def _run(client, files: list[pathlib.Path], out: pathlib.Path, progress) -> list[dict]:
+def _check_local(client) -> None:
+    import socket
+
+    me = {"127.0.0.1", "localhost", "::1", socket.gethostname()}
+    try:
+        me |= set(socket.gethostbyname_ex(socket.gethostname())[2])
+    except OSError:
+        pass
+    hosts = {urllib.parse.urlparse(a).hostname for a in client.scheduler_info()["workers"]}
+    if not hosts <= me:
+        raise ValueError(f"store: workers on {', '.join(sorted(hosts - me))} cannot share a SQLite file safely; "
+                         "run without a store (the Parquet dataset is the output) and fill the store on one machine")
+
+
+def _run(client, files: list[pathlib.Path], out: pathlib.Path, store, progress) -> list[dict]:
     from distributed import as_completed
 
     order = {}
     futures = []
     for i, f in enumerate(files):
-        fut = client.submit(process_session, str(f), str(out), key=f"kinemyo-session-{f.parent.name}-{uuid.uuid4().hex}")
+        fut = client.submit(process_session, str(f), str(out), None if store is None else str(store), key=f"kinemyo-session-{f.parent.name}-{uuid.uuid4().hex}")
         order[fut.key] = i
         futures.append(fut)
     statuses: list[dict | None] = [None] * len(files)

@@ -234,3 +234,45 @@ def test_cli_cohort(cohort, tmp_path, repo_dir):
     assert "[2/2]" in run.stderr
     assert len(read_table(tmp_path / "study", "sessions")) == 2
     assert (tmp_path / "study" / "cohort_report.html").is_file()
+
+
+def test_store_is_filled_by_the_workers(cohort, client, tmp_path):
+    from kinemyo.store import SessionStore
+
+    paths = []
+    for f in [cohort.sessions[i].parent for i in (0, 5)] + [cohort.broken[1].parent]:
+        shutil.copytree(f, tmp_path / f.name)
+        paths.append(tmp_path / f.name / "session.json")
+    out, store = tmp_path / "study", tmp_path / "sessions.sqlite"
+    first = analyze_cohort(paths, out=out, client=client, store=store)
+    assert list(first.sessions.status) == ["ok", "ok", "failed"]
+    with SessionStore(store) as st:
+        stored = st.sessions().set_index("session_id")
+        assert set(stored.index) == set(first.sessions.session_id)
+        assert dict(stored.status) == dict(zip(first.sessions.session_id, first.sessions.status))
+        assert stored.error[first.sessions.session_id[2]] == first.sessions.error[2]
+        for name, key in (("measures", ["session_id", "measure"]), ("questionnaires", ["session_id", "score"])):
+            a = getattr(st, name)().sort_values(key).reset_index(drop=True)
+            b = read_table(out, name).sort_values(key).reset_index(drop=True)
+            pd.testing.assert_series_equal(a.value, b.value, check_names=False)
+            assert list(a.session_id) == list(b.session_id)
+    again = analyze_cohort(paths, out=out, client=client, store=store)
+    assert again.sessions.skipped.all()
+    # a new store beside an existing dataset: the sessions it lacks are analysed again and recorded
+    fresh = tmp_path / "fresh.sqlite"
+    third = analyze_cohort(paths, out=out, client=client, store=fresh)
+    assert not third.sessions.skipped.any()
+    with SessionStore(fresh) as st:
+        assert len(st.sessions()) == 3
+
+
+def test_store_refuses_remote_workers(cohort, tmp_path):
+    class RemoteWorkers:  # what a real cluster's client reports
+        def scheduler_info(self):
+            return {"workers": {"tcp://10.255.0.7:40000": {}, "tcp://127.0.0.1:40001": {}}}
+
+    with pytest.raises(ValueError, match="store: workers on 10.255.0.7"):
+        analyze_cohort([cohort.sessions[0]], out=tmp_path / "study", client=RemoteWorkers(),
+                       store=tmp_path / "s.sqlite")
+    with pytest.raises(TypeError, match="store"):
+        analyze_cohort([cohort.sessions[0]], out=tmp_path / "study", store=3)
