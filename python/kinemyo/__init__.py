@@ -24,6 +24,10 @@ kinemyo.analysis, kinemyo.report, kinemyo.session, kinemyo.io, kinemyo.timebase
 kinemyo.plot
     Figures of the results (envelopes with activations, muscle ratio, joint angles, gait events, left/right
     metrics, questionnaire bands, orientation error): bare matplotlib Figures, no global backend switch.
+kinemyo.store, kinemyo.progress, kinemyo.tables
+    Every analysed session in a local SQLite store (one transaction per session, safe for many processes), one
+    patient's progress over weeks (``kinemyo.progress(patient)``: tidy table, plain-language lines, HTML report)
+    and the tidy per-session tables they share.
 kinemyo.datasets
     The bundled public recordings (demo session EMG, foot IMUs, questionnaire answers; BioSPPy EMG), with fs and
     units.
