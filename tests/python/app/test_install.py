@@ -5,11 +5,13 @@ the extra to install (checked with the package made unimportable)."""
 from __future__ import annotations
 
 import ast
+import importlib.util
 import json
 import os
 import re
 import subprocess
 import sys
+import sysconfig
 
 import pytest
 
@@ -47,13 +49,22 @@ def _imports(repo_dir):
                 yield path.name, name.partition(".")[0], id(node) in module_level
 
 
+def _is_stdlib(module: str) -> bool:
+    if hasattr(sys, "stdlib_module_names"):  # Python 3.10+
+        return module in sys.stdlib_module_names
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None:
+        return False
+    return spec.origin in ("built-in", "frozen") or (spec.origin.startswith(sysconfig.get_paths()["stdlib"])
+                                                     and "site-packages" not in spec.origin)
+
+
 def test_every_import_is_stdlib_a_dependency_or_a_lazy_extra(repo_dir, project):
     dependencies = {_name(r) for r in project["dependencies"]}
     assert {"numpy", "scipy", "pandas", "matplotlib"} <= dependencies
-    stdlib = set(sys.stdlib_module_names) | {"tomllib"}  # tomllib is stdlib from 3.11, tomli before it
     unexplained, eager_extras = [], []
     for file, top, module_level in _imports(repo_dir):
-        if top in stdlib or top == "kinemyo":
+        if _is_stdlib(top) or top in ("kinemyo", "tomllib"):  # tomllib: stdlib from 3.11, tomli before it
             continue
         if top in _optional.EXTRAS:
             if module_level:
@@ -155,3 +166,23 @@ def test_missing_cohort_packages_name_the_cohort_extra(tmp_path, without, blocke
 def test_require_returns_the_module_when_it_is_installed():
     pytest.importorskip("pyarrow")
     assert _optional.require("pyarrow.parquet", "kinemyo.cohort").__name__ == "pyarrow.parquet"
+
+
+@pytest.mark.parametrize("package, names", [
+    ("Eigen3", ["sudo apt-get install libeigen3-dev", "brew install eigen"]),
+    ("nlohmann_json", ["sudo apt-get install nlohmann-json3-dev", "brew install nlohmann-json"]),
+    ("FFTW3", ["sudo apt-get install libfftw3-dev", "brew install fftw", "KINEMYO_FFT=eigen pip install ."]),
+])
+def test_a_missing_system_package_stops_cmake_with_the_package_to_install(repo_dir, tmp_path, package, names):
+    import shutil
+
+    if shutil.which("cmake") is None:
+        pytest.skip("cmake is not installed")
+    run = subprocess.run(["cmake", "-S", str(repo_dir), "-B", str(tmp_path), f"-DCMAKE_DISABLE_FIND_PACKAGE_{package}=ON",
+                          "-DKINEMYO_BUILD_TESTS=OFF", "-DKINEMYO_BUILD_BENCHMARKS=OFF", "-DKINEMYO_BUILD_EXAMPLES=OFF"],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode != 0
+    message = " ".join(run.stderr.split())  # CMake wraps the message; compare it as one line
+    assert f"kinemyo needs the {package} development files" in message, run.stderr
+    for name in names:
+        assert name in message, (name, run.stderr)
