@@ -5,7 +5,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
-APT_PACKAGES=(build-essential cmake pkg-config libeigen3-dev libfftw3-dev libgtest-dev libbenchmark-dev nlohmann-json3-dev python3-venv clang libclang-rt-14-dev)
+APT_PACKAGES=(build-essential cmake pkg-config libeigen3-dev libfftw3-dev libgtest-dev libbenchmark-dev nlohmann-json3-dev python3-venv clang libclang-rt-14-dev doxygen)
 PIP_PACKAGES=("pybind11>=2.12" "scikit-build-core>=0.10" "numpy>=1.23" "scipy>=1.11" "pandas>=1.5" "pytest>=7" "hypothesis>=6" "matplotlib>=3.6"
               # independent references run side by side in tests and benchmarks: Madgwick (ahrs), VQF (vqf),
               # Mobilise-D's lower-back gait detectors (mobgap, bench/mobgap_eval.py)
@@ -15,7 +15,9 @@ PIP_PACKAGES=("pybind11>=2.12" "scikit-build-core>=0.10" "numpy>=1.23" "scipy>=1
               # C3D input of session files
               "ezc3d>=1.5"
               # cohorts: a study over many sessions on a Dask cluster, results as Parquet (kinemyo.cohort)
-              "dask[distributed]>=2024.1" "pyarrow>=14")
+              "dask[distributed]>=2024.1" "pyarrow>=14"
+              # the documentation site (docs/build.sh): Sphinx, the C++ reference from Doxygen XML, the gallery
+              "sphinx>=7.2" "breathe>=4.35" "sphinx-gallery>=0.15" "myst-parser>=2" "furo>=2024.1")
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
@@ -32,7 +34,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if ! "$PYTHON" -c 'import pybind11, scikit_build_core, numpy, scipy, pandas, pytest, matplotlib, ahrs, vqf, mobgap, pylsl, ezc3d, distributed, pyarrow' 2>/dev/null; then
+if ! "$PYTHON" -c 'import pybind11, scikit_build_core, numpy, scipy, pandas, pytest, matplotlib, ahrs, vqf, mobgap, pylsl, ezc3d, distributed, pyarrow, sphinx, breathe, sphinx_gallery, myst_parser, furo' 2>/dev/null; then
   echo "install-deps: pip packages for $PYTHON"
 fi
 "$PYTHON" -m pip install -q --disable-pip-version-check "${PIP_PACKAGES[@]}"
