@@ -7,6 +7,7 @@ with the package and in ``tests/data``.
 from __future__ import annotations
 
 import os
+import re
 import pathlib
 
 import kinemyo
@@ -66,3 +67,23 @@ myst_heading_anchors = 3
 html_theme = "furo"
 html_title = f"kinemyo {release}"
 html_static_path: list[str] = []
+
+# The NumPy-style "Attributes" of dataclasses and named tuples become :ivar: fields, so each attribute is described
+# once (autodoc also lists the fields themselves).
+napoleon_use_ivar = True
+# Types such as "ndarray, shape (n_samples, n_channels)" make napoleon link every word; `n_channels` names an
+# attribute of several classes, and an ambiguous link in a type is no documentation error.
+suppress_warnings = ["ref.python"]
+
+_ABSOLUTE_VALUE = re.compile(r"(?<![`\\|])\|(?=\S)([^|`\n]*?\S)\|(?![`|_])")
+
+
+def _plain_bars(app, what, name, obj, options, lines):
+    """Docstrings write |x| for an absolute value, which reStructuredText reads as a substitution: escape it."""
+    for i, line in enumerate(lines):
+        if not line.lstrip().startswith("|"):  # a line block or table row starts with a bar: leave it
+            lines[i] = _ABSOLUTE_VALUE.sub(r"\\|\1\\|", line)
+
+
+def setup(app):
+    app.connect("autodoc-process-docstring", _plain_bars)
