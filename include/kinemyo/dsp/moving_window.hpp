@@ -16,13 +16,13 @@
 namespace kinemyo::dsp {
 
 enum class WindowStatistic {
-  mean,  // (1/W) sum x
-  arv,   // (1/W) sum |x|
-  rms,   // sqrt((1/W) sum x^2)
+  mean,  ///< (1/W) sum x
+  arv,   ///< (1/W) sum |x|
+  rms,   ///< sqrt((1/W) sum x^2)
 };
 
-// Causal window of W samples; samples before the first are zero, so the first W-1 outputs ramp up (the same as
-// scipy.signal.lfilter(np.ones(W) / W, 1, x) for the mean). Group delay (W - 1) / 2 samples.
+/// Causal window of W samples; samples before the first are zero, so the first W-1 outputs ramp up (the same as
+/// scipy.signal.lfilter(np.ones(W) / W, 1, x) for the mean). Group delay (W - 1) / 2 samples.
 class MovingWindow {
  public:
   MovingWindow(std::size_t window_length, std::size_t n_channels, WindowStatistic statistic,
@@ -30,7 +30,7 @@ class MovingWindow {
 
   void process_frame(const float* in, float* out) noexcept;
   void process_frame(const double* in, double* out) noexcept;
-  // Interleaved (frames x channels); `out` may equal `in`.
+  /// Interleaved (frames x channels); `out` may equal `in`.
   void process_interleaved(const float* in, float* out, std::size_t n_frames) noexcept;
   void process_interleaved(const double* in, double* out, std::size_t n_frames) noexcept;
   void reset() noexcept;
@@ -49,14 +49,14 @@ class MovingWindow {
   std::size_t n_channels_;
   WindowStatistic statistic_;
   NonFiniteGuard guard_;
-  std::vector<double> ring_;     // (window, channel) transformed samples
-  std::vector<double> hi_, lo_;  // double-double window sum per channel
-  std::vector<double> fresh_hi_, fresh_lo_;  // the same sum restarted at every ring wrap (see run())
+  std::vector<double> ring_;     ///< (window, channel) transformed samples
+  std::vector<double> hi_, lo_;  ///< double-double window sum per channel
+  std::vector<double> fresh_hi_, fresh_lo_;  ///< the same sum restarted at every ring wrap (see run())
   std::size_t pos_ = 0;
 };
 
-// Batch form of MovingWindow (same definition, same numbers) into y (size of x; may be x). Rejects
-// non-finite input.
+/// Batch form of MovingWindow (same definition, same numbers) into y (size of x; may be x). Rejects
+/// non-finite input.
 template <class T>
 void moving_window(std::span<const T> x, std::span<T> y, std::size_t n_channels, std::size_t window_length,
                    WindowStatistic statistic);

@@ -14,23 +14,23 @@
 namespace kinemyo::dsp {
 
 enum class NonFinitePolicy {
-  hold_last,  // replace the sample with the channel's last valid input (0 before any) and count it
-  zero,       // replace the sample with 0 and count it
-  propagate,  // pass it through: the state becomes non-finite until reset() (for diagnostics only)
+  hold_last,  ///< replace the sample with the channel's last valid input (0 before any) and count it
+  zero,       ///< replace the sample with 0 and count it
+  propagate,  ///< pass it through: the state becomes non-finite until reset() (for diagnostics only)
 };
 
 inline constexpr double kDefaultMaxAbs = 1e12;
 
-// The input rule of a streaming object: what to do with an invalid sample and where "impossible" starts. Converts
-// implicitly from a NonFinitePolicy (with the default bound).
+/// The input rule of a streaming object: what to do with an invalid sample and where "impossible" starts. Converts
+/// implicitly from a NonFinitePolicy (with the default bound).
 struct InputPolicy {
   NonFinitePolicy non_finite = NonFinitePolicy::hold_last;
-  double max_abs = kDefaultMaxAbs;  // > 0; samples with |x| > max_abs are invalid (inf: only non-finite ones)
-  InputPolicy(NonFinitePolicy policy = NonFinitePolicy::hold_last, double max_abs_ = kDefaultMaxAbs)  // NOLINT
+  double max_abs = kDefaultMaxAbs;  ///< > 0; samples with |x| > max_abs are invalid (inf: only non-finite ones)
+  InputPolicy(NonFinitePolicy policy = NonFinitePolicy::hold_last, double max_abs_ = kDefaultMaxAbs)  ///< NOLINT
       : non_finite(policy), max_abs(max_abs_) {}
 };
 
-// Per-channel gate applied to every input sample before it reaches a filter state.
+/// Per-channel gate applied to every input sample before it reaches a filter state.
 class NonFiniteGuard {
  public:
   NonFiniteGuard(std::size_t n_channels, InputPolicy policy);
@@ -45,11 +45,11 @@ class NonFiniteGuard {
     return policy_ == NonFinitePolicy::zero ? 0.0 : last_[channel];
   }
 
-  // The same policy over a frame-major block (n_frames x n_channels) in place; one branch-free pass when every
-  // sample is finite, which is the common case.
+  /// The same policy over a frame-major block (n_frames x n_channels) in place; one branch-free pass when every
+  /// sample is finite, which is the common case.
   void apply(double* block, std::size_t n_frames) noexcept;
 
-  // Forget the last finite inputs (they become `level`, 0 by default) and zero the counter.
+  /// Forget the last finite inputs (they become `level`, 0 by default) and zero the counter.
   void reset() noexcept;
   void reset(std::span<const double> level) noexcept;
 

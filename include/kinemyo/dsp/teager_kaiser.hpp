@@ -11,12 +11,12 @@
 
 namespace kinemyo::dsp {
 
-// Batch operator into y (size of x, interleaved frames x channels; y may be x). Rejects non-finite input.
+/// Batch operator into y (size of x, interleaved frames x channels; y may be x). Rejects non-finite input.
 template <class T>
 void teager_kaiser(std::span<const T> x, std::span<T> y, std::size_t n_channels);
 
-// Streaming operator: psi[n] needs x[n+1], so the output lags the input by exactly one sample
-// (latency_samples() == 1): the value written for input frame n is psi[n-1], and psi[-1] = 0 for the first frame.
+/// Streaming operator: psi[n] needs x[n+1], so the output lags the input by exactly one sample
+/// (latency_samples() == 1): the value written for input frame n is psi[n-1], and psi[-1] = 0 for the first frame.
 class TeagerKaiser {
  public:
   explicit TeagerKaiser(std::size_t n_channels, InputPolicy policy = {});
@@ -33,7 +33,7 @@ class TeagerKaiser {
   template <class T>
   void run(const T* in, T* out, std::size_t n_frames) noexcept;
   NonFiniteGuard guard_;
-  std::vector<double> prev_, cur_;  // x[n-2], x[n-1] per channel
+  std::vector<double> prev_, cur_;  ///< x[n-2], x[n-1] per channel
 };
 
 }  // namespace kinemyo::dsp

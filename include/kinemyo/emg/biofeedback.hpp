@@ -13,24 +13,24 @@ namespace kinemyo::emg {
 enum class ZoneState { unknown, below, inside, above };
 
 struct TargetZone {
-  double lower = 0.0;       // inside means lower <= value <= upper
+  double lower = 0.0;       ///< inside means lower <= value <= upper
   double upper = 0.0;
-  double hysteresis = 0.0;  // a state is left only when the value passes the bound by this much (value units)
-  double min_dwell_s = 0.0; // a new state must persist this long before it is reported
+  double hysteresis = 0.0;  ///< a state is left only when the value passes the bound by this much (value units)
+  double min_dwell_s = 0.0; ///< a new state must persist this long before it is reported
 };
 
 struct ZoneEvent {
   std::size_t channel = 0;
   ZoneState from = ZoneState::unknown;
   ZoneState to = ZoneState::unknown;
-  std::uint64_t sample = 0;  // input sample at which the change was reported (since reset)
+  std::uint64_t sample = 0;  ///< input sample at which the change was reported (since reset)
   double time_s = 0.0;
 };
 
-// One zone per channel. Values arrive at input_rate_hz; states are evaluated every input_rate/display_rate samples
-// (display_rate_hz must divide the input rate). The first evaluation reports unknown -> state. process() never
-// allocates or throws; events beyond the capacity are counted in dropped_events(). Settling time after a fault: one
-// display period + min_dwell_s (no other state; measured in tests/python/app/test_streaming_faults.py).
+/// One zone per channel. Values arrive at input_rate_hz; states are evaluated every input_rate/display_rate samples
+/// (display_rate_hz must divide the input rate). The first evaluation reports unknown -> state. process() never
+/// allocates or throws; events beyond the capacity are counted in dropped_events(). Settling time after a fault: one
+/// display period + min_dwell_s (no other state; measured in tests/python/app/test_streaming_faults.py).
 class TargetZoneTracker {
  public:
   TargetZoneTracker(std::vector<TargetZone> zones, double input_rate_hz, double display_rate_hz);
@@ -38,7 +38,7 @@ class TargetZoneTracker {
   TargetZoneTracker(TargetZoneTracker&&) noexcept;
   TargetZoneTracker& operator=(TargetZoneTracker&&) noexcept;
 
-  // Interleaved values (frames x channels). Non-finite values are ignored (the state holds).
+  /// Interleaved values (frames x channels). Non-finite values are ignored (the state holds).
   std::size_t process(const double* values, std::size_t n_frames, ZoneEvent* events, std::size_t capacity) noexcept;
   void reset() noexcept;
   [[nodiscard]] ZoneState state(std::size_t channel) const;

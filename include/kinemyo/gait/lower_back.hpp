@@ -38,71 +38,71 @@
 namespace kinemyo::gait {
 
 struct TurnParams {
-  double cutoff = 1.5;                                      // Hz, low-pass of the yaw rate
-  double min_peak_rate = 15.0 * 3.14159265358979323846 / 180.0;  // rad/s
-  double border_rate = 5.0 * 3.14159265358979323846 / 180.0;     // rad/s, a turn spans the run above this
-  double min_angle = 45.0 * 3.14159265358979323846 / 180.0;      // rad
-  double min_duration = 0.5, max_duration = 10.0;           // s
-  void validate() const;  // std::invalid_argument naming the parameter
+  double cutoff = 1.5;                                      ///< Hz, low-pass of the yaw rate
+  double min_peak_rate = 15.0 * 3.14159265358979323846 / 180.0;  ///< rad/s
+  double border_rate = 5.0 * 3.14159265358979323846 / 180.0;     ///< rad/s, a turn spans the run above this
+  double min_angle = 45.0 * 3.14159265358979323846 / 180.0;      ///< rad
+  double min_duration = 0.5, max_duration = 10.0;           ///< s
+  void validate() const;  ///< std::invalid_argument naming the parameter
 };
 struct Turn {
-  double start = 0.0, end = 0.0;  // s
-  double angle = 0.0;             // rad, counter-clockwise from above positive
-  double peak_rate = 0.0;         // rad/s, signed
+  double start = 0.0, end = 0.0;  ///< s
+  double angle = 0.0;             ///< rad, counter-clockwise from above positive
+  double peak_rate = 0.0;         ///< rad/s, signed
 };
-// yaw_rate: rad/s about the vertical (counter-clockwise from above positive).
+/// yaw_rate: rad/s about the vertical (counter-clockwise from above positive).
 std::vector<Turn> detect_turns(std::span<const double> yaw_rate, double fs, const TurnParams& params = {});
 
 struct LowerBackParams {
-  double gravity_cutoff = 0.25;          // Hz, low-pass giving the gravity direction
-  double step_cutoff = 2.0;              // Hz, low-pass of the vertical acceleration for step peaks
-  double contact_cutoff = 12.0;          // Hz, low-pass before the jerk that places the contact
-  double min_peak_prominence = 0.3;      // m/s^2, of a step peak in the step_cutoff signal (bout seeds)
-  double min_weak_prominence = 0.2;      // m/s^2, of a step peak inside a bout
-  double contact_search_before = 0.25;   // s before a step peak where the contact is sought
-  double contact_search_after = 0.05;    // s after it
-  double min_step_time = 0.3;            // s between step peaks
-  double max_step_time = 1.5;            // s; a longer gap ends a walking bout
-  std::size_t min_bout_contacts = 4;     // initial contacts in a walking bout
-  double side_band_low = 0.5, side_band_high = 2.0;  // Hz, yaw-rate band for the side
-  bool enforce_alternation = true;       // labels alternate within a bout unless the evidence says otherwise
-  double side_repeat_cost = 2.0;         // cost of two same-side contacts in a row (units: RMS yaw rate)
-  double final_contact_min_delay = 0.05, final_contact_max_delay = 0.4;  // s after the initial contact
-  int vertical_axis = -1;                // -1: not named; 0, 1, 2: the sensor axis the user says points up ...
-  double vertical_sign = 1.0;            // ... with this sign (+1 / -1)
-  double max_vertical_deviation = 45.0 * 3.14159265358979323846 / 180.0;  // rad, named axis vs gravity
+  double gravity_cutoff = 0.25;          ///< Hz, low-pass giving the gravity direction
+  double step_cutoff = 2.0;              ///< Hz, low-pass of the vertical acceleration for step peaks
+  double contact_cutoff = 12.0;          ///< Hz, low-pass before the jerk that places the contact
+  double min_peak_prominence = 0.3;      ///< m/s^2, of a step peak in the step_cutoff signal (bout seeds)
+  double min_weak_prominence = 0.2;      ///< m/s^2, of a step peak inside a bout
+  double contact_search_before = 0.25;   ///< s before a step peak where the contact is sought
+  double contact_search_after = 0.05;    ///< s after it
+  double min_step_time = 0.3;            ///< s between step peaks
+  double max_step_time = 1.5;            ///< s; a longer gap ends a walking bout
+  std::size_t min_bout_contacts = 4;     ///< initial contacts in a walking bout
+  double side_band_low = 0.5, side_band_high = 2.0;  ///< Hz, yaw-rate band for the side
+  bool enforce_alternation = true;       ///< labels alternate within a bout unless the evidence says otherwise
+  double side_repeat_cost = 2.0;         ///< cost of two same-side contacts in a row (units: RMS yaw rate)
+  double final_contact_min_delay = 0.05, final_contact_max_delay = 0.4;  ///< s after the initial contact
+  int vertical_axis = -1;                ///< -1: not named; 0, 1, 2: the sensor axis the user says points up ...
+  double vertical_sign = 1.0;            ///< ... with this sign (+1 / -1)
+  double max_vertical_deviation = 45.0 * 3.14159265358979323846 / 180.0;  ///< rad, named axis vs gravity
   TurnParams turns;
   void validate() const;
 };
 
 struct WalkingBout {
-  double start = 0.0, end = 0.0;       // s, first and last initial contact
-  std::size_t first_contact = 0;       // index into initial_contact
+  double start = 0.0, end = 0.0;       ///< s, first and last initial contact
+  std::size_t first_contact = 0;       ///< index into initial_contact
   std::size_t n_contacts = 0;
 };
 
 struct LowerBackGait {
-  std::vector<double> initial_contact;       // s, sorted
+  std::vector<double> initial_contact;       ///< s, sorted
   std::vector<Side> initial_contact_side;
-  std::vector<double> side_confidence;       // 0..1 per contact (NaN without gyroscope)
-  std::vector<std::size_t> bout;             // walking bout of each contact
-  std::vector<double> final_contact;         // s, sorted
+  std::vector<double> side_confidence;       ///< 0..1 per contact (NaN without gyroscope)
+  std::vector<std::size_t> bout;             ///< walking bout of each contact
+  std::vector<double> final_contact;         ///< s, sorted
   std::vector<Side> final_contact_side;
   std::vector<WalkingBout> bouts;
-  std::vector<Turn> turns;                   // empty without gyroscope
-  double vertical_deviation = 0.0;           // rad, median angle from gravity to the named (or nearest) axis
-  int vertical_axis = 0;                     // the sensor axis nearest to up, and its sign
+  std::vector<Turn> turns;                   ///< empty without gyroscope
+  double vertical_deviation = 0.0;           ///< rad, median angle from gravity to the named (or nearest) axis
+  int vertical_axis = 0;                     ///< the sensor axis nearest to up, and its sign
   double vertical_sign = 1.0;
 };
 
-// acc: n x 3 (m/s^2), gyr: n x 3 (rad/s) or empty. Throws std::invalid_argument naming the parameter for
-// malformed input: non-finite samples, acceleration not in m/s^2 (median magnitude outside 4..20), rates that
-// look like deg/s, too short a recording, or a named vertical axis more than max_vertical_deviation from gravity.
+/// acc: n x 3 (m/s^2), gyr: n x 3 (rad/s) or empty. Throws std::invalid_argument naming the parameter for
+/// malformed input: non-finite samples, acceleration not in m/s^2 (median magnitude outside 4..20), rates that
+/// look like deg/s, too short a recording, or a named vertical axis more than max_vertical_deviation from gravity.
 LowerBackGait lower_back_gait(std::span<const double> acc, std::span<const double> gyr, double fs,
                               const LowerBackParams& params = {});
 
-// Left/right of given initial contacts (s, sorted; e.g. from another detector or a reference system) by the same
-// rule as lower_back_gait, runs split where contacts are more than max_step_time apart.
+/// Left/right of given initial contacts (s, sorted; e.g. from another detector or a reference system) by the same
+/// rule as lower_back_gait, runs split where contacts are more than max_step_time apart.
 struct ContactSides {
   std::vector<Side> side;
   std::vector<double> confidence;
@@ -110,28 +110,28 @@ struct ContactSides {
 ContactSides lower_back_contact_sides(std::span<const double> acc, std::span<const double> gyr, double fs,
                                       std::span<const double> initial_contact, const LowerBackParams& params = {});
 
-// --- Per-step table ---------------------------------------------------------------------------------------------
+/// --- Per-step table ---------------------------------------------------------------------------------------------
 struct StepQc {
-  double min_step_time = 0.3, max_step_time = 1.2;  // s
-  double max_median_deviation = 0.5;  // step time more than this fraction from its bout's median
-  double min_side_confidence = 0.5;   // below: flag_side_uncertain
+  double min_step_time = 0.3, max_step_time = 1.2;  ///< s
+  double max_median_deviation = 0.5;  ///< step time more than this fraction from its bout's median
+  double min_side_confidence = 0.5;   ///< below: flag_side_uncertain
   void validate() const;
 };
 enum StepFlag : std::uint32_t {
-  step_flag_turn = 1u << 0,            // the step overlaps a turn
-  step_flag_duration = 1u << 1,        // outside [min_step_time, max_step_time]
-  step_flag_outlier = 1u << 2,         // far from the bout's median step time
-  step_flag_side_uncertain = 1u << 3,  // side unknown or confidence below min_side_confidence
+  step_flag_turn = 1u << 0,            ///< the step overlaps a turn
+  step_flag_duration = 1u << 1,        ///< outside [min_step_time, max_step_time]
+  step_flag_outlier = 1u << 2,         ///< far from the bout's median step time
+  step_flag_side_uncertain = 1u << 3,  ///< side unknown or confidence below min_side_confidence
 };
-// One row per step: from initial contact k to k + 1 of the same bout, named by the landing foot (the side of
-// contact k + 1). Stride time: from the same foot's previous contact (k - 1) to k + 1 (NaN when the step before
-// is implausible: duration or outlier). Cadence = 60 / step time.
+/// One row per step: from initial contact k to k + 1 of the same bout, named by the landing foot (the side of
+/// contact k + 1). Stride time: from the same foot's previous contact (k - 1) to k + 1 (NaN when the step before
+/// is implausible: duration or outlier). Cadence = 60 / step time.
 struct StepRow {
   Side side = Side::unknown;
   std::size_t bout = 0;
-  double start = 0.0, end = 0.0;            // s, the two initial contacts
-  double step_time = 0.0, stride_time = 0.0;  // s (stride NaN for the first step of a bout)
-  double cadence = 0.0;                     // steps/min
+  double start = 0.0, end = 0.0;            ///< s, the two initial contacts
+  double step_time = 0.0, stride_time = 0.0;  ///< s (stride NaN for the first step of a bout)
+  double cadence = 0.0;                     ///< steps/min
   double side_confidence = 0.0;
   std::uint32_t flags = 0;
 };

@@ -12,23 +12,23 @@
 
 namespace kinemyo::imu {
 
-// Sample times: a constant rate fs (Hz), or one timestamp per sample (s, finite, strictly increasing; sample i
-// covers t[i-1]..t[i], the first sample the first interval). Exactly one of the two.
+/// Sample times: a constant rate fs (Hz), or one timestamp per sample (s, finite, strictly increasing; sample i
+/// covers t[i-1]..t[i], the first sample the first interval). Exactly one of the two.
 struct SampleTimes {
   double fs = 0.0;
   std::span<const double> t;
 };
-// Per-sample time steps; throws std::invalid_argument naming fs or t.
+/// Per-sample time steps; throws std::invalid_argument naming fs or t.
 std::vector<double> time_steps(const SampleTimes& times, std::size_t n_samples);
 
 struct ImuRecording {
-  std::span<const double> gyr;  // rad/s
-  std::span<const double> acc;  // m/s^2; NaN or zero rows = no sample
-  std::span<const double> mag;  // any unit; may be empty; NaN or zero rows = no sample (lower-rate magnetometer)
-  [[nodiscard]] std::size_t n_samples() const;  // validates the shapes
+  std::span<const double> gyr;  ///< rad/s
+  std::span<const double> acc;  ///< m/s^2; NaN or zero rows = no sample
+  std::span<const double> mag;  ///< any unit; may be empty; NaN or zero rows = no sample (lower-rate magnetometer)
+  [[nodiscard]] std::size_t n_samples() const;  ///< validates the shapes
 };
 
-// Outputs, each sized for n_samples or empty (not wanted).
+/// Outputs, each sized for n_samples or empty (not wanted).
 struct RobustOutput {
   std::span<double> quat_6d{}, quat_9d{};   // n x 4
   std::span<double> bias{};                 // n x 3, rad/s
@@ -39,12 +39,12 @@ struct RobustOutput {
 
 void estimate_orientation(RobustFilter& filter, const ImuRecording& data, const SampleTimes& times,
                           const RobustOutput& out);
-// Offline (acausal) robust estimate for recorded sessions: the robust filter runs forward and backward in time;
-// the two gyroscope-bias estimates are fused by their covariances; the gyroscope is re-integrated with that bias;
-// the accelerometer is low-passed with zero phase in the almost-inertial frame; the heading offset is a Kalman
-// filter plus Rauch-Tung-Striebel smoother over the magnetometer samples that neither run flags as disturbed.
-// Fills the same outputs as the causal filter (rest: detected by both runs; mag_disturbed: either run saw the
-// field deviate from an accepted reference).
+/// Offline (acausal) robust estimate for recorded sessions: the robust filter runs forward and backward in time;
+/// the two gyroscope-bias estimates are fused by their covariances; the gyroscope is re-integrated with that bias;
+/// the accelerometer is low-passed with zero phase in the almost-inertial frame; the heading offset is a Kalman
+/// filter plus Rauch-Tung-Striebel smoother over the magnetometer samples that neither run flags as disturbed.
+/// Fills the same outputs as the causal filter (rest: detected by both runs; mag_disturbed: either run saw the
+/// field deviate from an accepted reference).
 void estimate_orientation_offline(const ImuRecording& data, const SampleTimes& times, const RobustFilterParams& params,
                                   const RobustOutput& out);
 void estimate_orientation(MadgwickFilter& filter, const ImuRecording& data, const SampleTimes& times,

@@ -18,7 +18,7 @@
 namespace kinemyo::imu {
 
 struct MadgwickParams {
-  double beta = 0.1;  // rad/s, gradient-descent gain (gyroscope measurement error); at most 1e6
+  double beta = 0.1;  ///< rad/s, gradient-descent gain (gyroscope measurement error); at most 1e6
   SensorLimits limits;
   void validate() const;
 };
@@ -28,22 +28,22 @@ class MadgwickFilter {
   explicit MadgwickFilter(const MadgwickParams& params = {});
   void update(double dt, const Vec3& gyr, const Vec3& acc) noexcept;
   void update(double dt, const Vec3& gyr, const Vec3& acc, const Vec3& mag) noexcept;
-  [[nodiscard]] Quaternion quat() const noexcept;  // ENU
-  void set_quat(const Quaternion& q);             // ENU
+  [[nodiscard]] Quaternion quat() const noexcept;  ///< ENU
+  void set_quat(const Quaternion& q);             ///< ENU
   [[nodiscard]] const MadgwickParams& params() const noexcept { return params_; }
   [[nodiscard]] std::uint64_t skipped() const noexcept { return skipped_; }  // samples skipped (see above)
   void reset() noexcept;
 
  private:
   MadgwickParams params_;
-  Quaternion q_ = Quaternion::Identity();  // in the paper's earth frame (x north, y west, z up)
+  Quaternion q_ = Quaternion::Identity();  ///< in the paper's earth frame (x north, y west, z up)
   bool initialised_ = false;
   std::uint64_t skipped_ = 0;
 };
 
 struct MahonyParams {
-  double kp = 1.0;  // 1/s, proportional gain; at most 1e6 (ki too)
-  double ki = 0.0;  // 1/s^2, integral gain (the integral is a gyroscope-bias estimate)
+  double kp = 1.0;  ///< 1/s, proportional gain; at most 1e6 (ki too)
+  double ki = 0.0;  ///< 1/s^2, integral gain (the integral is a gyroscope-bias estimate)
   SensorLimits limits;
   void validate() const;
 };

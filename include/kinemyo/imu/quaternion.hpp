@@ -22,29 +22,29 @@ inline void to_wxyz(const Quaternion& q, double* out) {
   out[3] = q.z();
 }
 
-// The rotation r with q_to = r (x) q_from for sensor-to-earth quaternions (earth coordinates change, sensor's not).
+/// The rotation r with q_to = r (x) q_from for sensor-to-earth quaternions (earth coordinates change, sensor's not).
 Quaternion earth_frame_rotation(EarthFrame from, EarthFrame to);
 inline Quaternion change_earth_frame(const Quaternion& q, EarthFrame from, EarthFrame to) {
   return earth_frame_rotation(from, to) * q;
 }
 
-// Exact rotation-vector exponential (axis * angle -> quaternion) and its inverse (angle in [0, pi]).
+/// Exact rotation-vector exponential (axis * angle -> quaternion) and its inverse (angle in [0, pi]).
 Quaternion from_rotation_vector(const Vec3& v);
 Vec3 to_rotation_vector(const Quaternion& q);
 
-// Rotation by `angle` about the earth vertical (z, up in ENU and NWU).
+/// Rotation by `angle` about the earth vertical (z, up in ENU and NWU).
 inline Quaternion heading_rotation(double angle) {
   return Quaternion(std::cos(0.5 * angle), 0.0, 0.0, std::sin(0.5 * angle));
 }
 
-// Orientation from one accelerometer sample (gravity points up in the earth frame when the sensor is at rest) and
-// optionally a magnetometer sample (its horizontal part points north); without a magnetometer the heading is the
-// one with the smallest rotation. ENU. Throws std::invalid_argument for zero or non-finite vectors.
+/// Orientation from one accelerometer sample (gravity points up in the earth frame when the sensor is at rest) and
+/// optionally a magnetometer sample (its horizontal part points north); without a magnetometer the heading is the
+/// one with the smallest rotation. ENU. Throws std::invalid_argument for zero or non-finite vectors.
 Quaternion orientation_from_vectors(const Vec3& acc);
 Quaternion orientation_from_vectors(const Vec3& acc, const Vec3& mag);
 
-// Error of an estimate against a reference in the earth frame, q_err = q_est (x) q_ref^-1 (BROAD, Laidig et al.,
-// Data 6:72, 2021): total = 2 acos|w|, heading = 2 atan|z / w|, inclination = 2 acos sqrt(w^2 + z^2), radians.
+/// Error of an estimate against a reference in the earth frame, q_err = q_est (x) q_ref^-1 (BROAD, Laidig et al.,
+/// Data 6:72, 2021): total = 2 acos|w|, heading = 2 atan|z / w|, inclination = 2 acos sqrt(w^2 + z^2), radians.
 struct OrientationError {
   double total = 0.0;
   double heading = 0.0;

@@ -13,11 +13,11 @@
 namespace kinemyo::imu {
 
 struct SensorLimits {
-  double gyr = 100.0;   // rad/s (5730 deg/s)
-  double acc = 4000.0;  // m/s^2 (408 g)
-  double mag = 1e5;     // field units as given (Earth's field is 25-65 uT = 25 000-65 000 nT)
+  double gyr = 100.0;   ///< rad/s (5730 deg/s)
+  double acc = 4000.0;  ///< m/s^2 (408 g)
+  double mag = 1e5;     ///< field units as given (Earth's field is 25-65 uT = 25 000-65 000 nT)
 
-  void validate() const;  // std::invalid_argument naming the limit
+  void validate() const;  ///< std::invalid_argument naming the limit
 
   [[nodiscard]] static bool within(const Vec3& v, double limit) noexcept {
     const double n2 = v.squaredNorm();  // NaN fails both tests; inf (or an overflowing norm) fails the second
