@@ -9,6 +9,9 @@ start. The Dask time is analyze_cohort's wall time on a running cluster from
 submitting the tasks to the last one's end (the cluster's start and the report are shown apart). Both runs have
 imported kinemyo's modules first.
 
+The table also gives the CPU time per session (of the thread that ran it), which a busy machine does not
+change much, and the extrapolation uses it: a dedicated core analyses 60 / (CPU s per session) sessions a minute.
+
     python bench/cohort_bench.py [--sessions 24] [--workers 2] [--patients 300 --visits 12]
 """
 
@@ -67,6 +70,7 @@ def main() -> int:
     a = ap.parse_args()
     if a.sessions < 1 or a.workers < 1:
         ap.error("--sessions and --workers must be positive")
+    load0 = os.getloadavg()[0]
     data = pathlib.Path(a.data) if a.data else default_data_dir()
     if not data.is_dir():
         print(f"cohort_bench: shared data not found at {data} (set KINEMYO_DATA_DIR)", file=sys.stderr)
@@ -100,19 +104,25 @@ def main() -> int:
         task_s = s.seconds.mean()
         n = len(paths)
         serial_rate, dask_rate = 60 * n / serial_s, 60 * n / dask_s
+        serial_cpu = sum(st["cpu_seconds"] for st in serial_status) / n
+        dask_cpu = s.cpu_seconds.mean()
         print(f"Cohort benchmark: {n} sessions of {len(set(s.patient))} patients built from the real recordings in "
-              f"{build_s:.1f} s; {os.cpu_count()} cores here")
-        print(f"{'run':<26}{'wall s':>8}{'sessions/min':>14}{'peak RSS per process (MiB)':>30}")
-        print(f"{'serial (1 process)':<26}{serial_s:>8.1f}{serial_rate:>14.1f}{serial_rss / 2**20:>30.0f}")
-        print(f"{f'Dask LocalCluster x{a.workers}':<26}{dask_s:>8.1f}{dask_rate:>14.1f}"
-              f"{' / '.join(f'{v:.0f}' for v in peaks):>30}")
+              f"{build_s:.1f} s; {os.cpu_count()} cores here, load average {os.getloadavg()[0]:.1f} at the end "
+              f"({load0:.1f} at the start)")
+        print(f"{'run':<24}{'wall s':>8}{'sessions/min':>14}{'CPU s/session':>15}{'peak RSS/process MiB':>23}")
+        print(f"{'serial (1 process)':<24}{serial_s:>8.1f}{serial_rate:>14.1f}{serial_cpu:>15.2f}"
+              f"{serial_rss / 2**20:>23.0f}")
+        print(f"{f'Dask LocalCluster x{a.workers}':<24}{dask_s:>8.1f}{dask_rate:>14.1f}{dask_cpu:>15.2f}"
+              f"{' / '.join(f'{v:.0f}' for v in peaks):>23}")
         print(f"speed-up {dask_rate / serial_rate:.2f}x on {a.workers} workers; not counted: cluster start and imports "
               f"{start_s:.1f} s, cohort_report.html {report_s:.1f} s; mean task {task_s:.2f} s; worker memory limit "
               f"{LOCAL_MEMORY_LIMIT}; failed sessions: {failed}")
-        per_core = dask_rate / a.workers
+        # capacity of a dedicated core from the CPU time per session (a shared machine's wall time says more about
+        # the other processes than about kinemyo)
+        per_core = 60.0 / dask_cpu
         study = a.patients * a.visits
-        print(f"Study of {a.patients} patients x {a.visits} sessions = {study} sessions at {per_core:.1f} sessions/min "
-              "per worker core (linear extrapolation; the shared filesystem must keep up):")
+        print(f"Study of {a.patients} patients x {a.visits} sessions = {study} sessions at {per_core:.0f} sessions/min "
+              "per dedicated worker core (linear extrapolation; the shared filesystem must keep up):")
         for machines, cores in ((1, a.workers), (1, 8), (4, 8), (16, 8)):
             print(f"  {machines:>2} machine(s) x {cores} cores: {study / (per_core * machines * cores):7.1f} min")
     return 1 if failed else 0

@@ -141,7 +141,8 @@ def process_session(path: str | os.PathLike, out: str | os.PathLike, store: str 
     """Analyse one session file into the dataset at ``out`` (one Dask task; also the serial path) and, when given,
     the SQLite session ``store`` (:class:`kinemyo.store.SessionStore`, one transaction); return its status record:
     session_file, session_id, patient, date, status ('ok' | 'failed'), error, skipped (the earlier run's outcome
-    was kept), seconds, worker_pid, peak_rss_bytes (of the process so far), rows (per table).
+    was kept), seconds (wall) and cpu_seconds (of the thread that ran it), worker_pid, peak_rss_bytes (of the
+    process so far), rows (per table).
 
     Any failure of the session itself (unreadable, invalid, an analysis error) is recorded, never raised; only a
     failure to write ``out`` or the store raises."""
@@ -150,7 +151,7 @@ def process_session(path: str | os.PathLike, out: str | os.PathLike, store: str 
     from kinemyo.session import load_session
     from kinemyo.tables import content_hash, session_tables, versioned_hash
 
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.thread_time()
     path, out = pathlib.Path(path).resolve(), pathlib.Path(out)
     manifest_path = out / MANIFEST_DIR / f"{_slot(path)}.json"
     old = _read_manifest(manifest_path) or {}
@@ -196,7 +197,7 @@ def process_session(path: str | os.PathLike, out: str | os.PathLike, store: str 
             _atomic_write(manifest_path, lambda tmp: tmp.write_text(json.dumps(record), encoding="utf-8"))
         else:
             manifest_path.unlink(missing_ok=True)
-    status.update(seconds=time.perf_counter() - t0, worker_pid=os.getpid(),
+    status.update(seconds=time.perf_counter() - t0, cpu_seconds=time.thread_time() - cpu0, worker_pid=os.getpid(),
                   peak_rss_bytes=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
     return status
 
