@@ -276,3 +276,10 @@ def test_store_refuses_remote_workers(cohort, tmp_path):
                        store=tmp_path / "s.sqlite")
     with pytest.raises(TypeError, match="store"):
         analyze_cohort([cohort.sessions[0]], out=tmp_path / "study", store=3)
+
+
+def test_scheduler_address_connects_to_a_running_cluster(cohort, client, tmp_path):
+    address = client.scheduler.address  # as `kinemyo cohort --scheduler tcp://...` would be given
+    result = analyze_cohort(cohort.sessions[:2], out=tmp_path / "study", scheduler=address)
+    assert list(result.sessions.status) == ["ok", "ok"]
+    assert len(client.scheduler_info()["workers"]) == 2  # the cluster outlives the run's own connection
