@@ -72,18 +72,13 @@ class Channel:
     def detect(self, p: dict) -> tuple[np.ndarray, np.ndarray]:
         cfg = emg.OnsetConfig(method=p["method"], k_on=p["k_on"], k_off=p["k_off"], min_on_s=p["min_on_s"],
                               min_off_s=p["min_off_s"])
-        if p["method"] == "threshold":
-            x = self.env
-            if p["baseline"] == "quietest3s":
-                rest = x[self.quiet]
-            else:
-                _, w, f = p["baseline"].split(":")
-                mean, sd = emg.estimate_rest(x, self.fs, float(w), float(f))
-                rest = emg._rest_with_stats(mean, sd, self.fs)
+        x = self.env if p["method"] == "threshold" else self.band
+        if p["baseline"] == "quietest3s":
+            t = emg.detect_activations(x, x[self.quiet], self.fs, cfg)
         else:
-            x = self.band
-            rest = x[self.quiet]
-        t = emg.detect_activations(x, rest, self.fs, cfg)
+            _, w, f = p["baseline"].split(":")
+            baseline = emg.estimate_rest(x, self.fs, float(w), float(f))
+            t = emg.detect_activations(x, None, self.fs, cfg, baseline=baseline)
         return t.onset_s + self.t0, t.offset_s + self.t0
 
 

@@ -241,9 +241,9 @@ def analyze_session(session: Session | str | pathlib.Path, *,
             acts = emg.detect_activations(env, rest_env, fs, emg.OnsetConfig(**onset))
             baseline = (rest_env.mean(axis=0), rest_env.std(axis=0, ddof=1), "session rest window")
         else:
-            acts = emg.detect_activations(env, None, fs, emg.OnsetConfig(**onset))
-            baseline = (*emg.estimate_rest(env, fs), f"quietest {100 * emg.REST_FRACTION:g} % of "
-                        f"{emg.REST_WINDOW_S:g} s envelope windows")
+            mean, sd = emg.estimate_rest(env, fs)
+            acts = emg.detect_activations(env, None, fs, emg.OnsetConfig(**onset), baseline=(mean, sd))
+            baseline = (mean, sd, f"quietest {100 * emg.REST_FRACTION:g} % of {emg.REST_WINDOW_S:g} s envelope windows")
         quality = emg.assess_quality(x, fs)
         t = base.times()
         for k, ch in enumerate(rec.channels):

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kinemyo._validate import real_array
-from kinemyo._core import _detect_activations, _remove_ecg, _sliding_indices, _windowed_features
+from kinemyo._validate import finite_positive, real_array
+from kinemyo._core import _detect_activations, _detect_activations_from_baseline, _remove_ecg, _sliding_indices
+from kinemyo._core import _windowed_features
 from kinemyo._core import (
     Calibration,
     ChannelCalibration,
@@ -160,10 +161,8 @@ def estimate_rest(x, fs: float, window_s: float = REST_WINDOW_S,
         raise ValueError("x: must be (n_samples,) or (n_samples, n_channels) with at least 2 samples")
     if not np.all(np.isfinite(x)):
         raise ValueError("x: must be finite")
-    if not (np.isfinite(fs) and fs > 0):
-        raise ValueError(f"fs: must be positive and finite, got {fs}")
-    if not (np.isfinite(window_s) and window_s > 0):
-        raise ValueError(f"window_s: must be positive and finite, got {window_s}")
+    fs = finite_positive(fs, "fs")
+    window_s = finite_positive(window_s, "window_s")
     if not (0.0 < fraction <= 1.0):
         raise ValueError(f"fraction: must be in (0, 1], got {fraction}")
     n = max(2, int(round(window_s * fs)))
@@ -179,17 +178,8 @@ def estimate_rest(x, fs: float, window_s: float = REST_WINDOW_S,
     return mean, sd
 
 
-def _rest_with_stats(mean: np.ndarray, sd: np.ndarray, fs: float) -> np.ndarray:
-    # A stand-in rest (>= 3 s, the offline detector's minimum) whose sample mean and SD (n - 1) are exactly the
-    # given ones: alternating +-1 scaled. The threshold method does not condition its input, so the detector's
-    # baseline is these statistics.
-    n = 2 * int(np.ceil(1.6 * fs))
-    z = np.where(np.arange(n) % 2 == 0, 1.0, -1.0) * np.sqrt((n - 1) / n)
-    return mean[None, :] + sd[None, :] * z[:, None]
-
-
 def detect_activations(x, rest, fs: float, config: OnsetConfig | None = None,
-                       channel_names: list[str] | None = None) -> ActivationTable:
+                       channel_names: list[str] | None = None, baseline=None) -> ActivationTable:
     """Offline onsets and offsets of muscle activation.
 
     Parameters
@@ -198,27 +188,38 @@ def detect_activations(x, rest, fs: float, config: OnsetConfig | None = None,
         An envelope for ``method='threshold'`` (e.g. from :func:`offline_envelope`), band-passed EMG for
         'tkeo' and 'hodges_bui'.
     rest : array_like or None
-        At least 3 s of rest in the same domain and channels, for the baseline mean and SD. None (threshold
-        method only): the baseline is estimated from the envelope's own quietest windows (:func:`estimate_rest`).
+        At least 3 s of rest in the same domain and channels, for the baseline mean and SD. None: the baseline is
+        ``baseline`` if given, else (threshold method only) estimated from the envelope's own quietest windows
+        (:func:`estimate_rest`).
     fs : float
         Sampling rate in Hz.
     config : OnsetConfig, optional
         Defaults: threshold mean + 3 SD for 25 ms on, mean + 2 SD for 50 ms off.
+    channel_names : list of str, optional
+        Carried into the table.
+    baseline : (mean, sd), optional
+        The baseline statistics instead of a rest recording (``rest`` must then be None): one mean and one SD
+        (> 0) per channel in the method's conditioned domain (for 'threshold', the envelope itself), e.g. from
+        :func:`estimate_rest`.
 
     Returns
     -------
     ActivationTable
     """
     config = config if config is not None else OnsetConfig()
-    if rest is None:
+    if rest is not None and baseline is not None:
+        raise ValueError("baseline: give a rest recording or baseline statistics, not both")
+    if rest is None and baseline is None:
         if config.method != "threshold":
             raise ValueError("rest: None (estimated from the recording) needs method='threshold'; give a rest "
                              f"recording for '{config.method}'")
-        mean, sd = estimate_rest(x, fs)
-        rest = _rest_with_stats(mean, sd, fs)
-        if np.ndim(x) == 1:
-            rest = rest[:, 0]
-    rows = _detect_activations(x, rest, fs, config)
+        baseline = estimate_rest(x, fs)
+    if rest is not None:
+        rows = _detect_activations(x, rest, fs, config)
+    else:
+        if not isinstance(baseline, (tuple, list)) or len(baseline) != 2:
+            raise TypeError(f"baseline: expected a (mean, sd) pair, got {type(baseline).__name__}")
+        rows = _detect_activations_from_baseline(x, baseline[0], baseline[1], fs, config)
     cols = list(zip(*rows)) if rows else [[]] * 6
     return ActivationTable(
         channel=np.asarray(cols[0], dtype=np.int64), onset_sample=np.asarray(cols[1], dtype=np.int64),

@@ -63,6 +63,14 @@ PipelineConfig make_config(double fs, py::handle channels, double output_rate_hz
   return cfg;
 }
 
+// Offline bursts as (channel, onset_sample, offset_sample, onset_s, offset_s, complete) rows.
+py::list burst_rows(const std::vector<ActivationBurst>& bursts) {
+  py::list out;
+  for (const auto& b : bursts)
+    out.append(py::make_tuple(b.channel, b.onset_sample, b.offset_sample, b.onset_s, b.offset_s, b.complete));
+  return out;
+}
+
 py::array_t<double> design_sos(const dsp::Sos& sos) {
   std::vector<double> flat;
   for (const auto& s : sos) flat.insert(flat.end(), s.begin(), s.end());
@@ -522,12 +530,22 @@ detected_at and detection_delay_s. Invalid input samples (non-finite or beyond `
             py::gil_scoped_release nogil;
             bursts = detect_activations(s.span(), r.span(), s.n_channels, fs, config);
           }
-          py::list out;
-          for (const auto& b : bursts)
-            out.append(py::make_tuple(b.channel, b.onset_sample, b.offset_sample, b.onset_s, b.offset_s, b.complete));
-          return out;
+          return burst_rows(bursts);
         },
         py::arg("x"), py::arg("rest"), py::arg("fs"), py::arg("config"));
+  m.def("_detect_activations_from_baseline",
+        [](py::handle x, py::handle baseline_mean, py::handle baseline_sd, double fs, const OnsetConfig& config) {
+          auto s = as_signal<double>(x, "x");
+          const auto mean = small_vector(baseline_mean, "baseline_mean", s.n_channels);
+          const auto sd = small_vector(baseline_sd, "baseline_sd", s.n_channels);
+          std::vector<ActivationBurst> bursts;
+          {
+            py::gil_scoped_release nogil;
+            bursts = detect_activations(s.span(), mean, sd, s.n_channels, fs, config);
+          }
+          return burst_rows(bursts);
+        },
+        py::arg("x"), py::arg("baseline_mean"), py::arg("baseline_sd"), py::arg("fs"), py::arg("config"));
 
   auto pair = [](py::handle a, py::handle b, const char* name_a = "a", const char* name_b = "b") {
     return std::make_pair(as_channel<double>(a, name_a), as_channel<double>(b, name_b));

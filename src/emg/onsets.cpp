@@ -390,23 +390,22 @@ double OnsetDetector::conditioning_delay_s() const {
   return m.lowpass->group_delay(0.0, m.fs);
 }
 
-std::vector<ActivationBurst> detect_activations(std::span<const double> x, std::span<const double> rest,
-                                                std::size_t n_channels, double fs, const OnsetConfig& config) {
-  detail::require_positive_count("n_channels", n_channels);
+namespace {
+
+// Frames of an offline input: validated shape and finite samples.
+std::size_t check_offline_input(std::span<const double> x, std::size_t C, double fs, const OnsetConfig& config) {
+  detail::require_positive_count("n_channels", C);
   validate(config, fs);
-  const std::size_t C = n_channels;
   const std::size_t n = detail::frames_of(x.size(), C);
   if (n == 0) detail::fail("x", "must not be empty");
   detail::require_finite_samples(x.data(), x.size(), C);
-  const std::size_t n_rest = check_rest(rest, C, fs);
+  return n;
+}
 
-  // Baseline from the zero-phase conditioned rest, away from both edges where the conditioning is unsettled.
-  const auto rest_c = condition_offline(rest, C, fs, config);
-  const bool unconditioned = config.method == OnsetMethod::threshold || config.method == OnsetMethod::bonato;
-  const std::size_t edge = unconditioned ? 0 : samples_of(kSettleS, fs);
-  std::vector<double> mean, sd;
-  baseline_stats(rest_c, C, edge, n_rest - edge, mean, sd);
-
+// The offline detector proper: the zero-phase conditioned signal against a baseline already in that domain.
+std::vector<ActivationBurst> detect_with_baseline(std::span<const double> x, std::size_t n,
+                                                  const std::vector<double>& mean, const std::vector<double>& sd,
+                                                  std::size_t C, double fs, const OnsetConfig& config) {
   Machine machine;
   machine.init(C, config, fs, alignment_shift(config, fs, false));
   machine.set_thresholds(mean, sd, config);
@@ -458,6 +457,46 @@ std::vector<ActivationBurst> detect_activations(std::span<const double> x, std::
   std::stable_sort(bursts.begin(), bursts.end(),
                    [](const ActivationBurst& a, const ActivationBurst& b) { return a.onset_sample < b.onset_sample; });
   return bursts;
+}
+
+}  // namespace
+
+std::vector<ActivationBurst> detect_activations(std::span<const double> x, std::span<const double> rest,
+                                                std::size_t n_channels, double fs, const OnsetConfig& config) {
+  const std::size_t C = n_channels;
+  const std::size_t n = check_offline_input(x, C, fs, config);
+  const std::size_t n_rest = check_rest(rest, C, fs);
+  // Baseline from the zero-phase conditioned rest, away from both edges where the conditioning is unsettled.
+  const auto rest_c = condition_offline(rest, C, fs, config);
+  const bool unconditioned = config.method == OnsetMethod::threshold || config.method == OnsetMethod::bonato;
+  const std::size_t edge = unconditioned ? 0 : samples_of(kSettleS, fs);
+  std::vector<double> mean, sd;
+  baseline_stats(rest_c, C, edge, n_rest - edge, mean, sd);
+  return detect_with_baseline(x, n, mean, sd, C, fs, config);
+}
+
+std::vector<ActivationBurst> detect_activations(std::span<const double> x, std::span<const double> baseline_mean,
+                                                std::span<const double> baseline_sd, std::size_t n_channels, double fs,
+                                                const OnsetConfig& config) {
+  const std::size_t C = n_channels;
+  const std::size_t n = check_offline_input(x, C, fs, config);
+  if (baseline_mean.size() != C)
+    detail::fail("baseline_mean", "needs one value per channel (" + std::to_string(C) + "), got " +
+                                      std::to_string(baseline_mean.size()));
+  if (baseline_sd.size() != C)
+    detail::fail("baseline_sd", "needs one value per channel (" + std::to_string(C) + "), got " +
+                                    std::to_string(baseline_sd.size()));
+  for (std::size_t ch = 0; ch < C; ++ch) {
+    if (!std::isfinite(baseline_mean[ch]))
+      detail::fail("baseline_mean",
+                   "must be finite, got " + num(baseline_mean[ch]) + " on channel " + std::to_string(ch));
+    // A zero SD would put the thresholds on the baseline mean itself: every sample above it an activation.
+    if (!std::isfinite(baseline_sd[ch]) || !(baseline_sd[ch] > 0.0))
+      detail::fail("baseline_sd", "must be finite and > 0, got " + num(baseline_sd[ch]) + " on channel " +
+                                      std::to_string(ch));
+  }
+  return detect_with_baseline(x, n, {baseline_mean.begin(), baseline_mean.end()},
+                              {baseline_sd.begin(), baseline_sd.end()}, C, fs, config);
 }
 
 }  // namespace kinemyo::emg

@@ -110,5 +110,11 @@ class OnsetDetector {
 // carry no filter delay, the same state machine. `rest` (frames x channels, >= 3 s) gives the baseline.
 std::vector<ActivationBurst> detect_activations(std::span<const double> x, std::span<const double> rest,
                                                 std::size_t n_channels, double fs, const OnsetConfig& config);
+// Or the baseline statistics directly, one mean and SD per channel in the conditioned domain (for 'threshold' the
+// envelope itself), e.g. estimated from the recording's own quiet stretches when there is no rest recording.
+// Throws std::invalid_argument naming baseline_mean or baseline_sd unless each has n_channels finite values, SD > 0.
+std::vector<ActivationBurst> detect_activations(std::span<const double> x, std::span<const double> baseline_mean,
+                                                std::span<const double> baseline_sd, std::size_t n_channels, double fs,
+                                                const OnsetConfig& config);
 
 }  // namespace kinemyo::emg

@@ -156,3 +156,52 @@ TEST(Onsets, BonatoDoubleThresholdOnWhiteNoiseBurst) {
   cfg.bonato_r0 = 6;  // more than m
   EXPECT_THROW(emg::detect_activations(x, rest, 1, 1000.0, cfg), std::invalid_argument);
 }
+
+TEST(Onsets, BaselineStatisticsGiveTheRestRecordingsActivations) {
+  // The rest overload takes the rest's sample mean and SD (n - 1); given exactly those (read back from a streaming
+  // detector, which computes them the same way for the unconditioned methods), the stats overload must agree.
+  const auto x = synthetic();
+  std::vector<double> rest;
+  for (std::size_t t = 2600; t < 5700; ++t)
+    if (t < 4000 || t >= 4100) rest.insert(rest.end(), {x[2 * t], x[2 * t + 1]});
+  for (auto method : {emg::OnsetMethod::threshold, emg::OnsetMethod::bonato}) {
+    emg::OnsetConfig cfg;
+    cfg.method = method;
+    emg::OnsetDetector det(2, 1000.0, cfg);
+    det.set_baseline(rest);
+    const auto mean = det.baseline_mean(), sd = det.baseline_sd();
+    const auto from_rest = emg::detect_activations(x, rest, 2, 1000.0, cfg);
+    const auto from_stats = emg::detect_activations(x, mean, sd, 2, 1000.0, cfg);
+    ASSERT_FALSE(from_rest.empty()) << static_cast<int>(method);
+    ASSERT_EQ(from_stats.size(), from_rest.size()) << static_cast<int>(method);
+    for (std::size_t i = 0; i < from_rest.size(); ++i) {
+      EXPECT_EQ(from_stats[i].channel, from_rest[i].channel);
+      EXPECT_EQ(from_stats[i].onset_sample, from_rest[i].onset_sample);
+      EXPECT_EQ(from_stats[i].offset_sample, from_rest[i].offset_sample);
+      EXPECT_EQ(from_stats[i].onset_s, from_rest[i].onset_s);
+      EXPECT_EQ(from_stats[i].offset_s, from_rest[i].offset_s);
+      EXPECT_EQ(from_stats[i].complete, from_rest[i].complete);
+    }
+  }
+}
+
+TEST(Onsets, BaselineStatisticsAreValidatedByName) {
+  const auto x = synthetic();
+  auto field_of = [&](std::vector<double> mean, std::vector<double> sd) -> std::string {
+    try {
+      emg::detect_activations(x, mean, sd, 2, 1000.0, {});
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what()).substr(0, std::string(e.what()).find(':'));
+    }
+    return "";
+  };
+  EXPECT_EQ(field_of({1.0, 1.0}, {0.1, 0.1}), "");
+  EXPECT_EQ(field_of({1.0}, {0.1, 0.1}), "baseline_mean");
+  EXPECT_EQ(field_of({1.0, 1.0}, {0.1, 0.1, 0.1}), "baseline_sd");
+  EXPECT_EQ(field_of({1.0, NAN}, {0.1, 0.1}), "baseline_mean");
+  EXPECT_EQ(field_of({1.0, INFINITY}, {0.1, 0.1}), "baseline_mean");
+  EXPECT_EQ(field_of({1.0, 1.0}, {0.1, 0.0}), "baseline_sd");
+  EXPECT_EQ(field_of({1.0, 1.0}, {-0.1, 0.1}), "baseline_sd");
+  EXPECT_EQ(field_of({1.0, 1.0}, {0.1, NAN}), "baseline_sd");
+  EXPECT_EQ(field_of({1.0, 1.0}, {INFINITY, 0.1}), "baseline_sd");
+}

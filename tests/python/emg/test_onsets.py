@@ -119,3 +119,53 @@ def test_bonato_streaming_equals_offline(emg1):
     closed = offline.offset_sample[offline.complete]
     assert [e["sample"] for e in events if e["kind"] == "offset"] == list(closed)
     assert len(offline) >= 4
+
+
+def test_baseline_statistics_instead_of_a_rest_recording(rng):
+    # Two channels of envelope at 1 with ripple, a burst on channel 0; the baseline statistics given directly must
+    # give the activations of a rest recording with those statistics (the detector's baseline is its mean and SD).
+    fs = 1000.0
+    t = np.arange(8000) / fs
+    x = np.column_stack([1.0 + 0.05 * np.sin(2 * np.pi * 7 * t)] * 2)
+    x[2000:2500, 0] += 2.0
+    rest = x[3000:6500]
+    baseline = (rest.mean(axis=0), rest.std(axis=0, ddof=1))
+    cfg = emg.OnsetConfig()
+    from_rest = emg.detect_activations(x, rest, fs, cfg)
+    from_stats = emg.detect_activations(x, None, fs, cfg, baseline=baseline)
+    assert len(from_rest) == 1 and from_rest.onset_sample[0] == 2000
+    np.testing.assert_array_equal(from_stats.onset_sample, from_rest.onset_sample)
+    np.testing.assert_array_equal(from_stats.offset_sample, from_rest.offset_sample)
+    np.testing.assert_array_equal(from_stats.channel, from_rest.channel)
+    wide = (baseline[0], 100.0 * baseline[1])  # thresholds far above the burst: the statistics are what counts
+    assert len(emg.detect_activations(x, None, fs, cfg, baseline=wide)) == 0
+    # rest=None without a baseline estimates it from the recording (estimate_rest): the same as passing that estimate
+    estimated = emg.detect_activations(x, None, fs, cfg)
+    passed = emg.detect_activations(x, None, fs, cfg, baseline=emg.estimate_rest(x, fs))
+    np.testing.assert_array_equal(estimated.onset_sample, passed.onset_sample)
+    np.testing.assert_array_equal(estimated.offset_sample, passed.offset_sample)
+
+
+def test_baseline_statistics_are_checked_by_name():
+    fs = 1000.0
+    x = np.ones((4000, 2))
+    cfg = emg.OnsetConfig()
+    cases = [((x[:3000], ([1.0, 1.0], [0.1, 0.1])), "baseline"),  # both a rest and statistics
+             ((None, ([1.0], [0.1, 0.1])), "baseline_mean"),
+             ((None, ([1.0, 1.0], [0.1, 0.1, 0.1])), "baseline_sd"),
+             ((None, ([1.0, np.nan], [0.1, 0.1])), "baseline_mean"),
+             ((None, ([1.0, 1.0], [0.1, 0.0])), "baseline_sd"),
+             ((None, ([1.0, 1.0], [-0.1, 0.1])), "baseline_sd"),
+             ((None, ([1.0, 1.0], [np.inf, 0.1])), "baseline_sd")]
+    for (rest, baseline), name in cases:
+        with pytest.raises(ValueError, match=rf"^{name}:"):
+            emg.detect_activations(x, rest, fs, cfg, baseline=baseline)
+    with pytest.raises(TypeError, match=r"^baseline:"):
+        emg.detect_activations(x, None, fs, cfg, baseline=np.ones(2))
+    with pytest.raises(TypeError, match=r"^baseline_sd:"):
+        emg.detect_activations(x, None, fs, cfg, baseline=([1.0, 1.0], ["a", "b"]))
+    for bad, kind in [(0.0, ValueError), (np.inf, ValueError), ("1000", TypeError)]:
+        with pytest.raises(kind, match=r"^fs:"):
+            emg.estimate_rest(x, bad)
+        with pytest.raises(kind, match=r"^window_s:"):
+            emg.estimate_rest(x, fs, window_s=bad)
