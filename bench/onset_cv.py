@@ -9,7 +9,8 @@ emg.offline_envelope (the channel's profile, 6 Hz), method 'threshold'; or, for 
 The grid varies k_on, k_off (as a fraction of k_on), min_on_s, min_off_s, method and the rest baseline:
   quietest3s         the envelope's quietest contiguous 3 s (analysis.py's rule when a session gives no rest)
   windows:W:F        emg.estimate_rest: the quietest fraction F of consecutive W-second windows
-Scoring, per recording: detections are matched one-to-one to the reference bursts (BioSPPy: onset within the
+Scoring, per recording (bench/onset_scoring.py, shared with tests/python/emg/test_onsets_real.py): detections
+are matched one-to-one, nearest first, to the reference bursts (BioSPPy: onset within the
 burst's tol_s; gait: onset inside the event's window); a detection matching nothing counts as extra unless it
 overlaps an 'optional' stretch (low-level activity that is neither required nor wrong) or starts outside the
 scored span. F1 = 2 found / (2 found + missed + extra). A grid point's training score is the mean F1 over the
@@ -38,6 +39,7 @@ REFERENCES = REPO / "tests" / "data" / "emg_onsets" / "references.json"
 from kinemyo import dsp, emg  # noqa: E402
 from kinemyo.analysis import _quietest  # noqa: E402  (the session analysis' own rest rule)
 from kinemyo.io import read_c3d, read_simple_text  # noqa: E402
+from onset_scoring import score_contractions, score_gait_channel  # noqa: E402  (bench/, the script's directory)
 
 K_ON = [3.0, 5.0, 8.0, 12.0, 20.0, 30.0]
 K_OFF_FRACTION = [0.5, 0.8]
@@ -82,52 +84,6 @@ class Channel:
         return t.onset_s + self.t0, t.offset_s + self.t0
 
 
-def _overlaps(on: float, off: float, windows) -> bool:
-    return any(on < b and off > a for a, b in windows)
-
-
-def score_contractions(on: np.ndarray, off: np.ndarray, ref: dict) -> dict:
-    bursts = ref["contractions"]
-    pairs = sorted((abs(o - b["onset_s"]), i, j) for i, o in enumerate(on) for j, b in enumerate(bursts)
-                   if abs(o - b["onset_s"]) <= b["tol_s"])
-    used_d, used_r, errors = set(), set(), []
-    for err, i, j in pairs:
-        if i in used_d or j in used_r:
-            continue
-        used_d.add(i), used_r.add(j), errors.append(err)
-    extra = sum(1 for i in range(len(on)) if i not in used_d and not _overlaps(on[i], off[i], ref["optional_s"]))
-    return {"found": len(used_r), "missed": len(bursts) - len(used_r), "extra": extra,
-            "onset_err_ms": 1000.0 * float(np.mean(errors)) if errors else float("nan")}
-
-
-def gait_windows(ref: dict, muscle: dict) -> tuple[list, list]:
-    lo, hi = ref["score_s"]
-    required, optional = [], []
-    for name in muscle["events"]:
-        for e in ref["events_s"][name]:
-            w = (e + muscle["onset_window_s"][0], e + muscle["onset_window_s"][1])
-            (required if lo <= w[0] and w[1] <= hi else optional).append(w)
-            if "optional_window_s" in muscle:
-                optional.append((e + muscle["optional_window_s"][0], e + muscle["optional_window_s"][1]))
-    return sorted(required), optional
-
-
-def score_gait_channel(on: np.ndarray, ref: dict, muscle: dict) -> dict:
-    lo, hi = ref["score_s"]
-    required, optional = gait_windows(ref, muscle)
-    centre = [(a + b) / 2 for a, b in required]
-    pairs = sorted((abs(o - centre[j]), i, j) for i, o in enumerate(on) for j, (a, b) in enumerate(required)
-                   if a <= o <= b)
-    used_d, used_r = set(), set()
-    for _, i, j in pairs:
-        if i in used_d or j in used_r:
-            continue
-        used_d.add(i), used_r.add(j)
-    extra = sum(1 for i, o in enumerate(on) if i not in used_d and lo <= o <= hi
-                and not any(a <= o <= b for a, b in optional))
-    return {"found": len(used_r), "missed": len(required) - len(used_r), "extra": extra, "onset_err_ms": float("nan")}
-
-
 class Recording:
     def __init__(self, name: str, ref: dict, data: Path):
         self.name, self.ref = name, ref
@@ -149,7 +105,7 @@ class Recording:
         for m, ch in self.channels.items():
             on, off = ch.detect(p)
             s = (score_contractions(on, off, self.ref) if self.ref["kind"] == "contractions"
-                 else score_gait_channel(on, self.ref, self.ref["muscles"][m]))
+                 else score_gait_channel(on, off, self.ref, self.ref["muscles"][m])).counts()
             for k in total:
                 total[k] += s[k]
             if np.isfinite(s["onset_err_ms"]):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+import sys
 
 import numpy as np
 import pytest
@@ -19,8 +20,11 @@ from kinemyo import emg
 from kinemyo.analysis import ONSET_DEFAULTS
 from kinemyo.io import read_c3d, read_simple_text
 
-REFERENCES = pathlib.Path(__file__).resolve().parents[2] / "data" / "emg_onsets" / "references.json"
+REPO = pathlib.Path(__file__).resolve().parents[3]
+REFERENCES = REPO / "tests" / "data" / "emg_onsets" / "references.json"
 REFS = json.loads(REFERENCES.read_text())["recordings"]
+sys.path.insert(0, str(REPO / "bench"))  # the scoring bench/onset_cv.py chose the defaults with
+from onset_scoring import score_contractions, score_gait_channel  # noqa: E402
 
 
 def _file(shared_data_dir: pathlib.Path, name: str) -> pathlib.Path:
@@ -35,28 +39,14 @@ def _detect(raw: np.ndarray, fs: float, profile: str) -> emg.ActivationTable:
     return emg.detect_activations(env, None, fs, emg.OnsetConfig(**ONSET_DEFAULTS))
 
 
-def _match_contractions(table: emg.ActivationTable, ref: dict):
-    """One-to-one matches within each contraction's tol_s; unmatched bursts outside the optional stretches are
-    extra. Returns (signed onset errors of the found contractions in s, indices missed, extra bursts)."""
-    pairs = sorted((abs(on - b["onset_s"]), i, j) for i, on in enumerate(table.onset_s)
-                   for j, b in enumerate(ref["contractions"]) if abs(on - b["onset_s"]) <= b["tol_s"])
-    det, found = {}, {}
-    for _, i, j in pairs:
-        if i not in det and j not in found:
-            det[i], found[j] = j, table.onset_s[i] - ref["contractions"][j]["onset_s"]
-    extra = [(on, off) for i, (on, off) in enumerate(zip(table.onset_s, table.offset_s)) if i not in det
-             and not any(on < b and off > a for a, b in ref["optional_s"])]
-    missed = [j for j in range(len(ref["contractions"])) if j not in found]
-    return found, missed, extra
-
-
 def test_emg_1_four_contractions_no_extra(shared_data_dir):
     ref = REFS["biosppy/emg_1.txt"]
     rec = read_simple_text(_file(shared_data_dir, "biosppy/emg_1.txt"))
     raw = np.ravel(rec.data).astype(float)
-    found, missed, extra = _match_contractions(_detect(raw - raw.mean(), rec.fs, "limb"), ref)
-    assert not missed and not extra, (missed, extra)
-    errors = np.array([found[j] for j in sorted(found)])
+    table = _detect(raw - raw.mean(), rec.fs, "limb")
+    score = score_contractions(table.onset_s, table.offset_s, ref)
+    assert not score.missed and not score.extra, (score.missed, score.extra)
+    errors = np.array([score.errors_s[j] for j in sorted(score.errors_s)])
     # The zero-phase 6 Hz envelope rises before the 50 ms RMS crosses 3x rest: onsets 42-85 ms early.
     assert np.all(errors < 0.0) and np.all(errors > -0.1), errors
     assert np.mean(np.abs(errors)) < 0.07
@@ -66,39 +56,27 @@ def test_emg_txt_strong_contraction_found_weak_one_missed(shared_data_dir):
     ref = REFS["biosppy/emg.txt"]
     rec = read_simple_text(_file(shared_data_dir, "biosppy/emg.txt"))
     raw = np.ravel(rec.data).astype(float)
-    found, missed, extra = _match_contractions(_detect(raw - raw.mean(), rec.fs, "limb"), ref)
+    table = _detect(raw - raw.mean(), rec.fs, "limb")
+    score = score_contractions(table.onset_s, table.offset_s, ref)
+    found = score.errors_s
     assert 1 in found and abs(found[1]) < 0.6, found  # 49.8-57.9 s, 1.8x the rest RMS
-    assert len(extra) <= 1, extra  # a fragment of the weak 35-41 s contraction
-    assert missed in ([], [0])  # known limitation: 1.45x the rest RMS is below what the defaults separate
+    assert len(score.extra) <= 1, score.extra  # a fragment of the weak 35-41 s contraction
+    assert score.missed in ([], [0])  # known limitation: 1.45x the rest RMS is below what the defaults separate
 
 
 def test_walk_bursts_at_the_foot_strikes(shared_data_dir):
     pytest.importorskip("ezc3d", reason="reading the gaitalytics C3D needs ezc3d")
     ref = REFS["gaitalytics/gait_es_emg.c3d"]
     rec = read_c3d(_file(shared_data_dir, "gaitalytics/gait_es_emg.c3d"))
-    lo, hi = ref["score_s"]
     total_found = total_required = total_extra = 0
     for name, m in ref["muscles"].items():
         raw = rec.data[:, rec.labels.index(m["label"])]
-        onsets = _detect(raw - raw.mean(), rec.fs, m["profile"]).onset_s + ref["first_sample_s"]
-        required, optional = [], []
-        for event in m["events"]:
-            for e in ref["events_s"][event]:
-                w = (e + m["onset_window_s"][0], e + m["onset_window_s"][1])
-                (required if lo <= w[0] and w[1] <= hi else optional).append(w)
-                if "optional_window_s" in m:
-                    optional.append((e + m["optional_window_s"][0], e + m["optional_window_s"][1]))
-        used, found = set(), 0
-        for a, b in sorted(required):
-            hits = [i for i, o in enumerate(onsets) if a <= o <= b and i not in used]
-            if hits:
-                used.add(min(hits, key=lambda i: abs(onsets[i] - (a + b) / 2)))
-                found += 1
-        extra = [o for i, o in enumerate(onsets) if i not in used and lo <= o <= hi
-                 and not any(a <= o <= b for a, b in optional)]
-        assert found >= len(required) - 1, (name, onsets, required)
-        total_found, total_required, total_extra = total_found + found, total_required + len(required), \
-            total_extra + len(extra)
+        table = _detect(raw - raw.mean(), rec.fs, m["profile"])
+        score = score_gait_channel(table.onset_s + ref["first_sample_s"], table.offset_s + ref["first_sample_s"],
+                                   ref, m)
+        assert score.found >= score.n_references - 1, (name, table.onset_s, score.missed)
+        total_found, total_required, total_extra = total_found + score.found, total_required + score.n_references, \
+            total_extra + len(score.extra)
     assert total_required == 17
     assert total_found >= 14 and total_extra <= 1, (total_found, total_extra)
 
