@@ -57,11 +57,35 @@ sphinx_gallery_conf = {
     "download_all_examples": False,
     "remove_config_comments": True,
     "matplotlib_animations": False,
-    "image_scrapers": ("matplotlib",),
+    "image_scrapers": (lambda block, block_vars, gallery_conf: _figures(block_vars, gallery_conf),),
     "plot_gallery": "True",
     "show_memory": False,
     "reset_modules": ("matplotlib",),
 }
+
+
+
+def _figures(block_vars, gallery_conf):
+    """Image scraper: kinemyo.plot returns bare Figures (not registered with pyplot), so besides pyplot's figures
+    every Figure held by a variable of the example is saved, once, after the code block that made it."""
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+    from sphinx_gallery.scrapers import figure_rst
+
+    saved = block_vars["example_globals"].setdefault("__kinemyo_saved_figures__", set())
+    found = [plt.figure(n) for n in plt.get_fignums()]
+    found += [v for v in block_vars["example_globals"].values() if isinstance(v, Figure)]
+    paths = []
+    for fig in found:
+        if id(fig) in saved:
+            continue
+        saved.add(id(fig))
+        path = next(block_vars["image_path_iterator"])
+        fig.savefig(path, dpi=100)
+        paths.append(path)
+    plt.close("all")
+    return figure_rst(paths, gallery_conf["src_dir"])
+
 
 myst_heading_anchors = 3
 html_theme = "furo"
@@ -73,7 +97,9 @@ html_static_path: list[str] = []
 napoleon_use_ivar = True
 # Types such as "ndarray, shape (n_samples, n_channels)" make napoleon link every word; `n_channels` names an
 # attribute of several classes, and an ambiguous link in a type is no documentation error.
-suppress_warnings = ["ref.python"]
+# The gallery's image scraper below is a function, so Sphinx cannot cache the configuration; every build is a fresh
+# one anyway (docs/build.sh starts from a clean gallery).
+suppress_warnings = ["ref.python", "config.cache"]
 
 _ABSOLUTE_VALUE = re.compile(r"(?<![`\\|])\|(?=\S)([^|`\n]*?\S)\|(?![`|_])")
 

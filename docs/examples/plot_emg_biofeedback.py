@@ -72,8 +72,8 @@ start = int(np.argmin(energy))
 rest = offline[start:start + quiet]
 activations = emg.detect_activations(offline, rest, rec.fs, emg.OnsetConfig(k_on=8.0, k_off=4.0, min_on_s=0.1))
 print(activations.to_frame().groupby("channel").size().rename("activations"))
-plot.envelopes(offline, rec.fs, activations, channel_names=[c.name for c in channels],
-               rest_s=(start / rec.fs, (start + quiet) / rec.fs), unit="ADC counts")
+envelope_figure = plot.envelopes(offline, rec.fs, activations, channel_names=[c.name for c in channels],
+                                 rest_s=(start / rec.fs, (start + quiet) / rec.fs), unit="ADC counts")
 
 # %%
 # Biofeedback: a multiple of the rest level in a target zone

@@ -23,13 +23,14 @@ print(strides.groupby("side")[["stride_time_s", "stance_time_s", "swing_time_s",
 # Events on the sagittal angular rate
 # -----------------------------------
 # The detector's medio-lateral axis is the sensor's y (gaitmap's frame: x to the toes, y to the left, z up).
-plot.gait_events(feet.left_gyr[:, 1], feet.fs, walk.left, span_s=(2.0, 12.0), ylabel="left foot, y rate (rad/s)")
+events_figure = plot.gait_events(feet.left_gyr[:, 1], feet.fs, walk.left, span_s=(2.0, 12.0),
+                                ylabel="left foot, y rate (rad/s)")
 
 # %%
 # Left and right
 # --------------
 # Symmetry index per parameter (positive when the right value is larger; with ``affected="left"``, when the
 # left value is).
-plot.left_right(walk)
+sides_figure = plot.left_right(walk)
 summary = gait.asymmetry_summary(walk.strides)
 print(summary.head(12).to_string())

@@ -63,4 +63,4 @@ print(f"timing: median {1e3 * np.median(errors):+.0f} ms, mean absolute {1e3 * n
 # The contacts on the vertical acceleration
 # -----------------------------------------
 # Coloured by side; the sensor's vertical is found from gravity, so here the norm minus gravity is drawn.
-plot.gait_events(np.linalg.norm(acc, axis=1) - 9.81, fs, walk, ylabel="|acc| - g (m/s^2)")
+events_figure = plot.gait_events(np.linalg.norm(acc, axis=1) - 9.81, fs, walk, ylabel="|acc| - g (m/s^2)")

@@ -19,7 +19,7 @@ for instrument, result in results.items():
     for name, value in result.scores.items():
         print(f"{instrument} {name}: {value.value:.2f} ({value.band}), {value.n_answered}/{value.n_items} answered"
               + (", prorated" if value.prorated else ""))
-plot.questionnaire_bands(results)
+bands_figure = plot.questionnaire_bands(results)
 
 # %%
 # Change against a minimal important change
