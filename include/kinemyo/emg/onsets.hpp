@@ -33,43 +33,43 @@ enum class OnsetMethod { threshold, tkeo, hodges_bui, bonato };
 
 struct OnsetConfig {
   OnsetMethod method = OnsetMethod::threshold;
-  double k_on = 3.0;         // onset threshold: baseline mean + k_on * SD
-  double k_off = 2.0;        // offset threshold: baseline mean + k_off * SD (<= k_on)
-  double min_on_s = 0.025;   // above the onset threshold at least this long
-  double min_off_s = 0.050;  // below the offset threshold at least this long
-  double lowpass_hz = 50.0;  // tkeo and hodges_bui: 2nd-order Butterworth smoothing of the rectified signal
-  double window_s = 0.025;   // hodges_bui: window whose mean must exceed the threshold
-  double bonato_pfa = 0.05;  // bonato: false-alarm probability of one decision in baseline noise
-  int bonato_m = 5;          // bonato: successive sample pairs observed per decision
-  int bonato_r0 = 1;         // bonato: how many of them must exceed zeta
+  double k_on = 3.0;         ///< onset threshold: baseline mean + k_on * SD
+  double k_off = 2.0;        ///< offset threshold: baseline mean + k_off * SD (<= k_on)
+  double min_on_s = 0.025;   ///< above the onset threshold at least this long
+  double min_off_s = 0.050;  ///< below the offset threshold at least this long
+  double lowpass_hz = 50.0;  ///< tkeo and hodges_bui: 2nd-order Butterworth smoothing of the rectified signal
+  double window_s = 0.025;   ///< hodges_bui: window whose mean must exceed the threshold
+  double bonato_pfa = 0.05;  ///< bonato: false-alarm probability of one decision in baseline noise
+  int bonato_m = 5;          ///< bonato: successive sample pairs observed per decision
+  int bonato_r0 = 1;         ///< bonato: how many of them must exceed zeta
 };
 
 struct OnsetEvent {
   std::size_t channel = 0;
-  bool onset = true;                 // false: offset
-  std::uint64_t sample = 0;          // where the activation starts / ends (input sample index since reset)
-  std::uint64_t detected_at = 0;     // input sample index at which the event became certain
-  double time_s = 0.0;               // sample / fs
-  double detection_delay_s = 0.0;    // (detected_at - sample) / fs
+  bool onset = true;                 ///< false: offset
+  std::uint64_t sample = 0;          ///< where the activation starts / ends (input sample index since reset)
+  std::uint64_t detected_at = 0;     ///< input sample index at which the event became certain
+  double time_s = 0.0;               ///< sample / fs
+  double detection_delay_s = 0.0;    ///< (detected_at - sample) / fs
 };
 
 struct ActivationBurst {
   std::size_t channel = 0;
   std::uint64_t onset_sample = 0;
-  std::uint64_t offset_sample = 0;  // one past the last active sample; the signal end if still active
+  std::uint64_t offset_sample = 0;  ///< one past the last active sample; the signal end if still active
   double onset_s = 0.0;
   double offset_s = 0.0;
-  bool complete = true;  // false when the recording ended during the burst
+  bool complete = true;  ///< false when the recording ended during the burst
 };
 
-// Streaming detector over n_channels. Construct, give it a rest baseline (in its input domain), then feed blocks.
-// process() never allocates or throws; events beyond the caller's capacity are counted in dropped_events().
-// Input samples pass the common input rule (dsp/non_finite.hpp: non-finite or beyond max_abs is invalid, replaced
-// by the policy and counted in replaced_samples()) once, before any conditioning, whose stages then run unguarded.
-// Settling time after a fault: 0.4 s after its end the events are the clean run's (measured with the default config,
-// tests/python/app/test_streaming_faults.py; longest 0.37 s, tkeo after a valid 1e12 spike, whose 1e24 Teager energy
-// decays through the 50 Hz low-pass before min_off_s ends the onset; set max_abs to the amplifier's range to reject
-// such spikes).
+/// Streaming detector over n_channels. Construct, give it a rest baseline (in its input domain), then feed blocks.
+/// process() never allocates or throws; events beyond the caller's capacity are counted in dropped_events().
+/// Input samples pass the common input rule (dsp/non_finite.hpp: non-finite or beyond max_abs is invalid, replaced
+/// by the policy and counted in replaced_samples()) once, before any conditioning, whose stages then run unguarded.
+/// Settling time after a fault: 0.4 s after its end the events are the clean run's (measured with the default config,
+/// tests/python/app/test_streaming_faults.py; longest 0.37 s, tkeo after a valid 1e12 spike, whose 1e24 Teager energy
+/// decays through the 50 Hz low-pass before min_off_s ends the onset; set max_abs to the amplifier's range to reject
+/// such spikes).
 class OnsetDetector {
  public:
   OnsetDetector(std::size_t n_channels, double fs, const OnsetConfig& config, dsp::InputPolicy input = {});
@@ -77,11 +77,11 @@ class OnsetDetector {
   OnsetDetector(OnsetDetector&&) noexcept;
   OnsetDetector& operator=(OnsetDetector&&) noexcept;
 
-  // Rest recording (frames x channels, at least 3 s) in the detector's input domain; the baseline statistics are
-  // taken after conditioning, over the part where the conditioning filters have settled (after the first 0.5 s).
-  // Resets the detector.
+  /// Rest recording (frames x channels, at least 3 s) in the detector's input domain; the baseline statistics are
+  /// taken after conditioning, over the part where the conditioning filters have settled (after the first 0.5 s).
+  /// Resets the detector.
   void set_baseline(std::span<const double> rest);
-  // Or the statistics directly (already in the conditioned domain), e.g. from a Calibration's rest baseline.
+  /// Or the statistics directly (already in the conditioned domain), e.g. from a Calibration's rest baseline.
   void set_baseline_stats(std::span<const double> mean, std::span<const double> sd);
 
   std::size_t process(const double* in, std::size_t n_frames, OnsetEvent* events, std::size_t capacity) noexcept;
@@ -92,11 +92,11 @@ class OnsetDetector {
   [[nodiscard]] std::vector<double> baseline_mean() const;
   [[nodiscard]] std::vector<double> baseline_sd() const;
   [[nodiscard]] std::uint64_t dropped_events() const noexcept;
-  // Invalid input samples (non-finite or beyond max_abs) replaced since construction, set_baseline or reset().
+  /// Invalid input samples (non-finite or beyond max_abs) replaced since construction, set_baseline or reset().
   [[nodiscard]] std::uint64_t replaced_samples() const noexcept;
   [[nodiscard]] bool active(std::size_t channel) const;
-  // Shortest delay between an activation starting and its onset event (min_on_s plus, for hodges_bui, the window;
-  // the conditioning filters add their own group delay on top, see conditioning_delay_s()).
+  /// Shortest delay between an activation starting and its onset event (min_on_s plus, for hodges_bui, the window;
+  /// the conditioning filters add their own group delay on top, see conditioning_delay_s()).
   [[nodiscard]] double minimum_detection_delay_s() const noexcept;
   [[nodiscard]] double conditioning_delay_s() const;
   [[nodiscard]] const OnsetConfig& config() const noexcept;
@@ -106,13 +106,13 @@ class OnsetDetector {
   std::unique_ptr<Impl> impl_;
 };
 
-// Offline detection over a whole recording: the same conditioning run zero-phase (forward-backward) so onset times
-// carry no filter delay, the same state machine. `rest` (frames x channels, >= 3 s) gives the baseline.
+/// Offline detection over a whole recording: the same conditioning run zero-phase (forward-backward) so onset times
+/// carry no filter delay, the same state machine. `rest` (frames x channels, >= 3 s) gives the baseline.
 std::vector<ActivationBurst> detect_activations(std::span<const double> x, std::span<const double> rest,
                                                 std::size_t n_channels, double fs, const OnsetConfig& config);
-// Or the baseline statistics directly, one mean and SD per channel in the conditioned domain (for 'threshold' the
-// envelope itself), e.g. estimated from the recording's own quiet stretches when there is no rest recording.
-// Throws std::invalid_argument naming baseline_mean or baseline_sd unless each has n_channels finite values, SD > 0.
+/// Or the baseline statistics directly, one mean and SD per channel in the conditioned domain (for 'threshold' the
+/// envelope itself), e.g. estimated from the recording's own quiet stretches when there is no rest recording.
+/// Throws std::invalid_argument naming baseline_mean or baseline_sd unless each has n_channels finite values, SD > 0.
 std::vector<ActivationBurst> detect_activations(std::span<const double> x, std::span<const double> baseline_mean,
                                                 std::span<const double> baseline_sd, std::size_t n_channels, double fs,
                                                 const OnsetConfig& config);
