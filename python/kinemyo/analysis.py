@@ -8,7 +8,6 @@ angles and inclination; gait events, the per-stride table and asymmetry; questio
 
 from __future__ import annotations
 
-import json
 import pathlib
 from dataclasses import dataclass, field
 from typing import Callable
@@ -20,7 +19,7 @@ from kinemyo.io import read_c3d, read_delimited, read_gaitmap_csv, read_simple_t
 from kinemyo.session import EMG_UNITS, TIME_UNITS, Session, SessionError, load_session
 from kinemyo.timebase import TimeBase, common_grid, regularize, resample, resample_quaternions
 
-__all__ = ["SessionResult", "analyze_session", "compare_sessions", "plan_steps", "read_emg_recording"]
+__all__ = ["SessionResult", "analyze_session", "plan_steps", "read_emg_recording"]
 
 RATIO_WINDOW_S = 1.0
 # Envelope-threshold onsets, chosen by bench/onset_cv.py (leave-one-recording-out over a grid) on all three real
@@ -494,105 +493,3 @@ def _score_summary(r) -> dict:
                                "cutoffs": dict(v.cutoffs), "n_answered": v.n_answered, "n_items": v.n_items,
                                "reason": v.reason or None}
     return out
-
-
-def _status(x, y, mic: float, zero_is_best: bool) -> str:
-    """Change of a non-questionnaire row against its minimal important change: for asymmetry indices (0 = symmetric)
-    improved / worsened by the change of the absolute value; otherwise changed or not."""
-    if x is None or y is None:
-        return "not computable"
-    if zero_is_best:
-        d = abs(y) - abs(x)
-        return "improved" if d <= -mic else "worsened" if d >= mic else "no important change"
-    return "changed" if abs(y - x) >= mic else "no important change"
-
-
-def compare_sessions(before: dict | str | pathlib.Path, after: dict | str | pathlib.Path,
-                     mic: dict[str, float] | None = None) -> list[dict]:
-    """Changes between two session summaries (dicts or summary.json paths): questionnaire scores, muscle ratios,
-    gait medians and asymmetry indices (feet and lower back), foot angles and joint-angle ranges of motion.
-
-    ``mic`` maps a questionnaire id (e.g. ``"odi"``: judged in the instrument's direction with
-    :func:`kinemyo.questionnaire.change`) or a row's ``what`` (e.g. ``"gait step_time_s symmetry_index"``) to its
-    minimal important change; rows with one get ``status`` and ``mic``. Asymmetry indices improve toward 0.
-    """
-    a, b = _load_summary(before, "before"), _load_summary(after, "after")
-    try:
-        return _compare_rows(a, b, mic or {})
-    except (KeyError, TypeError, AttributeError, IndexError) as exc:  # a field of the wrong kind somewhere inside
-        raise ValueError(f"before/after: not the layout of a kinemyo summary.json ({type(exc).__name__}: {exc})") from exc
-
-
-def _load_summary(x: dict | str | pathlib.Path, where: str) -> dict:
-    """A summary dict, or one read from a summary.json path: ValueError naming the file for anything else."""
-    if isinstance(x, dict):
-        return x
-    path = pathlib.Path(x)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ValueError(f"{where}: {path}: file not found") from exc
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{where}: {path}: not UTF-8 text") from exc
-    except RecursionError as exc:
-        raise ValueError(f"{where}: {path}: nested too deeply") from exc
-    except ValueError as exc:
-        raise ValueError(f"{where}: {path}: not valid JSON ({exc.__class__.__name__} at line "
-                         f"{getattr(exc, 'lineno', '?')})") from exc
-    except OSError as exc:
-        raise ValueError(f"{where}: {path}: cannot be read ({exc.strerror})") from exc
-    if not isinstance(data, dict) or "kinemyo_version" not in data:
-        raise ValueError(f"{where}: {path}: not a kinemyo summary.json (no kinemyo_version)")
-    return data
-
-
-def _compare_rows(a: dict, b: dict, mic: dict[str, float]) -> list[dict]:
-    rows = []
-    for inst, sa in a.get("questionnaires", {}).items():
-        sb = b.get("questionnaires", {}).get(inst)
-        if not sb:
-            continue
-        for score, va in sa["scores"].items():
-            x, y = va["value"], sb["scores"].get(score, {}).get("value")
-            row = {"what": f"{inst}.{score}", "before": x, "after": y,
-                   "change": None if x is None or y is None else y - x}
-            if inst in mic:
-                ch = questionnaire.change(inst, float("nan") if x is None else x, float("nan") if y is None else y,
-                                          mic=mic[inst], score=score)
-                row["status"], row["mic"] = ch.status, mic[inst]
-            rows.append(row)
-    pairs = []  # (what, before, after, zero_is_best)
-    for key, ra in a.get("ratios", {}).items():
-        if key in b.get("ratios", {}):
-            pairs.append((f"ratio {key}", ra["median_windowed_ratio"], b["ratios"][key]["median_windowed_ratio"], False))
-    indices = lambda g: {(r["parameter"], r["index"]): r["value"] for r in g.get("asymmetry", [])  # noqa: E731
-                         if r["index"] in ("symmetry_index", "gait_asymmetry")}
-    for key, prefix in (("gait", "gait"), ("gait_lower_back", "gait (lower back)")):
-        ga, gb = a.get(key, {}), b.get(key, {})
-        for col, sides in ga.get("median", {}).items():
-            for side, x in sides.items():
-                y = gb.get("median", {}).get(col, {}).get(side)
-                if x is not None and y is not None:
-                    pairs.append((f"{prefix} {col} {side}", x, y, False))
-        ia, ib = indices(ga), indices(gb)
-        for (param, index), x in ia.items():
-            if (param, index) in ib:
-                pairs.append((f"{prefix} {param} {index}", x, ib[(param, index)], True))
-    ga, gb = a.get("gait", {}), b.get("gait", {})
-    for side, fa in ga.get("foot_angle_deg", {}).items():
-        fb = gb.get("foot_angle_deg", {}).get(side)
-        if fb:
-            for k in ("max_per_stride_median", "min_per_stride_median"):
-                pairs.append((f"foot angle {side} {k} deg", fa[k], fb[k], False))
-    for name, angles in a.get("imu", {}).get("angles_deg", {}).items():
-        for k, va in angles.items():
-            vb = b.get("imu", {}).get("angles_deg", {}).get(name, {}).get(k)
-            if vb and va["range_per_repetition"] and vb["range_per_repetition"]:
-                pairs.append((f"{name} {k} median range per repetition deg", float(np.median(va["range_per_repetition"])),
-                              float(np.median(vb["range_per_repetition"])), False))
-    for what, x, y, zero_is_best in pairs:
-        row = {"what": what, "before": x, "after": y, "change": None if x is None or y is None else y - x}
-        if what in mic:
-            row["status"], row["mic"] = _status(x, y, mic[what], zero_is_best), mic[what]
-        rows.append(row)
-    return rows

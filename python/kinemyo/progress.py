@@ -20,13 +20,15 @@ import base64
 import datetime
 import html
 import io
+import json
 import math
 import pathlib
 import sys
 import types
 from dataclasses import dataclass, field
 
-__all__ = ["KEY_GROUPS", "ProgressResult", "change_status", "compare_summaries", "format_table", "progress"]
+__all__ = ["KEY_GROUPS", "ProgressResult", "change_status", "compare_summaries", "format_table", "load_summary",
+           "progress"]
 
 # The measures drawn and described: muscle ratio, activation timing, gait speed, step-time and stance asymmetry,
 # range of motion and every questionnaire score (other measures stay in the table).
@@ -315,6 +317,30 @@ def _html(p: ProgressResult) -> str:
 
 
 # --- comparing summary.json files ------------------------------------------------------------------------------
+def load_summary(x: dict | str | pathlib.Path, where: str) -> dict:
+    """A session summary: a dict as it is, or read from a summary.json path (ValueError naming the file and what is
+    wrong for anything else: missing, not UTF-8, not JSON, not a kinemyo summary)."""
+    if isinstance(x, dict):
+        return x
+    path = pathlib.Path(x)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ValueError(f"{where}: {path}: file not found") from exc
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{where}: {path}: not UTF-8 text") from exc
+    except RecursionError as exc:
+        raise ValueError(f"{where}: {path}: nested too deeply") from exc
+    except ValueError as exc:
+        raise ValueError(f"{where}: {path}: not valid JSON ({exc.__class__.__name__} at line "
+                         f"{getattr(exc, 'lineno', '?')})") from exc
+    except OSError as exc:
+        raise ValueError(f"{where}: {path}: cannot be read ({exc.strerror})") from exc
+    if not isinstance(data, dict) or "kinemyo_version" not in data:
+        raise ValueError(f"{where}: {path}: not a kinemyo summary.json (no kinemyo_version)")
+    return data
+
+
 def compare_summaries(summaries, mic: dict | None = None):
     """A readable comparison of two or more session summaries (dicts or summary.json paths), oldest first: one
     row per measure (as in :func:`kinemyo.tables.measures_from_summary`) with each session's value, the change
@@ -322,13 +348,12 @@ def compare_summaries(summaries, mic: dict | None = None):
     a warning names each ``mic`` key that matches no row."""
     import pandas as pd
 
-    from kinemyo.analysis import _load_summary
     from kinemyo.tables import measures_from_summary
 
     if isinstance(summaries, (str, pathlib.Path, dict)) or len(summaries) < 2:
         raise ValueError("summaries: need two or more summaries to compare")
     mic = _check_mic(mic)
-    loaded = [_load_summary(s, f"summary {i + 1}") for i, s in enumerate(summaries)]
+    loaded = [load_summary(s, f"summary {i + 1}") for i, s in enumerate(summaries)]
     names = []
     for i, (s, given) in enumerate(zip(loaded, summaries)):
         info = s.get("session") if isinstance(s.get("session"), dict) else {}

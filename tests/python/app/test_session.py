@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 from kinemyo import emg, gait, imu, questionnaire
-from kinemyo.analysis import analyze_session, compare_sessions
+from kinemyo.analysis import analyze_session
+from kinemyo.progress import compare_summaries
 from kinemyo.cli import demo_session_path, main
 from kinemyo.io import read_delimited, read_gaitmap_csv
 from kinemyo.report import write_report
@@ -196,9 +197,15 @@ def test_compare_sessions_against_the_minimal_important_change(demo, tmp_path, c
     after = json.loads(json.dumps(demo.summary, default=float))
     after["questionnaires"]["odi"]["scores"]["total"]["value"] = 20.0
     after["questionnaires"]["csi"]["scores"]["total"]["value"] = 45.0
-    rows = {r["what"]: r for r in compare_sessions(demo.summary, after, {"odi": 10.0, "csi": 7.0})}
-    assert rows["odi.total"]["status"] == "improved" and rows["odi.total"]["change"] == pytest.approx(20 - 100 * 16 / 45)
-    assert rows["csi.total"]["status"] == "no important change"
+
+    def compare(a, b, mic):
+        table, warnings = compare_summaries([a, b], mic)
+        assert warnings == []
+        return {r["measure"]: r for r in table.to_dict("records")}
+
+    rows = compare(demo.summary, after, {"odi": 10.0, "csi": 7.0})
+    assert rows["odi total"]["status"] == "improved" and rows["odi total"]["change"] == pytest.approx(20 - 100 * 16 / 45)
+    assert rows["csi total"]["status"] == "no important change"
     assert "ratio GM_L:ES_L" in rows and "gait stance_time_s left" in rows
     # Asymmetry improves toward zero: step-time SI from +0.83 % to -0.2 % against a 0.5 % MIC.
     si = "gait step_time_s symmetry_index"
@@ -208,13 +215,12 @@ def test_compare_sessions_against_the_minimal_important_change(demo, tmp_path, c
         if (r["parameter"], r["index"]) == ("step_time_s", "symmetry_index"):
             r["value"] = -0.2
     after["gait"]["foot_angle_deg"]["left"]["max_per_stride_median"] += 3.0
-    rows = {r["what"]: r for r in compare_sessions(demo.summary, after, {si: 0.5, "foot angle left max_per_stride_median deg": 2.0})}
-    assert rows[si]["before"] == before_si and rows[si]["status"] == "improved"
-    assert rows["foot angle left max_per_stride_median deg"]["status"] == "changed"
-    assert rows["foot angle left max_per_stride_median deg"]["change"] == pytest.approx(3.0)
-    assert "status" not in rows["gait stance_time_s left"]
-    rows = {r["what"]: r for r in compare_sessions(after, demo.summary, {si: 0.5})}
-    assert rows[si]["status"] == "worsened"
+    angle = "foot angle left max_per_stride_median"
+    rows = compare(demo.summary, after, {si: 0.5, angle: 2.0})
+    assert rows[si]["change"] == pytest.approx(-0.2 - before_si) and rows[si]["status"] == "improved"
+    assert rows[angle]["status"] == "changed" and rows[angle]["change"] == pytest.approx(3.0)
+    assert rows["gait stance_time_s left"]["status"] == "no MIC defined"
+    assert compare(after, demo.summary, {si: 0.5})[si]["status"] == "worsened"
     a, b = tmp_path / "a.json", tmp_path / "b.json"
     a.write_text(json.dumps(demo.summary, default=float))
     b.write_text(json.dumps(after))

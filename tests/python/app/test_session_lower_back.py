@@ -1,6 +1,6 @@
 """A session whose only IMU is at the lower back (the sensor a low-back-pain clinic uses): the summary, steps.csv
 and the report come from gait.lower_back_gait on the same recording (Mobilise-D lab data, HA/001 Test5 Trial1,
-mobgap example data, Apache-2.0), moved on the session clock; compare_sessions reads the lower-back rows."""
+mobgap example data, Apache-2.0), moved on the session clock; the comparison reads the lower-back rows."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from kinemyo import gait
-from kinemyo.analysis import analyze_session, compare_sessions, plan_steps
+from kinemyo.analysis import analyze_session, plan_steps
+from kinemyo.progress import compare_summaries
 from kinemyo.report import write_report
 from kinemyo.session import load_session
 
@@ -50,6 +51,6 @@ def test_lower_back_only_session(session_file, tmp_path, repo_dir):
     html = paths["report"].read_text()
     assert "id='lower_back'" in html and "Gait asymmetry from the lower back" in html
     assert "lower-back gait" in html and "NaN" not in paths["summary"].read_text()
-    rows = compare_sessions(result.summary, result.summary, mic={"gait (lower back) step_time_s symmetry_index": 5})
-    row = next(r for r in rows if r["what"] == "gait (lower back) step_time_s symmetry_index")
+    table, _ = compare_summaries([result.summary, result.summary], mic={"gait (lower back) step_time_s symmetry_index": 5})
+    row = table.set_index("measure").loc["gait (lower back) step_time_s symmetry_index"]
     assert row["change"] == 0 and row["status"] == "no important change"
