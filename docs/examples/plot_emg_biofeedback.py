@@ -37,7 +37,7 @@ print(f"streamed {streamed.shape}; identical to one call over the whole recordin
 # The causal envelope lags the zero-phase one by the pipeline's latency. Raw ADC counts sit on a DC offset of about
 # 2000 counts, which the causal band-pass sees as a step at the first sample, so the first 3 s (settling) are left
 # out of the comparison.
-offline = emg.offline_envelope(rec.fs, channels, rec.x)
+offline = emg.offline_envelope(rec.x, channels, fs=rec.fs)
 settled = slice(int(3 * rec.fs), None)
 
 
@@ -70,9 +70,9 @@ quiet = int(3 * rec.fs)
 energy = np.convolve(offline[:, 0] + offline[:, 1], np.ones(quiet) / quiet, mode="valid")
 start = int(np.argmin(energy))
 rest = offline[start:start + quiet]
-activations = emg.detect_activations(offline, rest, rec.fs, emg.OnsetConfig(k_on=8.0, k_off=4.0, min_on_s=0.1))
+activations = emg.detect_activations(offline, rest, fs=rec.fs, config=emg.OnsetConfig(k_on=8.0, k_off=4.0, min_on_s=0.1))
 print(activations.to_frame().groupby("channel").size().rename("activations"))
-envelope_figure = plot.envelopes(offline, rec.fs, activations, channel_names=[c.name for c in channels],
+envelope_figure = plot.envelopes(offline, activations, fs=rec.fs, channel_names=[c.name for c in channels],
                                  rest_s=(start / rec.fs, (start + quiet) / rec.fs), unit="ADC counts")
 
 # %%

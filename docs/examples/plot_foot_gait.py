@@ -12,7 +12,7 @@ from kinemyo import datasets, gait, plot
 
 feet = datasets.load_demo_feet()
 print(f"{len(feet.left_gyr) / feet.fs:.1f} s at {feet.fs:g} Hz")
-walk = gait.analyze_feet(*feet)
+walk = gait.analyze_feet(**feet._asdict())
 
 strides = walk.strides
 print(f"{len(strides)} strides, {int(strides['excluded'].sum())} excluded by quality control")
@@ -23,7 +23,7 @@ print(strides.groupby("side")[["stride_time_s", "stance_time_s", "swing_time_s",
 # Events on the sagittal angular rate
 # -----------------------------------
 # The detector's medio-lateral axis is the sensor's y (gaitmap's frame: x to the toes, y to the left, z up).
-events_figure = plot.gait_events(feet.left_gyr[:, 1], feet.fs, walk.left, span_s=(2.0, 12.0),
+events_figure = plot.gait_events(feet.left_gyr[:, 1], walk.left, fs=feet.fs, span_s=(2.0, 12.0),
                                 ylabel="left foot, y rate (rad/s)")
 
 # %%

@@ -70,6 +70,6 @@ for name, true in truth.items():
 reps = imu.repetitions(hip["flexion"], min_range=np.radians(10))
 print(reps.to_frame(fs).round(3).to_string())
 
-fig = plot.joint_angles({k: hip[k] for k in truth}, fs, title="hip angles (estimated)")
+fig = plot.joint_angles({k: hip[k] for k in truth}, fs=fs, title="hip angles (estimated)")
 for ax_line, true in zip(fig.axes[0].get_lines(), truth.values()):
     fig.axes[0].plot(t, np.degrees(true), linestyle="--", color=ax_line.get_color(), linewidth=1)

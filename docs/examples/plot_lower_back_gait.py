@@ -33,7 +33,7 @@ fs = 100.0
 acc, gyr = data[:, :3], data[:, 3:]
 print(f"{len(data) / fs:.1f} s at {fs:g} Hz")
 
-walk = gait.lower_back_gait(acc, gyr, fs)
+walk = gait.lower_back_gait(acc, gyr, fs=fs)
 print(walk.bouts.to_string())
 print(walk.steps[["side", "step_time_s", "stride_time_s", "cadence_steps_per_min", "excluded"]].round(3).to_string())
 
@@ -63,4 +63,4 @@ print(f"timing: median {1e3 * np.median(errors):+.0f} ms, mean absolute {1e3 * n
 # The contacts on the vertical acceleration
 # -----------------------------------------
 # Coloured by side; the sensor's vertical is found from gravity, so here the norm minus gravity is drawn.
-events_figure = plot.gait_events(np.linalg.norm(acc, axis=1) - 9.81, fs, walk, ylabel="|acc| - g (m/s^2)")
+events_figure = plot.gait_events(np.linalg.norm(acc, axis=1) - 9.81, walk, fs=fs, ylabel="|acc| - g (m/s^2)")

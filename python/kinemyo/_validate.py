@@ -94,6 +94,23 @@ def _norms(x) -> np.ndarray | None:
     return n if n.size else None
 
 
+def _past_fs_wrappers(stacklevel: int) -> int:
+    """``stacklevel`` (counted from the caller of :func:`check_imu_units`) plus one for each frame of the
+    ``kinemyo._compat.keyword_fs`` wrapper within it, so the warning still points at the user's call."""
+    import sys
+
+    from kinemyo import _compat
+
+    frame = sys._getframe(2)  # the function that called check_imu_units
+    level, wanted = 2, stacklevel
+    while frame is not None and level < wanted:
+        frame = frame.f_back
+        level += 1
+        if frame is not None and frame.f_code.co_filename == _compat.__file__:
+            wanted += 1
+    return wanted
+
+
 def check_imu_units(gyr=None, acc=None, *, gyr_name: str = "gyr", acc_name: str = "acc", stacklevel: int = 3) -> None:
     """Warn (:class:`UnitWarning`) when ``gyr`` (rad/s expected) looks like deg/s -- the 99th percentile of its
     norm above :data:`GYR_MAX_RAD_PER_S` -- or when ``acc`` (m/s^2 expected, gravity included) looks like g -- its
@@ -101,6 +118,7 @@ def check_imu_units(gyr=None, acc=None, *, gyr_name: str = "gyr", acc_name: str 
     function that calls this."""
     if _units_checked.get():
         return
+    stacklevel = _past_fs_wrappers(stacklevel)
     rates = None if gyr is None else _norms(gyr)
     if rates is not None:
         p99 = float(np.percentile(rates, 99))

@@ -64,7 +64,7 @@ def _on_session_clock(x, fs, entry, r, where):
                            f"(columns: {', '.join(r.labels)})")
     t = r.data[:, r.labels.index(timing.time_column)] * TIME_UNITS[timing.time_units] + timing.start_s
     try:
-        return regularize(t, x, fs, where=f"{where}.time_column")
+        return regularize(t, x, fs=fs, where=f"{where}.time_column")
     except ValueError as exc:
         raise SessionError(str(exc)) from exc
 
@@ -77,7 +77,7 @@ def read_emg_recording(rec, where: str = "emg"):
         r = read_simple_text(rec.file) if rec.format == "simple_text" else read_c3d(rec.file)
         fs = _file_rate(rec.fs, r.fs, where)
     else:
-        r, fs = read_delimited(rec.file, rec.fs, "," if rec.format == "csv" else "\t"), rec.fs
+        r, fs = read_delimited(rec.file, fs=rec.fs, delimiter="," if rec.format == "csv" else "\t"), rec.fs
     cols = []
     for i, ch in enumerate(rec.channels):
         idx = r.labels.index(ch.column) if ch.column in r.labels else None
@@ -96,8 +96,8 @@ def _read_imu(s, files: dict, where: str):
     caches recordings by file, as several sensors may share one (both feet in a gaitmap file, a C3D)."""
     key = (s.file, s.format, s.fs)
     if key not in files:
-        readers = {"gaitmap_csv": lambda: read_gaitmap_csv(s.file, s.fs), "c3d": lambda: read_c3d(s.file),
-                   "csv": lambda: read_delimited(s.file, s.fs, ","), "tsv": lambda: read_delimited(s.file, s.fs, "\t")}
+        readers = {"gaitmap_csv": lambda: read_gaitmap_csv(s.file, fs=s.fs), "c3d": lambda: read_c3d(s.file),
+                   "csv": lambda: read_delimited(s.file, fs=s.fs, delimiter=","), "tsv": lambda: read_delimited(s.file, fs=s.fs, delimiter="\t")}
         files[key] = readers[s.format]()
     r = files[key]
     if s.format == "gaitmap_csv":
@@ -223,7 +223,7 @@ def analyze_session(session: Session | str | pathlib.Path, *,
         if scale is not None:
             x = x * scale
         cfg = [emg.ChannelConfig(name=c.name, profile=c.profile) for c in rec.channels]
-        env = np.asarray(emg.offline_envelope(fs, cfg, x))
+        env = np.asarray(emg.offline_envelope(x, cfg, fs=fs))
         # Rest: the window given in the session (session clock), else each channel's own quietest 3 s (feature noise
         # thresholds, report); the onset baseline without a session rest: the envelope's quietest short windows.
         if rec.rest:
@@ -237,13 +237,13 @@ def analyze_session(session: Session | str | pathlib.Path, *,
         onset = {**ONSET_DEFAULTS, **rec.onset}
         if rec.rest:
             rest_env = np.column_stack([env[r, k] for k, r in enumerate(rests)])
-            acts = emg.detect_activations(env, rest_env, fs, emg.OnsetConfig(**onset))
+            acts = emg.detect_activations(env, rest_env, fs=fs, config=emg.OnsetConfig(**onset))
             baseline = (rest_env.mean(axis=0), rest_env.std(axis=0, ddof=1), "session rest window")
         else:
-            mean, sd = emg.estimate_rest(env, fs)
-            acts = emg.detect_activations(env, None, fs, emg.OnsetConfig(**onset), baseline=(mean, sd))
+            mean, sd = emg.estimate_rest(env, fs=fs)
+            acts = emg.detect_activations(env, None, fs=fs, config=emg.OnsetConfig(**onset), baseline=(mean, sd))
             baseline = (mean, sd, f"quietest {100 * emg.REST_FRACTION:g} % of {emg.REST_WINDOW_S:g} s envelope windows")
-        quality = emg.assess_quality(x, fs)
+        quality = emg.assess_quality(x, fs=fs)
         t = base.times()
         for k, ch in enumerate(rec.channels):
             rest = rests[k]
@@ -251,8 +251,8 @@ def analyze_session(session: Session | str | pathlib.Path, *,
             mine = acts.channel == k
             onsets, offsets = acts.onset_s[mine] + base.start_s, acts.offset_s[mine] + base.start_s
             noise = 3.0 * float(np.std(x[rest, k]))  # amplitude thresholds of ZC/SSC/WAMP: 3 SD of the rest
-            feats = emg.windowed_features(x[:, k], fs, FATIGUE_WINDOW_S, FATIGUE_WINDOW_S / 2,
-                                          emg.FeatureThresholds(noise, noise ** 2, noise))
+            feats = emg.windowed_features(x[:, k], fs=fs, window_s=FATIGUE_WINDOW_S, step_s=FATIGUE_WINDOW_S / 2,
+                                          thresholds=emg.FeatureThresholds(noise, noise ** 2, noise))
             mdf_t = feats["t_start_s"].to_numpy() + FATIGUE_WINDOW_S / 2 + base.start_s
             trend = emg.median_frequency_trend(mdf_t, feats["mdf_hz"].to_numpy())
             reference = float(np.percentile(env[:, k], 95))
@@ -283,7 +283,7 @@ def analyze_session(session: Session | str | pathlib.Path, *,
         # envelopes are low-passed far below either rate, so linear interpolation loses nothing).
         grid = _shared_grid([base_a, base_b], f"ratios[{i}]", fs=min(base_a.fs, base_b.fs))
         a, b = resample(a, base_a, grid), resample(b, base_b, grid)
-        table = emg.sliding_indices(a, b, grid.fs, RATIO_WINDOW_S, RATIO_WINDOW_S / 4)
+        table = emg.sliding_indices(a, b, fs=grid.fs, window_s=RATIO_WINDOW_S, step_s=RATIO_WINDOW_S / 4)
         frame = table.to_frame()
         key = f"{num}:{den}"
         result.ratios[key] = {"t": (frame["t_start_s"] + frame["t_end_s"]).to_numpy() / 2 + grid.start_s,
@@ -306,7 +306,7 @@ def analyze_session(session: Session | str | pathlib.Path, *,
         on_grid = {side: {k: resample(data[side][k], data[side]["base"], grid) for k in ("gyr", "acc")}
                    for side in ("left", "right")}
         res = gait.analyze_feet(on_grid["left"]["gyr"], on_grid["left"]["acc"], on_grid["right"]["gyr"],
-                                on_grid["right"]["acc"], grid.fs, ml_axis=feet["left"].ml_axis,
+                                on_grid["right"]["acc"], fs=grid.fs, ml_axis=feet["left"].ml_axis,
                                 ml_sign=feet["left"].ml_sign)
         for col in ("initial_contact_s", "terminal_contact_s", "next_initial_contact_s"):
             res.strides[col] += grid.start_s  # event times on the session clock
@@ -376,7 +376,7 @@ def _lower_back_gait(s: Session, files: dict, result: SessionResult) -> dict:
     data = _read_imu(sns, files, where)
     base = data["base"]
     try:
-        r = gait.lower_back_gait(data["acc"], data["gyr"], base.fs)
+        r = gait.lower_back_gait(data["acc"], data["gyr"], fs=base.fs)
     except ValueError as exc:
         raise SessionError(f"{where}: {exc}") from exc
     shift = base.start_s
@@ -423,7 +423,7 @@ def _record_angles(result: SessionResult, name: str, t: np.ndarray, angles: dict
 
 def _foot_angle(side: str, d: dict, grid: TimeBase, anterior, events, strides, result: SessionResult) -> dict:
     """The foot's sagittal angle (gait.foot_angle) with its extremes per kept stride."""
-    angle = gait.foot_angle(d["gyr"], d["acc"], grid.fs, events.mid_stance, anterior)
+    angle = gait.foot_angle(d["gyr"], d["acc"], events.mid_stance, fs=grid.fs, anterior=anterior)
     peaks, troughs = [], []
     for a, b in zip(strides["initial_contact_s"], strides["next_initial_contact_s"]):
         seg = angle[grid.index(a):grid.index(b) + 1]

@@ -17,6 +17,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from kinemyo import emg
+from kinemyo._compat import keyword_fs
 
 __all__ = ["BiofeedbackFrame", "lsl_blocks", "replay_blocks", "run_biofeedback"]
 
@@ -29,7 +30,8 @@ class BiofeedbackFrame:
     zone: str                   # target-zone state of the numerator channel
 
 
-def replay_blocks(x: np.ndarray, fs: float, block_s: float = 0.02, speed: float = 1.0) -> Iterator[np.ndarray]:
+@keyword_fs("x", "fs", "block_s", "speed")
+def replay_blocks(x: np.ndarray, *, fs: float, block_s: float = 0.02, speed: float = 1.0) -> Iterator[np.ndarray]:
     """Blocks of a recording (n, channels), paced at ``speed`` times real time (0: no pacing)."""
     n = max(1, int(round(block_s * fs)))
     start = time.perf_counter()
@@ -62,7 +64,8 @@ def lsl_blocks(stream_name: str, timeout_s: float = 5.0) -> tuple[float, int, It
     return info.nominal_srate(), info.channel_count(), blocks()
 
 
-def run_biofeedback(blocks: Iterator[np.ndarray], fs: float, channels: list[emg.ChannelConfig], *,
+@keyword_fs("blocks", "fs", "channels")
+def run_biofeedback(blocks: Iterator[np.ndarray], channels: list[emg.ChannelConfig], *, fs: float,
                     numerator: int = 0, denominator: int | None = 1, zone: tuple[float, float] = (2.0, 10.0),
                     rest_s: float = 3.0, settle_s: float = 1.0, display_hz: float = 10.0, duration_s: float | None = None,
                     show: Callable[[BiofeedbackFrame], None] | None = None) -> list[BiofeedbackFrame]:

@@ -162,7 +162,7 @@ def _biofeedback(args) -> int:
             x, base, _gaps = read_emg_recording(rec)
             fs = base.fs
             channels = [emg.ChannelConfig(name=c.name, profile=c.profile) for c in rec.channels]
-            blocks = replay_blocks(x, fs, speed=args.speed)
+            blocks = replay_blocks(x, fs=fs, speed=args.speed)
     except RuntimeError as exc:
         print(f"kinemyo: {exc}", file=sys.stderr)
         return 2
@@ -172,7 +172,7 @@ def _biofeedback(args) -> int:
         if opt is not None and opt not in names:
             print(f"kinemyo: --numerator/--denominator: {opt!r} is not a channel ({', '.join(names)})", file=sys.stderr)
             return 2
-    run_biofeedback(blocks, fs, channels, numerator=pick(args.numerator, 0),
+    run_biofeedback(blocks, channels, fs=fs, numerator=pick(args.numerator, 0),
                     denominator=pick(args.denominator, 1 if len(names) > 1 else None), zone=tuple(args.zone),
                     duration_s=args.duration)
     return 0

@@ -43,7 +43,7 @@ class EmgRecording(NamedTuple):
 class FeetRecording(NamedTuple):
     """Both foot IMUs on one clock: gyroscopes in rad/s and accelerometers in m/s^2 (gravity included),
     (n_samples, 3) each, at ``fs`` Hz. The fields are in the argument order of :func:`kinemyo.gait.analyze_feet`:
-    ``gait.analyze_feet(*feet)``."""
+    ``gait.analyze_feet(**feet._asdict())``."""
 
     left_gyr: np.ndarray
     left_acc: np.ndarray
@@ -75,7 +75,7 @@ def load_demo_emg() -> EmgRecording:
     from kinemyo.io import read_delimited
 
     rec = _demo_session().emg[0]
-    r = read_delimited(rec.file, rec.fs, "," if rec.format == "csv" else "\t")
+    r = read_delimited(rec.file, fs=rec.fs, delimiter="," if rec.format == "csv" else "\t")
     cols = [r.labels.index(ch.column) for ch in rec.channels]
     return EmgRecording(np.ascontiguousarray(r.data[:, cols]), float(r.fs), tuple(ch.name for ch in rec.channels),
                         rec.units)
@@ -87,7 +87,7 @@ def load_demo_feet() -> FeetRecording:
     from kinemyo.io import read_gaitmap_csv
 
     feet = {s.side: s for s in _demo_session().imu if s.placement == "foot"}
-    r = read_gaitmap_csv(feet["left"].file, feet["left"].fs)
+    r = read_gaitmap_csv(feet["left"].file, fs=feet["left"].fs)
     out = []
     for side in ("left", "right"):
         s = feet[side]

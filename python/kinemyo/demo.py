@@ -50,9 +50,9 @@ def run_emg_demo(out_dir: str | pathlib.Path, *, quiet: bool = False) -> dict:
 
     # Limb profile: 20 Hz high-pass and 450 Hz low-pass (4th-order Butterworth each, low-pass clamped to 0.45 fs),
     # full-wave rectification, then a 2nd-order 6 Hz low-pass envelope; a 100 ms moving RMS alongside.
-    band = np.vstack([dsp.butterworth_sos(4, 20.0, "highpass", fs),
-                      dsp.butterworth_sos(4, min(450.0, 0.45 * fs), "lowpass", fs)])
-    envelope_sos = dsp.butterworth_sos(2, ENVELOPE_CUTOFF_HZ, "lowpass", fs)
+    band = np.vstack([dsp.butterworth_sos(4, 20.0, "highpass", fs=fs),
+                      dsp.butterworth_sos(4, min(450.0, 0.45 * fs), "lowpass", fs=fs)])
+    envelope_sos = dsp.butterworth_sos(2, ENVELOPE_CUTOFF_HZ, "lowpass", fs=fs)
     rms_window = int(round(0.100 * fs))
 
     band_filter = dsp.SosFilter(band, 1)
@@ -74,12 +74,12 @@ def run_emg_demo(out_dir: str | pathlib.Path, *, quiet: bool = False) -> dict:
     # Offline (publication) chain: zero-phase band-pass, rectification and a zero-phase envelope whose design
     # cutoff is raised so that the two passes together are -3 dB at 6 Hz (Winter's correction for 2 passes).
     winter = (np.sqrt(2.0) - 1.0) ** (1.0 / (2 * 2))
-    offline = dsp.sosfiltfilt(dsp.butterworth_sos(2, ENVELOPE_CUTOFF_HZ / winter, "lowpass", fs),
+    offline = dsp.sosfiltfilt(dsp.butterworth_sos(2, ENVELOPE_CUTOFF_HZ / winter, "lowpass", fs=fs),
                               np.abs(dsp.sosfiltfilt(band, x)))
 
     # Delay of the causal envelope: predicted by the group delay at DC, measured by cross-correlating it with
     # the zero-phase envelope.
-    predicted_ms = 1e3 * float(dsp.sos_group_delay(envelope_sos, [0.0], fs)[0])
+    predicted_ms = 1e3 * float(dsp.sos_group_delay(envelope_sos, [0.0], fs=fs)[0])
     max_lag = int(0.3 * fs)
     a = envelope - envelope.mean()
     b = offline - offline.mean()
@@ -87,7 +87,7 @@ def run_emg_demo(out_dir: str | pathlib.Path, *, quiet: bool = False) -> dict:
     corr = [np.dot(a[lag:], b[: b.size - lag]) for lag in lags]
     measured_ms = 1e3 * lags[int(np.argmax(corr))] / fs
 
-    f, pxx = dsp.welch(filtered, fs, int(fs))
+    f, pxx = dsp.welch(filtered, fs=fs, nperseg=int(fs))
     band_mask = (f >= 20.0) & (f <= 450.0)
     summary = {
         "kinemyo_version": _core.__version__,
@@ -110,7 +110,7 @@ def run_emg_demo(out_dir: str | pathlib.Path, *, quiet: bool = False) -> dict:
         "latency": {
             "envelope_group_delay_at_dc_ms": predicted_ms,
             "measured_lag_vs_zero_phase_ms": measured_ms,
-            "band_pass_group_delay_at_100hz_ms": 1e3 * float(dsp.sos_group_delay(band, [100.0], fs)[0]),
+            "band_pass_group_delay_at_100hz_ms": 1e3 * float(dsp.sos_group_delay(band, [100.0], fs=fs)[0]),
             "moving_rms_delay_ms": 1e3 * moving_rms.latency_samples / fs,
         },
         "envelope": {

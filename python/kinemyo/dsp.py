@@ -1,7 +1,7 @@
 """Signal-processing primitives (the compiled kinemyo core, checked against SciPy).
 
 Every array argument is (n_samples,) or (n_samples, n_channels) with time along axis 0. float32 input gives
-float32 output (computed in float64); other real dtypes are computed and returned as float64.
+float32 output (computed in float64); other real dtypes are computed and returned as float64. The sampling rate is keyword-only: ``welch(x, fs=2000.0, nperseg=512)``.
 
 Filter design: :func:`butterworth_sos`, :func:`notch_sos`, :func:`peak_sos`, :func:`sosfilt_zi`,
 :func:`sos_frequency_response`, :func:`sos_group_delay`.
@@ -11,26 +11,31 @@ Envelopes and energy: :func:`moving_window` / :class:`MovingWindow`, :func:`teag
 Spectra and rates: :func:`welch`, :func:`resample_poly`, :func:`resample_poly_filter`.
 """
 
+from __future__ import annotations
+
+from typing import Any, Literal, Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from kinemyo import _core
+from kinemyo._compat import keyword_fs
 from kinemyo._core import (
     MovingWindow,
     SosFilter,
     TeagerKaiser,
     analytic_signal,
-    butterworth_sos,
     hilbert_envelope,
     moving_window,
-    notch_sos,
-    peak_sos,
     resample_poly,
     resample_poly_filter,
-    sos_frequency_response,
-    sos_group_delay,
     sosfilt,
     sosfilt_zi,
     sosfiltfilt,
     teager_kaiser,
-    welch,
 )
+
+_Kind = Literal["lowpass", "highpass", "bandpass", "bandstop"]
 
 __all__ = [
     "MovingWindow",
@@ -52,3 +57,169 @@ __all__ = [
     "teager_kaiser",
     "welch",
 ]
+
+
+# Wrappers of the compiled filter design and spectra: same computation, fs keyword-only (kinemyo._compat).
+
+@keyword_fs("order", "cutoff_hz", "kind", "fs")
+def butterworth_sos(order: int, cutoff_hz: float | Sequence[float], kind: _Kind, *, fs: float) -> NDArray[np.float64]:
+    """Digital Butterworth filter as second-order sections (same as ``scipy.signal.butter(..., output='sos')``).
+
+    Parameters
+    ----------
+    order : int
+        Filter order (>= 1); band filters have twice as many poles.
+    cutoff_hz : float or (float, float)
+        Cutoff frequency in Hz, or the (low, high) pair in Hz for 'bandpass' / 'bandstop'; below fs / 2.
+    kind : {'lowpass', 'highpass', 'bandpass', 'bandstop'}
+    fs : float
+        Sampling rate in Hz.
+
+    Returns
+    -------
+    ndarray, shape (n_sections, 6)
+        Second-order sections [b0, b1, b2, 1, a1, a2].
+
+    Raises
+    ------
+    ValueError
+        A non-positive order or fs, or a cutoff outside (0, fs / 2).
+    """
+    return _core.butterworth_sos(order, cutoff_hz, kind, fs)
+
+
+@keyword_fs("f0_hz", "q", "fs")
+def notch_sos(f0_hz: float, q: float, *, fs: float) -> NDArray[np.float64]:
+    """Second-order IIR notch (same as ``scipy.signal.iirnotch``) as one second-order section.
+
+    Parameters
+    ----------
+    f0_hz : float
+        Frequency to remove in Hz, in (0, fs / 2).
+    q : float
+        Quality factor f0 / bandwidth (-3 dB), > 0.
+    fs : float
+        Sampling rate in Hz.
+
+    Returns
+    -------
+    ndarray, shape (1, 6)
+
+    Raises
+    ------
+    ValueError
+        f0_hz outside (0, fs / 2), q or fs not > 0.
+    """
+    return _core.notch_sos(f0_hz, q, fs)
+
+
+@keyword_fs("f0_hz", "q", "fs")
+def peak_sos(f0_hz: float, q: float, *, fs: float) -> NDArray[np.float64]:
+    """Second-order IIR peak (resonator, same as ``scipy.signal.iirpeak``) as one second-order section.
+
+    Parameters
+    ----------
+    f0_hz : float
+        Centre frequency in Hz, in (0, fs / 2).
+    q : float
+        Quality factor f0 / bandwidth (-3 dB), > 0.
+    fs : float
+        Sampling rate in Hz.
+
+    Returns
+    -------
+    ndarray, shape (1, 6)
+
+    Raises
+    ------
+    ValueError
+        f0_hz outside (0, fs / 2), q or fs not > 0.
+    """
+    return _core.peak_sos(f0_hz, q, fs)
+
+
+@keyword_fs("sos", "f_hz", "fs")
+def sos_frequency_response(sos: ArrayLike, f_hz: ArrayLike, *, fs: float) -> NDArray[np.complex128]:
+    """Complex frequency response of second-order sections (``scipy.signal.sosfreqz`` at given frequencies).
+
+    Parameters
+    ----------
+    sos : array_like, shape (n_sections, 6)
+    f_hz : array_like, shape (n_freqs,)
+        Frequencies in Hz.
+    fs : float
+        Sampling rate in Hz.
+
+    Returns
+    -------
+    ndarray of complex, shape (n_freqs,)
+        Dimensionless gain and phase (rad) as complex numbers.
+
+    Raises
+    ------
+    ValueError
+        A malformed ``sos`` or fs not > 0.
+    """
+    return _core.sos_frequency_response(sos, f_hz, fs)
+
+
+@keyword_fs("sos", "f_hz", "fs")
+def sos_group_delay(sos: ArrayLike, f_hz: ArrayLike, *, fs: float) -> NDArray[np.float64]:
+    """Group delay of second-order sections in seconds.
+
+    Parameters
+    ----------
+    sos : array_like, shape (n_sections, 6)
+    f_hz : array_like, shape (n_freqs,)
+        Frequencies in Hz.
+    fs : float
+        Sampling rate in Hz.
+
+    Returns
+    -------
+    ndarray, shape (n_freqs,)
+        Group delay in s.
+
+    Raises
+    ------
+    ValueError
+        A malformed ``sos`` or fs not > 0.
+    """
+    return _core.sos_group_delay(sos, f_hz, fs)
+
+
+@keyword_fs("x", "fs", "nperseg", "noverlap", "nfft", "detrend", "scaling")
+def welch(x: ArrayLike, *, fs: float, nperseg: int, noverlap: int | None = None, nfft: int | None = None,
+          detrend: Literal["constant", "linear", "none"] = "constant",
+          scaling: Literal["density", "spectrum"] = "density") -> tuple[NDArray[np.float64], NDArray[Any]]:
+    """Welch power spectral density (Hann window; same as ``scipy.signal.welch``).
+
+    Parameters
+    ----------
+    x : array_like, shape (n_samples,) or (n_samples, n_channels)
+        Signal in its own unit u (e.g. V).
+    fs : float
+        Sampling rate in Hz.
+    nperseg : int
+        Segment length in samples.
+    noverlap : int, optional
+        Overlap in samples (default nperseg // 2).
+    nfft : int, optional
+        FFT length in samples (default nperseg).
+    detrend : {'constant', 'linear', 'none'}
+    scaling : {'density', 'spectrum'}
+        u^2/Hz or u^2.
+
+    Returns
+    -------
+    f_hz : ndarray, shape (n_freqs,)
+        Frequencies in Hz.
+    pxx : ndarray, shape (n_freqs,) or (n_freqs, n_channels)
+        Power spectral density in u^2/Hz ('density') or power spectrum in u^2 ('spectrum').
+
+    Raises
+    ------
+    ValueError
+        nperseg, noverlap or nfft inconsistent with each other or with the signal length, fs not > 0.
+    """
+    return _core.welch(x, fs, nperseg, noverlap, nfft, detrend, scaling)

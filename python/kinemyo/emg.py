@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Literal, Sequence
 
 import numpy as np
 
+from kinemyo import _core, _frames
+from kinemyo._compat import keyword_fs
 from kinemyo._validate import finite_positive, real_array
 from kinemyo._core import _detect_activations, _detect_activations_from_baseline, _remove_ecg, _sliding_indices
 from kinemyo._core import _windowed_features
@@ -42,19 +45,12 @@ from kinemyo._core import (
     TargetZoneTracker,
     activation_ratio,
     ar_coefficients,
-    assess_quality,
-    detect_qrs,
     falconer_winter_coi,
-    flexion_relaxation_ratio,
     linear_trend,
     rudolph_cci,
     sample_entropy,
     symmetry_index,
-    window_features,
-    windowed_ar_coefficients,
-    windowed_sample_entropy,
     OnsetDetector,
-    offline_envelope,
     winter_correction,
 )
 
@@ -146,7 +142,8 @@ class ActivationTable:
                              "offset_sample": self.offset_sample, "complete": self.complete})
 
 
-def estimate_rest(x, fs: float, window_s: float = REST_WINDOW_S,
+@keyword_fs("x", "fs", "window_s", "fraction")
+def estimate_rest(x, *, fs: float, window_s: float = REST_WINDOW_S,
                   fraction: float = REST_FRACTION) -> tuple[np.ndarray, np.ndarray]:
     """Rest baseline (mean, SD per channel) of an envelope from its own quietest stretches.
 
@@ -178,17 +175,20 @@ def estimate_rest(x, fs: float, window_s: float = REST_WINDOW_S,
     return mean, sd
 
 
-def detect_activations(x, rest, fs: float, config: OnsetConfig | None = None,
+@keyword_fs("x", "rest", "fs", "config", "channel_names", "baseline")
+def detect_activations(x, rest=None, *, fs: float, config: OnsetConfig | None = None,
                        channel_names: list[str] | None = None, baseline=None) -> ActivationTable:
     """Offline onsets and offsets of muscle activation.
 
     Parameters
     ----------
-    x : array_like, shape (n_samples,) or (n_samples, n_channels)
+    x : array_like or DataFrame, shape (n_samples,) or (n_samples, n_channels)
         An envelope for ``method='threshold'`` (e.g. from :func:`offline_envelope`), band-passed EMG for
-        'tkeo' and 'hodges_bui'.
-    rest : array_like or None
-        At least 3 s of rest in the same domain and channels, for the baseline mean and SD. None: the baseline is
+        'tkeo' and 'hodges_bui', in V or % reference. A DataFrame's columns are the channel names (matched to
+        ``channel_names`` when given).
+    rest : array_like or DataFrame, optional
+        At least 3 s of rest in the same domain and channels, for the baseline mean and SD (a DataFrame is matched
+        to the channel names by column). None: the baseline is
         ``baseline`` if given, else (threshold method only) estimated from the envelope's own quietest windows
         (:func:`estimate_rest`).
     fs : float
@@ -196,7 +196,7 @@ def detect_activations(x, rest, fs: float, config: OnsetConfig | None = None,
     config : OnsetConfig, optional
         Defaults: threshold mean + 3 SD for 25 ms on, mean + 2 SD for 50 ms off.
     channel_names : list of str, optional
-        Carried into the table.
+        Carried into the table; with a DataFrame ``x`` its columns must be these names (any order).
     baseline : (mean, sd), optional
         The baseline statistics instead of a rest recording (``rest`` must then be None): one mean and one SD
         (> 0) per channel in the method's conditioned domain (for 'threshold', the envelope itself), e.g. from
@@ -205,7 +205,20 @@ def detect_activations(x, rest, fs: float, config: OnsetConfig | None = None,
     Returns
     -------
     ActivationTable
+        Onsets and offsets in s and samples per burst (``to_frame()`` for a DataFrame).
+
+    Raises
+    ------
+    ValueError
+        Columns of a DataFrame that differ from ``channel_names``, a rest recording shorter than 3 s, both or (for
+        a method other than 'threshold') neither of ``rest`` and ``baseline``, fs not > 0.
+    TypeError
+        ``fs`` not a number.
     """
+    x, labels = _frames.channels_in(x, channel_names, "x")
+    if labels is not None:
+        channel_names = list(labels.columns)
+    rest, _ = _frames.channels_in(rest, channel_names, "rest")
     config = config if config is not None else OnsetConfig()
     if rest is not None and baseline is not None:
         raise ValueError("baseline: give a rest recording or baseline statistics, not both")
@@ -213,7 +226,7 @@ def detect_activations(x, rest, fs: float, config: OnsetConfig | None = None,
         if config.method != "threshold":
             raise ValueError("rest: None (estimated from the recording) needs method='threshold'; give a rest "
                              f"recording for '{config.method}'")
-        baseline = estimate_rest(x, fs)
+        baseline = estimate_rest(x, fs=fs)
     if rest is not None:
         rows = _detect_activations(x, rest, fs, config)
     else:
@@ -252,7 +265,8 @@ class IndexTable:
                              "symmetry_index_pct": self.symmetry_index_pct})
 
 
-def sliding_indices(a, b, fs: float, window_s: float = 1.0, step_s: float = 0.1) -> IndexTable:
+@keyword_fs("a", "b", "fs", "window_s", "step_s")
+def sliding_indices(a, b, *, fs: float, window_s: float = 1.0, step_s: float = 0.1) -> IndexTable:
     """Activation ratio a:b, Rudolph CCI, Falconer-Winter co-contraction and the a/b symmetry index (a as left)
     over sliding windows.
 
@@ -294,7 +308,8 @@ class EcgRemoval:
                              "beats": len(self.r_peaks)})
 
 
-def remove_ecg(emg, fs: float, ecg_reference=None, config: EcgRemovalConfig | None = None) -> EcgRemoval:
+@keyword_fs("emg", "fs", "ecg_reference", "config")
+def remove_ecg(emg, *, fs: float, ecg_reference=None, config: EcgRemovalConfig | None = None) -> EcgRemoval:
     """Remove the heartbeat from trunk EMG (offline).
 
     Parameters
@@ -319,17 +334,45 @@ def remove_ecg(emg, fs: float, ecg_reference=None, config: EcgRemovalConfig | No
     return EcgRemoval(cleaned, estimate, peaks, list(eci), list(gated), list(corr), float(fs))
 
 
-def windowed_features(x, fs: float, window_s: float, step_s: float, thresholds: FeatureThresholds,
+@keyword_fs("x", "fs", "window_s", "step_s", "thresholds", "channel_names", "options")
+def windowed_features(x, *, fs: float, window_s: float, step_s: float, thresholds: FeatureThresholds,
                       channel_names: list[str] | None = None, options: FeatureOptions | None = None):
-    """Phinyomark et al. (2012) features over sliding windows, as a pandas DataFrame (one row per window and channel).
+    """Phinyomark et al. (Expert Syst Appl 39:7420, 2012) features over sliding windows.
 
-    Columns: channel, t_start_s, t_end_s, mav, rms, wl, zc, ssc, wamp, var, iav, log_detector, mnf_hz, mdf_hz,
-    peak_frequency_hz, mean_power, dasdv, mfl, msr, ls, skewness, kurtosis. ``options`` (:class:`FeatureOptions`)
-    selects definition variants (log detector with zeros, var divisor, spectral window, mean removal, FFT length,
-    spectrum form, median-frequency rule); None gives the documented defaults.
+    Parameters
+    ----------
+    x : array_like or DataFrame, shape (n_samples,) or (n_samples, n_channels)
+        Raw or band-passed EMG in V. A DataFrame's columns are the channel names (matched to ``channel_names``
+        when given).
+    fs : float
+        Sampling rate in Hz.
+    window_s, step_s : float
+        Window length and step in s.
+    thresholds : FeatureThresholds
+        Amplitude thresholds (V) of zc, ssc and wamp.
+    channel_names : list of str, optional
+        Names for the ``channel`` column (default: the channel index, or a DataFrame's columns).
+    options : FeatureOptions, optional
+        Definition variants (log detector with zeros, var divisor, spectral window, mean removal, FFT length,
+        spectrum form, median-frequency rule); None gives the documented defaults.
+
+    Returns
+    -------
+    DataFrame
+        One row per window and channel: channel, t_start_s, t_end_s (s), mav, rms, iav, wl, dasdv, log_detector
+        (V-based), var, mean_power (V^2, V^2/Hz), zc, ssc, wamp (counts), mnf_hz, mdf_hz, peak_frequency_hz (Hz),
+        mfl, msr, ls, skewness, kurtosis.
+
+    Raises
+    ------
+    ValueError
+        DataFrame columns that differ from ``channel_names``, a window longer than the signal, fs not > 0.
     """
     import pandas as pd
 
+    x, labels = _frames.channels_in(x, channel_names, "x")
+    if labels is not None:
+        channel_names = list(labels.columns)
     rows = _windowed_features(x, fs, window_s, step_s, thresholds, options)
     frame = pd.DataFrame(rows)
     if channel_names:
@@ -355,7 +398,8 @@ def median_frequency_trend(t_s, mdf_hz) -> list[dict]:
     return out
 
 
-def indices_per_activation(a, b, fs: float, activations: ActivationTable):
+@keyword_fs("a", "b", "fs", "activations")
+def indices_per_activation(a, b, activations: ActivationTable, *, fs: float):
     """The two-muscle indices over each activation (repetition) of an :class:`ActivationTable`.
 
     Returns a pandas DataFrame with onset_s, offset_s, activation_ratio, rudolph_cci, falconer_winter_coi_pct and
@@ -363,6 +407,8 @@ def indices_per_activation(a, b, fs: float, activations: ActivationTable):
     """
     import pandas as pd
 
+    if finite_positive(fs, "fs") != activations.fs:
+        raise ValueError(f"fs: {fs} Hz differs from the activation table's {activations.fs} Hz")
     a = real_array(a, "a").reshape(-1)
     b = real_array(b, "b").reshape(-1)
     rows = []
@@ -374,3 +420,223 @@ def indices_per_activation(a, b, fs: float, activations: ActivationTable):
                      "symmetry_index_pct": symmetry_index(wa, wb)})
     return pd.DataFrame(rows, columns=["onset_s", "offset_s", "activation_ratio", "rudolph_cci",
                                        "falconer_winter_coi_pct", "symmetry_index_pct"])
+
+
+# Wrappers of the compiled functions taking a sampling rate: same computation, fs keyword-only (kinemyo._compat).
+
+@keyword_fs("fs", "channels", "x")
+def offline_envelope(x, channels: int | Sequence[ChannelConfig], *, fs: float, unit: str = "V"):
+    """Zero-phase envelope of a whole recording, for publication.
+
+    The channel configurations' filters run forward and backward with Winter's cutoff correction (each filter
+    -3 dB at its configured cutoff after the double pass; Winter, Biomechanics and Motor Control of Human
+    Movement, 4th ed., 2009), so the envelope has no delay against the raw signal.
+
+    Parameters
+    ----------
+    x : array_like or DataFrame, shape (n_samples,) or (n_samples, n_channels)
+        Raw EMG in V (or the unit named by ``unit``). A DataFrame's columns are matched by name to the channel
+        configurations' names when they are named (reordered to them), else taken as the channel names.
+    channels : int or sequence of ChannelConfig
+        An int gives that many channels with the default limb configuration.
+    fs : float
+        Sampling rate in Hz.
+    unit : str
+        Unit of ``x``, the suffix of the output columns for DataFrame input (``gmed_V``).
+
+    Returns
+    -------
+    ndarray or DataFrame, shape of ``x``
+        The envelope in the unit of ``x``; float32 for float32 input, else float64. For a DataFrame input, a
+        DataFrame with columns ``<channel>_<unit>`` and a ``time_s`` index (the input's time index in seconds, or
+        sample / fs for a default RangeIndex).
+
+    Raises
+    ------
+    ValueError
+        DataFrame columns that differ from the configured channel names, fs not > 0, a channel count that differs
+        from ``x``, a configuration that does not fit fs.
+    TypeError
+        ``fs`` not a number, ``x`` not real.
+    """
+    configs = list(channels) if not isinstance(channels, (int, np.integer)) else []
+    names = [c.name for c in configs] if configs and all(c.name for c in configs) else None
+    values, labels = _frames.channels_in(x, names, "x")
+    envelope = _core.offline_envelope(fs, channels, values)
+    if labels is None:
+        return envelope
+    return _frames.frame_out(envelope, [f"{c}_{unit}" for c in labels.columns], labels, fs)
+
+
+@keyword_fs("block", "fs", "config")
+def assess_quality(block, *, fs: float, config: QualityConfig | None = None) -> list[dict]:
+    """Quality flags of a raw EMG block (>= 1 s), one dict per channel.
+
+    Parameters
+    ----------
+    block : array_like, shape (n_samples,) or (n_samples, n_channels)
+        Raw EMG in V.
+    fs : float
+        Sampling rate in Hz.
+    config : QualityConfig, optional
+        Thresholds; None gives the defaults.
+
+    Returns
+    -------
+    list of dict
+        Per channel: ``clipped_fraction`` (0..1), ``sd`` (V), ``mains_ratio`` and ``motion_ratio`` (power ratios
+        from Welch spectra with 1 s Hann segments, dimensionless) and the flags ``clipping``, ``flat``, ``mains``,
+        ``motion``, ``ok``.
+
+    Raises
+    ------
+    ValueError
+        A block shorter than 1 s, fs not > 0.
+    """
+    return _core.assess_quality(block, fs, config if config is not None else QualityConfig())
+
+
+@keyword_fs("signal", "fs", "config")
+def detect_qrs(signal, *, fs: float, config: EcgRemovalConfig | None = None):
+    """R-peak sample indices in an ECG lead or ECG-contaminated trunk EMG (Pan & Tompkins, IEEE TBME 32:230, 1985).
+
+    Parameters
+    ----------
+    signal : array_like, shape (n_samples,)
+        One channel in V.
+    fs : float
+        Sampling rate in Hz.
+    config : EcgRemovalConfig, optional
+
+    Returns
+    -------
+    ndarray of int64, shape (n_peaks,)
+        Sample indices of the R peaks (divide by fs for seconds).
+
+    Raises
+    ------
+    ValueError
+        fs not > 0, a signal shorter than the detector's window.
+    """
+    return _core.detect_qrs(signal, fs, config if config is not None else EcgRemovalConfig())
+
+
+@keyword_fs("envelope", "fs", "flexion", "full_flexion", "window_s")
+def flexion_relaxation_ratio(envelope, *, fs: float, flexion: tuple[float, float], full_flexion: tuple[float, float],
+                             window_s: float = 0.5) -> float:
+    """Flexion-relaxation ratio (Watson et al., Clin Biomech 12:165, 1997) of a paraspinal envelope: the largest
+    ``window_s`` moving average during the ``flexion`` phase over the mean during ``full_flexion``.
+
+    Parameters
+    ----------
+    envelope : array_like, shape (n_samples,)
+        Envelope in V or % reference.
+    fs : float
+        Sampling rate in Hz.
+    flexion, full_flexion : (float, float)
+        Start and end of the flexion phase and of the full-flexion phase, in s from the first sample.
+    window_s : float
+        Window for the peak mean during flexion, in s.
+
+    Returns
+    -------
+    float
+        Dimensionless ratio (> 1 when the muscle relaxes in full flexion).
+
+    Raises
+    ------
+    ValueError
+        Phases outside the recording or reversed, fs or window_s not > 0.
+    """
+    return _core.flexion_relaxation_ratio(envelope, fs, flexion, full_flexion, window_s)
+
+
+@keyword_fs("x", "fs", "thresholds", "options")
+def window_features(x, *, fs: float, thresholds: FeatureThresholds, options: FeatureOptions | None = None) -> dict:
+    """Features of one window of one channel (Phinyomark et al., Expert Syst Appl 39:7420, 2012).
+
+    Parameters
+    ----------
+    x : array_like, shape (n_samples,)
+        Raw or band-passed EMG in V.
+    fs : float
+        Sampling rate in Hz.
+    thresholds : FeatureThresholds
+        Amplitude thresholds (V) of zc, ssc and wamp.
+    options : FeatureOptions, optional
+        Definition variants; None gives the documented defaults.
+
+    Returns
+    -------
+    dict of str to float
+        mav, rms, iav (V or V*samples), wl (V), zc, ssc, wamp (counts), var (V^2), log_detector (V),
+        mnf_hz, mdf_hz, peak_frequency_hz (Hz), mean_power (V^2/Hz), dasdv (V), mfl, msr, ls, skewness, kurtosis.
+
+    Raises
+    ------
+    ValueError
+        An empty window, fs not > 0.
+    """
+    return _core.window_features(x, fs, thresholds, options)
+
+
+@keyword_fs("x", "fs", "window_s", "step_s", "order")
+def windowed_ar_coefficients(x, *, fs: float, window_s: float, step_s: float, order: int = 4):
+    """Yule-Walker autoregressive coefficients (:func:`ar_coefficients`) of every channel on the windows of
+    :func:`windowed_features`.
+
+    Parameters
+    ----------
+    x : array_like, shape (n_samples,) or (n_samples, n_channels)
+        EMG in V.
+    fs : float
+        Sampling rate in Hz.
+    window_s, step_s : float
+        Window length and step in s.
+    order : int
+        AR model order.
+
+    Returns
+    -------
+    ndarray, shape (n_windows, n_channels, order)
+        Dimensionless coefficients a1..a_order per window and channel.
+
+    Raises
+    ------
+    ValueError
+        A window longer than the signal or shorter than order + 1 samples, fs not > 0.
+    """
+    return _core.windowed_ar_coefficients(x, fs, window_s, step_s, order)
+
+
+@keyword_fs("x", "fs", "window_s", "step_s", "dimension", "tolerance", "count")
+def windowed_sample_entropy(x, *, fs: float, window_s: float, step_s: float, dimension: int = 2,
+                            tolerance: float = 0.2, count: Literal["richman_moorman", "libemg"] = "richman_moorman"):
+    """Sample entropy (Richman & Moorman, Am J Physiol 278:H2039, 2000) of sliding windows.
+
+    Parameters
+    ----------
+    x : array_like, shape (n_samples,) or (n_samples, n_channels)
+        EMG in V.
+    fs : float
+        Sampling rate in Hz.
+    window_s, step_s : float
+        Window length and step in s (the windows of :func:`windowed_features`).
+    dimension : int
+        Embedding dimension m.
+    tolerance : float
+        Tolerance r as a fraction of each window's SD (dimensionless).
+    count : {'richman_moorman', 'libemg'}
+        Template-counting rule.
+
+    Returns
+    -------
+    ndarray, shape (n_windows, n_channels)
+        Dimensionless entropy per window and channel.
+
+    Raises
+    ------
+    ValueError
+        A window longer than the signal, fs not > 0.
+    """
+    return _core.windowed_sample_entropy(x, fs, window_s, step_s, dimension, tolerance, count)

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kinemyo import _core
+from kinemyo._compat import keyword_fs
 from kinemyo._validate import check_imu_units, imu_units_checked, real_array
 from kinemyo._core import (FootEventDetector, FootEventParams, _agreement, _detect_foot_events, _estimate_foot_ml_axis,
                            _foot_side_values,
@@ -23,9 +25,9 @@ from kinemyo._core import (FootEventDetector, FootEventParams, _agreement, _dete
                            _lower_back_gait,
                            _match_events,
                            _phase_coordination_index, _side_index, _stride_table, _synthesize_foot_gait,
-                           _zupt_strides, autocorrelation_regularity, coefficient_of_variation, combined_sd,
-                           gait_asymmetry, gait_symmetry_index, harmonic_ratio, improved_harmonic_ratio,
-                           inverted_pendulum_step_length, step_vertical_excursions, symmetry_angle,
+                           _zupt_strides, coefficient_of_variation, combined_sd,
+                           gait_asymmetry, harmonic_ratio, improved_harmonic_ratio,
+                           inverted_pendulum_step_length, symmetry_angle,
                            symmetry_index_max, symmetry_ratio)
 
 __all__ = ["FootEventDetector", "FootEventParams", "FootEvents", "GaitAnalysis", "StrideQc", "agreement",
@@ -57,7 +59,8 @@ class FootEvents:
     mid_stance: np.ndarray
 
 
-def foot_events(gyr, fs: float, *, ml_axis=1, ml_sign: float = 1.0,
+@keyword_fs("gyr", "fs")
+def foot_events(gyr, *, fs: float, ml_axis=1, ml_sign: float = 1.0,
                 params: FootEventParams | None = None) -> FootEvents:
     """Initial contact, toe-off and mid-stance of a foot sensor. ``gyr`` (n, 3) in rad/s.
 
@@ -72,7 +75,8 @@ def foot_events(gyr, fs: float, *, ml_axis=1, ml_sign: float = 1.0,
                                                params if params is not None else FootEventParams()))
 
 
-def estimate_foot_ml_axis(gyr, fs: float) -> np.ndarray:
+@keyword_fs("gyr", "fs")
+def estimate_foot_ml_axis(gyr, *, fs: float) -> np.ndarray:
     """The medio-lateral axis of a foot sensor (unit 3-vector, sensor frame, toes-down rotation positive) from
     walking data: the principal axis of the rotation, signed so that the long swing lobe is negative. ValueError
     when the recording holds too little walking to tell. ``gyr`` in rad/s (UnitWarning when it looks like deg/s)."""
@@ -86,7 +90,7 @@ def _foot_axis(gyr, fs: float, ml_axis, ml_sign: float) -> np.ndarray:
     if isinstance(ml_axis, str):
         if ml_axis != "auto":
             raise ValueError(f"ml_axis: expected 0, 1, 2, a 3-vector or 'auto', got {ml_axis!r}")
-        return estimate_foot_ml_axis(gyr, fs) * ml_sign
+        return estimate_foot_ml_axis(gyr, fs=fs) * ml_sign
     if isinstance(ml_axis, (int, np.integer)) and not isinstance(ml_axis, bool):
         if ml_axis not in (0, 1, 2):
             raise ValueError(f"ml_axis: must be 0, 1 or 2, got {ml_axis}")
@@ -97,7 +101,8 @@ def _foot_axis(gyr, fs: float, ml_axis, ml_sign: float) -> np.ndarray:
     return axis * ml_sign
 
 
-def shank_events(sagittal_rate, fs: float, *, mid_swing_threshold: float = np.radians(50.0),
+@keyword_fs("sagittal_rate", "fs")
+def shank_events(sagittal_rate, *, fs: float, mid_swing_threshold: float = np.radians(50.0),
                  min_stride_time: float = 0.5, search_window: float = 0.5) -> dict[str, np.ndarray]:
     """Salarian et al. (2004) shank events from the sagittal rate (rad/s, positive when the shank swings forward):
     ``mid_swing`` peaks, ``initial_contact`` (minimum after), ``terminal_contact`` (minimum before). A rate that
@@ -139,7 +144,8 @@ def _vertical_axis(vertical: str | None) -> tuple[int, float]:
     return _AXES[v], sign
 
 
-def lower_back_contact_sides(acc, gyr, fs: float, initial_contact, *, vertical: str | None = None,
+@keyword_fs("acc", "gyr", "fs", "initial_contact")
+def lower_back_contact_sides(acc, gyr, initial_contact, *, fs: float, vertical: str | None = None,
                              **params) -> tuple[np.ndarray, np.ndarray]:
     """Left/right of given initial contacts (s, sorted; e.g. from another detector or a reference system) by the
     rule of :func:`lower_back_gait` (yaw-rate sign, alternation within runs of contacts no more than
@@ -156,7 +162,8 @@ def lower_back_defaults() -> tuple[dict, dict]:
     return _lower_back_defaults()
 
 
-def lower_back_gait(acc, gyr, fs: float, *, vertical: str | None = None, step_qc: dict | None = None,
+@keyword_fs("acc", "gyr", "fs")
+def lower_back_gait(acc, gyr, *, fs: float, vertical: str | None = None, step_qc: dict | None = None,
                     **params) -> LowerBackGait:
     """Walking bouts, initial and final contacts with their sides, turns and a per-step table from one IMU at the
     lower back (L4-L5). Offline; the C++ header ``kinemyo/gait/lower_back.hpp`` gives the method and its sources.
@@ -208,7 +215,8 @@ def lower_back_gait(acc, gyr, fs: float, *, vertical: str | None = None, step_qc
                          float(r["vertical_deviation"]))
 
 
-def zupt_strides(gyr, acc, fs: float, mid_stance) -> dict[str, np.ndarray]:
+@keyword_fs("gyr", "acc", "fs", "mid_stance")
+def zupt_strides(gyr, acc, mid_stance, *, fs: float) -> dict[str, np.ndarray]:
     """Foot displacement between consecutive mid-stances by zero-velocity-update integration: ``length`` (m,
     horizontal), ``turning_angle`` (rad), ``max_height`` (m), ``start``/``end`` (s). gyr rad/s, acc m/s^2
     (:class:`kinemyo.UnitWarning` when they look like deg/s or g)."""
@@ -276,7 +284,8 @@ class GaitAnalysis:
     zupt: dict = field(default_factory=dict)
 
 
-def analyze_feet(left_gyr, left_acc, right_gyr, right_acc, fs: float, *, ml_axis=1, ml_sign: float = 1.0,
+@keyword_fs("left_gyr", "left_acc", "right_gyr", "right_acc", "fs")
+def analyze_feet(left_gyr, left_acc, right_gyr, right_acc, *, fs: float, ml_axis=1, ml_sign: float = 1.0,
                  params: FootEventParams | None = None, qc: StrideQc = StrideQc()) -> GaitAnalysis:
     """Events, stride lengths and turning angles (zero-velocity updates) and the bilateral stride table from two
     foot sensors (gyr rad/s, acc m/s^2, (n, 3) each, same clock). ``ml_axis`` as in :func:`foot_events` (an index,
@@ -294,8 +303,8 @@ def _analyze_feet(left_gyr, left_acc, right_gyr, right_acc, fs, ml_axis, ml_sign
     pair = (not isinstance(ml_axis, (str, int, np.integer)) and np.asarray(ml_axis, dtype=object).shape == (2,)
             and all(np.asarray(a).shape == (3,) for a in ml_axis))
     for k, (name, gyr, acc) in enumerate((("left", left_gyr, left_acc), ("right", right_gyr, right_acc))):
-        ev = foot_events(gyr, fs, ml_axis=ml_axis[k] if pair else ml_axis, ml_sign=ml_sign, params=params)
-        z = zupt_strides(gyr, acc, fs, ev.mid_stance)
+        ev = foot_events(gyr, fs=fs, ml_axis=ml_axis[k] if pair else ml_axis, ml_sign=ml_sign, params=params)
+        z = zupt_strides(gyr, acc, ev.mid_stance, fs=fs)
         length, turn = _foot_side_values(ev.initial_contact, z)  # the stride from contact k gets its swing
         sides[name] = (ev, {"initial_contact": ev.initial_contact, "terminal_contact": ev.terminal_contact,
                             "stride_length": length, "turning_angle": turn})
@@ -304,7 +313,8 @@ def _analyze_feet(left_gyr, left_acc, right_gyr, right_acc, fs, ml_axis, ml_sign
     return GaitAnalysis(sides["left"][0], sides["right"][0], table, zupt)
 
 
-def foot_angle(gyr, acc, fs: float, mid_stance, anterior=(1.0, 0.0, 0.0)) -> np.ndarray:
+@keyword_fs("gyr", "acc", "fs", "mid_stance", "anterior")
+def foot_angle(gyr, acc, mid_stance, *, fs: float, anterior=(1.0, 0.0, 0.0)) -> np.ndarray:
     """Sagittal foot angle (rad, toe-up positive) of a foot sensor: the elevation of its ``anterior`` axis (sensor
     frame, toward the toes) above the horizontal from the 6D robust-filter orientation, zeroed at the median of its
     values at ``mid_stance`` (s from the first sample, foot flat). gyr rad/s, acc m/s^2, (n, 3) each
@@ -399,7 +409,8 @@ def asymmetry_summary(strides, *, affected: str | None = None, include_excluded:
     return pd.DataFrame(rows)
 
 
-def stride_harmonic_ratios(signal, fs: float, stride_starts, axis: str, *, improved: bool = False) -> dict:
+@keyword_fs("signal", "fs", "stride_starts", "axis")
+def stride_harmonic_ratios(signal, stride_starts, axis: str, *, fs: float, improved: bool = False) -> dict:
     """Harmonic ratio (or the improved one) of each stride of a trunk acceleration signal, the strides running
     from each start time to the next (e.g. every other initial contact of a lower-back sensor, or one foot's
     contacts); returns the ``median`` (the default summary), ``mean``, per-stride ``values`` and ``n``."""
@@ -456,10 +467,97 @@ def agreement(a, b) -> dict:
     return _agreement(real_array(a, "a"), real_array(b, "b"))
 
 
-def synthesize_foot_gait(fs: float, left: tuple[float, float], right: tuple[float, float], *, duration: float = 60.0,
+@keyword_fs("fs", "left", "right")
+def synthesize_foot_gait(left: tuple[float, float], right: tuple[float, float], *, fs: float, duration: float = 60.0,
                          first_contact: float = 0.5, right_offset: float = 0.55, push_off_peak: float = 7.0,
                          swing_trough: float = 5.0, noise: float = 0.0, seed: int = 1) -> dict:
     """Bilateral foot gyroscopes with known events: ``left``/``right`` = (stance, swing) in s (equal strides);
     ``right_offset`` = time from a left contact to the next right one. Returns gyr arrays and true event times."""
     return _synthesize_foot_gait(fs, left[0], left[1], right[0], right[1], duration, first_contact, right_offset,
                                  push_off_peak, swing_trough, noise, seed)
+
+
+# Wrappers of the compiled functions taking a sampling rate: same computation, fs keyword-only (kinemyo._compat).
+
+@keyword_fs("vertical_acc", "fs", "initial_contacts")
+def step_vertical_excursions(vertical_acc, initial_contacts, *, fs: float) -> np.ndarray:
+    """Vertical excursion of a lower-back sensor in each step between consecutive initial contacts: the step's mean
+    acceleration removed, double integration, and the line through the step's end points removed (equal height at
+    both contacts), for the inverted-pendulum step length (Zijlstra & Hof, Gait Posture 18:1, 2003).
+
+    Parameters
+    ----------
+    vertical_acc : array_like, shape (n_samples,)
+        Vertical acceleration in m/s^2 (gravity included or not: the mean of each step is removed).
+    initial_contacts : array_like, shape (n_contacts,)
+        Initial-contact times in s.
+    fs : float
+        Sampling rate in Hz.
+
+    Returns
+    -------
+    ndarray, shape (n_contacts - 1,)
+        Peak-to-peak vertical excursion in m per step; NaN for a step outside the recording or under 3 samples.
+
+    Raises
+    ------
+    ValueError
+        fs not > 0, non-finite acceleration.
+    """
+    return _core.step_vertical_excursions(vertical_acc, fs, initial_contacts)
+
+
+@keyword_fs("signal", "fs", "step_time")
+def autocorrelation_regularity(signal, *, fs: float, step_time: float) -> dict:
+    """Step and stride regularity from the unbiased autocorrelation (Moe-Nilssen & Helbostad, J Biomech 37:121,
+    2004).
+
+    Parameters
+    ----------
+    signal : array_like, shape (n_samples,)
+        Trunk acceleration in m/s^2 (usually vertical or anteroposterior).
+    fs : float
+        Sampling rate in Hz.
+    step_time : float
+        Expected step time in s (e.g. the median from events); the peaks are sought within +-40 % of the step and
+        stride (2 step) lags.
+
+    Returns
+    -------
+    dict of str to float
+        Dimensionless ``step_regularity``, ``stride_regularity`` (autocorrelation peaks, -1..1), ``step_symmetry``
+        (their ratio), ``regularity_index`` (Angelini et al. 2020) and the lags ``step_lag``, ``stride_lag`` in s.
+
+    Raises
+    ------
+    ValueError
+        A signal shorter than two strides, fs or step_time not > 0.
+    """
+    return _core.autocorrelation_regularity(signal, fs, step_time)
+
+
+@keyword_fs("acc", "fs", "step_time")
+def gait_symmetry_index(acc, *, fs: float, step_time: float) -> float:
+    """Gait symmetry index (Zhang et al., Sensors 18:3322, 2018) from the summed normalised autocovariances of the
+    three trunk acceleration axes: sqrt(C(m_s / 2)) / sqrt(3) at the stride peak m_s, 0..1.
+
+    Parameters
+    ----------
+    acc : array_like, shape (n_samples, 3)
+        Acceleration in m/s^2.
+    fs : float
+        Sampling rate in Hz.
+    step_time : float
+        Expected step time in s.
+
+    Returns
+    -------
+    float
+        Dimensionless index, 1 for perfectly symmetric steps.
+
+    Raises
+    ------
+    ValueError
+        A signal shorter than two strides, fs or step_time not > 0.
+    """
+    return _core.gait_symmetry_index(acc, fs, step_time)

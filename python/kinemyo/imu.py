@@ -17,9 +17,11 @@ positive), segment inclination, and range of motion per repetition.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
+from kinemyo import _frames
 from kinemyo._validate import check_imu_units, number, real_array
 from kinemyo._core import (MadgwickFilter, MahonyFilter, RobustFilter, RobustFilterParams, RobustFilterState,
                            SegmentCalibration, SensorLimits, _hip_angles, _lumbopelvic_angles, _orientation_errors, _repetitions,
@@ -36,9 +38,9 @@ __all__ = ["MadgwickFilter", "MahonyFilter", "OrientationEstimate", "RepetitionT
            "robust_orientation", "segment_orientations", "synthesize_imu"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class OrientationEstimate:
-    """Output of :func:`robust_orientation`, one row per sample."""
+    """Output of :func:`robust_orientation`, one row per sample; :meth:`to_frame` gives a labelled DataFrame."""
 
     quat_6d: np.ndarray        # (n, 4) gyroscope + accelerometer; heading drifts
     quat_9d: np.ndarray        # (n, 4) with the magnetometer heading (= quat_6d without a magnetometer)
@@ -47,6 +49,36 @@ class OrientationEstimate:
     delta: np.ndarray          # (n,) heading offset of 9D from 6D, rad
     rest: np.ndarray           # (n,) bool, rest detected
     mag_disturbed: np.ndarray  # (n,) bool, magnetic disturbance detected
+    time_s: np.ndarray         # (n,) sample times, s (from fs, t or a DataFrame input's index)
+
+    def __len__(self) -> int:
+        return int(self.time_s.shape[0])
+
+    def __repr__(self) -> str:
+        n = len(self)
+        span = f", {self.time_s[-1] - self.time_s[0]:.3g} s" if n > 1 else ""
+        return (f"OrientationEstimate(n_samples={n}{span}, rest={int(np.count_nonzero(self.rest))} samples, "
+                f"mag_disturbed={int(np.count_nonzero(self.mag_disturbed))} samples)")
+
+    def to_frame(self, which: Literal["9d", "6d"] = "9d"):
+        """The orientation as a pandas DataFrame.
+
+        Parameters
+        ----------
+        which : {'9d', '6d'}
+            ``quat_9d`` (magnetometer heading) or ``quat_6d``.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``q_w, q_x, q_y, q_z`` (unit quaternion, sensor to earth), index ``time_s`` (s).
+        """
+        import pandas as pd
+
+        if which not in ("9d", "6d"):
+            raise ValueError(f"which: expected '9d' or '6d', got {which!r}")
+        q = self.quat_9d if which == "9d" else self.quat_6d
+        return pd.DataFrame(q, index=pd.Index(self.time_s, name="time_s"), columns=list(_frames.QUAT_COLUMNS))
 
 
 def _dtype(*arrays):
@@ -54,39 +86,164 @@ def _dtype(*arrays):
         else np.float64
 
 
+def _sensor_frames(gyr, acc, mag):
+    """The three sensors as arrays (DataFrames matched to x, y, z by column name) and the first one's labels."""
+    gyr, lg = _frames.axes_in(gyr, "gyr")
+    acc, la = _frames.axes_in(acc, "acc")
+    mag, lm = _frames.axes_in(mag, "mag")
+    return gyr, acc, mag, next((lab for lab in (lg, la, lm) if lab is not None), None)
+
+
+def _sample_times(n: int, fs, t, labels) -> np.ndarray:
+    if t is not None:
+        return np.asarray(t, dtype=np.float64)
+    if labels is not None:
+        return _frames.time_index(labels.index, n, fs).to_numpy()
+    return np.arange(n, dtype=np.float64) / float(fs)
+
+
+def _quat_frame(q: np.ndarray, fs, t, labels):
+    """Quaternions (n, 4) as a DataFrame ``q_w, q_x, q_y, q_z`` indexed by the sample times in s."""
+    import pandas as pd
+
+    return pd.DataFrame(q, index=pd.Index(_sample_times(q.shape[0], fs, t, labels), name="time_s"),
+                        columns=list(_frames.QUAT_COLUMNS))
+
+
 def robust_orientation(gyr, acc, mag=None, *, fs=None, t=None, params: RobustFilterParams | None = None,
                        offline: bool = False) -> OrientationEstimate:
     """Orientation of one IMU over a whole recording with the robust filter.
 
-    ``offline=True`` runs the acausal variant for recorded sessions (forward and backward runs, fused bias,
-    zero-phase accelerometer low-pass, smoothed heading). Exactly one of ``fs`` (Hz) or ``t`` (timestamps, s,
-    strictly increasing) gives the time base. Rows of ``acc`` or ``mag`` that are NaN or zero are treated as
-    missing (a magnetometer at a lower rate is given where it has samples). float32 input gives float32 output.
-    A gyroscope that looks like deg/s or an accelerometer that looks like g gives a :class:`kinemyo.UnitWarning`.
+    Parameters
+    ----------
+    gyr : array_like or DataFrame, shape (n_samples, 3)
+        Angular rate in rad/s. A DataFrame's columns are matched to x, y, z by their last letter (``gyr_x``).
+    acc : array_like or DataFrame, shape (n_samples, 3)
+        Specific force in m/s^2 (gravity included). Rows that are NaN or zero are missing.
+    mag : array_like or DataFrame, shape (n_samples, 3), optional
+        Magnetic field in any consistent unit (uT typical); NaN or zero rows are missing (a magnetometer at a lower
+        rate is given where it has samples).
+    fs : float, optional
+        Sampling rate in Hz. Exactly one of ``fs`` and ``t`` gives the time base.
+    t : array_like, shape (n_samples,), optional
+        Sample times in s, strictly increasing.
+    params : RobustFilterParams, optional
+    offline : bool
+        Run the acausal variant for recorded sessions (forward and backward runs, fused bias, zero-phase
+        accelerometer low-pass, smoothed heading).
+
+    Returns
+    -------
+    OrientationEstimate
+        Quaternions [w, x, y, z] (sensor to earth, ENU), gyroscope bias (rad/s) and its SD bound, heading offset
+        (rad), rest and magnetic-disturbance flags, and ``time_s`` (from ``t``, a DataFrame's index or sample /
+        fs); ``to_frame()`` gives ``q_w, q_x, q_y, q_z`` indexed by ``time_s``. float32 input gives float32 output.
+
+    Raises
+    ------
+    ValueError
+        Both or neither of ``fs`` and ``t``, shapes that differ, DataFrame columns that do not name x, y, z.
+
+    Warns
+    -----
+    kinemyo.UnitWarning
+        A gyroscope that looks like deg/s or an accelerometer that looks like g.
     """
+    gyr, acc, mag, labels = _sensor_frames(gyr, acc, mag)
     check_imu_units(gyr, acc)
     p = params if params is not None else RobustFilterParams()
     raw = _robust_offline(gyr, acc, mag, fs=fs, t=t, params=p) if offline else \
         RobustFilter(p).process(gyr, acc, mag, fs=fs, t=t)
     dt = _dtype(gyr, acc, mag)
-    return OrientationEstimate(**{k: (v.astype(dt, copy=False) if v.dtype.kind == "f" else v) for k, v in raw.items()})
+    fields = {k: (v.astype(dt, copy=False) if v.dtype.kind == "f" else v) for k, v in raw.items()}
+    return OrientationEstimate(**fields, time_s=_sample_times(fields["quat_6d"].shape[0], fs, t, labels))
 
 
-def madgwick(gyr, acc, mag=None, *, fs=None, t=None, beta: float = 0.1) -> np.ndarray:
-    """(n, 4) quaternions from the Madgwick filter (IMU without ``mag``, MARG with it). gyr rad/s, acc m/s^2
-    (:class:`kinemyo.UnitWarning` when they look like deg/s or g)."""
+def madgwick(gyr, acc, mag=None, *, fs=None, t=None, beta: float = 0.1):
+    """Orientation from the Madgwick filter (Madgwick et al., IEEE ICORR 2011): IMU without ``mag``, MARG with it.
+
+    Parameters
+    ----------
+    gyr : array_like or DataFrame, shape (n_samples, 3)
+        Angular rate in rad/s (DataFrame columns matched to x, y, z by their last letter).
+    acc : array_like or DataFrame, shape (n_samples, 3)
+        Specific force in m/s^2 (gravity included).
+    mag : array_like or DataFrame, shape (n_samples, 3), optional
+        Magnetic field in any consistent unit (uT typical).
+    fs : float, optional
+        Sampling rate in Hz. Exactly one of ``fs`` and ``t``.
+    t : array_like, shape (n_samples,), optional
+        Sample times in s, strictly increasing.
+    beta : float
+        Gradient-descent gain in rad/s.
+
+    Returns
+    -------
+    ndarray, shape (n_samples, 4), or DataFrame
+        Quaternions [w, x, y, z] (sensor to earth); for DataFrame input a DataFrame ``q_w, q_x, q_y, q_z`` indexed
+        by ``time_s``.
+
+    Raises
+    ------
+    ValueError
+        Both or neither of ``fs`` and ``t``, shapes that differ, beta < 0.
+
+    Warns
+    -----
+    kinemyo.UnitWarning
+        A gyroscope that looks like deg/s or an accelerometer that looks like g.
+    """
+    gyr, acc, mag, labels = _sensor_frames(gyr, acc, mag)
     check_imu_units(gyr, acc)
-    q = MadgwickFilter(beta=beta).process(gyr, acc, mag, fs=fs, t=t)
-    return q.astype(_dtype(gyr, acc, mag), copy=False)
+    q = MadgwickFilter(beta=beta).process(gyr, acc, mag, fs=fs, t=t).astype(_dtype(gyr, acc, mag), copy=False)
+    return q if labels is None else _quat_frame(q, fs, t, labels)
 
 
 def mahony(gyr, acc, mag=None, *, fs=None, t=None, kp: float = 1.0, ki: float = 0.0):
-    """(n, 4) quaternions and (n, 3) bias estimates (-ki times the error integral) from the Mahony filter. gyr
-    rad/s, acc m/s^2 (:class:`kinemyo.UnitWarning` when they look like deg/s or g)."""
+    """Orientation from the Mahony complementary filter (Mahony et al., IEEE TAC 53:1203, 2008).
+
+    Parameters
+    ----------
+    gyr : array_like or DataFrame, shape (n_samples, 3)
+        Angular rate in rad/s (DataFrame columns matched to x, y, z by their last letter).
+    acc : array_like or DataFrame, shape (n_samples, 3)
+        Specific force in m/s^2 (gravity included).
+    mag : array_like or DataFrame, shape (n_samples, 3), optional
+        Magnetic field in any consistent unit (uT typical).
+    fs : float, optional
+        Sampling rate in Hz. Exactly one of ``fs`` and ``t``.
+    t : array_like, shape (n_samples,), optional
+        Sample times in s, strictly increasing.
+    kp, ki : float
+        Proportional (rad/s) and integral (rad/s^2) gains.
+
+    Returns
+    -------
+    quat : ndarray, shape (n_samples, 4), or DataFrame
+        Quaternions [w, x, y, z]; for DataFrame input ``q_w, q_x, q_y, q_z`` indexed by ``time_s``.
+    bias : ndarray, shape (n_samples, 3), or DataFrame
+        Gyroscope bias estimates in rad/s (-ki times the error integral); for DataFrame input
+        ``bias_x_rad_s, bias_y_rad_s, bias_z_rad_s``.
+
+    Raises
+    ------
+    ValueError
+        Both or neither of ``fs`` and ``t``, shapes that differ, negative gains.
+
+    Warns
+    -----
+    kinemyo.UnitWarning
+        A gyroscope that looks like deg/s or an accelerometer that looks like g.
+    """
+    gyr, acc, mag, labels = _sensor_frames(gyr, acc, mag)
     check_imu_units(gyr, acc)
     q, b = MahonyFilter(kp=kp, ki=ki).process(gyr, acc, mag, fs=fs, t=t)
     dt = _dtype(gyr, acc, mag)
-    return q.astype(dt, copy=False), b.astype(dt, copy=False)
+    q, b = q.astype(dt, copy=False), b.astype(dt, copy=False)
+    if labels is None:
+        return q, b
+    frame = _quat_frame(q, fs, t, labels)
+    return frame, frame.__class__(b, index=frame.index, columns=["bias_x_rad_s", "bias_y_rad_s", "bias_z_rad_s"])
 
 
 def orientation_errors(estimate, reference) -> dict[str, np.ndarray]:
@@ -110,19 +267,65 @@ def rmse_deg(errors: np.ndarray, mask=None) -> float:
     return float(np.degrees(np.sqrt(np.mean(e[keep] ** 2))))
 
 
-def hip_angles(pelvis, thigh, side: str) -> dict[str, np.ndarray]:
-    """Hip joint angles (rad) from pelvis and thigh segment orientations (n, 4): ``flexion``, ``adduction``,
-    ``internal_rotation``; ``side`` 'right' or 'left' (left ab/adduction and rotation mirrored, so positive has
-    the same clinical meaning)."""
-    a = _hip_angles(pelvis, thigh, side)
-    return {"flexion": a[:, 0], "adduction": a[:, 1], "internal_rotation": a[:, 2]}
+def _angles_out(a: np.ndarray, names: tuple[str, str, str], labels):
+    """Angle columns as a dict of arrays, or as a DataFrame with ``<name>_rad`` columns for labelled input."""
+    if labels is None:
+        return {n: a[:, k] for k, n in enumerate(names)}
+    return _frames.frame_out(a, [f"{n}_rad" for n in names], labels, None)
 
 
-def lumbopelvic_angles(pelvis, lower_back) -> dict[str, np.ndarray]:
-    """Lumbo-pelvic angles (rad) of the lower back relative to the pelvis: ``flexion`` (forward bending +),
-    ``lateral_bend_right``, ``rotation_left``."""
-    a = _lumbopelvic_angles(pelvis, lower_back)
-    return {"flexion": a[:, 0], "lateral_bend_right": a[:, 1], "rotation_left": a[:, 2]}
+def hip_angles(pelvis, thigh, side: str):
+    """Hip joint angles after the ISB joint coordinate system (Wu et al., J Biomech 35:543, 2002).
+
+    Parameters
+    ----------
+    pelvis, thigh : array_like or DataFrame, shape (n_samples, 4)
+        Segment orientations [w, x, y, z] (e.g. from :func:`segment_orientations`); a DataFrame has columns
+        ``q_w, q_x, q_y, q_z`` (any order, as from :meth:`OrientationEstimate.to_frame`).
+    side : {'right', 'left'}
+        Left ab/adduction and rotation are mirrored, so positive has the same clinical meaning.
+
+    Returns
+    -------
+    dict of str to ndarray, or DataFrame
+        ``flexion``, ``adduction``, ``internal_rotation`` in rad, each (n_samples,); for a DataFrame ``pelvis``
+        or ``thigh``, a DataFrame with columns ``flexion_rad, adduction_rad, internal_rotation_rad`` and the
+        input's index.
+
+    Raises
+    ------
+    ValueError
+        Shapes that differ, a side other than 'right' / 'left', DataFrame columns other than the quaternion's.
+    """
+    pelvis, lp = _frames.quaternions_in(pelvis, "pelvis")
+    thigh, lt = _frames.quaternions_in(thigh, "thigh")
+    return _angles_out(_hip_angles(pelvis, thigh, side), ("flexion", "adduction", "internal_rotation"), lp or lt)
+
+
+def lumbopelvic_angles(pelvis, lower_back):
+    """Lumbo-pelvic angles of the lower back relative to the pelvis (joint coordinate system after Wu et al.,
+    J Biomech 35:543, 2002).
+
+    Parameters
+    ----------
+    pelvis, lower_back : array_like or DataFrame, shape (n_samples, 4)
+        Segment orientations [w, x, y, z]; a DataFrame has columns ``q_w, q_x, q_y, q_z``.
+
+    Returns
+    -------
+    dict of str to ndarray, or DataFrame
+        ``flexion`` (forward bending +), ``lateral_bend_right``, ``rotation_left`` in rad; for DataFrame input a
+        DataFrame with ``..._rad`` columns and the input's index.
+
+    Raises
+    ------
+    ValueError
+        Shapes that differ, DataFrame columns other than the quaternion's.
+    """
+    pelvis, lp = _frames.quaternions_in(pelvis, "pelvis")
+    lower_back, ll = _frames.quaternions_in(lower_back, "lower_back")
+    return _angles_out(_lumbopelvic_angles(pelvis, lower_back), ("flexion", "lateral_bend_right", "rotation_left"),
+                       lp or ll)
 
 
 @dataclass(frozen=True)
@@ -139,14 +342,30 @@ class RepetitionTable:
     def __len__(self) -> int:
         return len(self.start)
 
-    def to_frame(self, fs: float | None = None):
-        """A pandas DataFrame, one row per repetition; with ``fs`` (Hz) also times in seconds."""
+    def to_frame(self, fs: float | None = None, unit: str = "rad"):
+        """The table as a pandas DataFrame, one row per repetition.
+
+        Parameters
+        ----------
+        fs : float, optional
+            Sampling rate in Hz of the angle series; adds the times ``start_s``, ``peak_s``, ``end_s``.
+        unit : str
+            Unit of the angle series, the suffix of the angle columns.
+
+        Returns
+        -------
+        DataFrame
+            ``start_sample, peak_sample, end_sample`` (int), ``minimum_<unit>, maximum_<unit>, range_<unit>`` and
+            with ``fs`` the times in s.
+        """
         import pandas as pd
 
-        frame = pd.DataFrame(self.__dict__)
+        frame = pd.DataFrame({f"{k}_sample": getattr(self, k) for k in ("start", "peak", "end")})
+        for k in ("minimum", "maximum", "range"):
+            frame[f"{k}_{unit}"] = getattr(self, k)
         if fs is not None:
             for k in ("start", "peak", "end"):
-                frame[f"t_{k}"] = frame[k] / float(fs)
+                frame[f"{k}_s"] = getattr(self, k) / float(fs)
         return frame
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kinemyo._compat import keyword_fs
 from kinemyo._validate import finite_positive
 
 __all__ = ["LowerBackTrial", "Recording", "read_c3d", "read_delimited", "read_gaitmap_csv", "read_mobilised_matlab",
@@ -132,7 +133,8 @@ def _read_text(path: pathlib.Path) -> str:
     return text
 
 
-def read_delimited(path: str | pathlib.Path, fs: float, delimiter: str = ",") -> Recording:
+@keyword_fs("path", "fs", "delimiter")
+def read_delimited(path: str | pathlib.Path, *, fs: float, delimiter: str = ",") -> Recording:
     """Read CSV (``delimiter=","``) or TSV (``"\\t"``) with one header row of column names and numeric rows
     (``.gz`` files are decompressed on the fly).
 
@@ -163,7 +165,8 @@ def read_delimited(path: str | pathlib.Path, fs: float, delimiter: str = ",") ->
     return Recording(_finite_or_missing(data, path), float(fs), labels, str(path))
 
 
-def read_gaitmap_csv(path: str | pathlib.Path, fs: float) -> Recording:
+@keyword_fs("path", "fs")
+def read_gaitmap_csv(path: str | pathlib.Path, *, fs: float) -> Recording:
     """Read the gaitmap example IMU format: a first header row of sensor names, a second of axes
     (acc_x, ..., gyr_z), an index column, then samples. Labels are ``"<sensor>/<axis>"``. Units as in the file
     (gaitmap: acc m/s^2, gyr deg/s)."""

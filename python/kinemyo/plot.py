@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from kinemyo import emg, gait, imu, questionnaire
+from kinemyo._compat import keyword_fs
 from kinemyo._validate import finite_positive, number, real_array
 
 __all__ = ["envelopes", "gait_events", "joint_angles", "left_right", "orientation_error", "questionnaire_bands",
@@ -81,7 +82,8 @@ def _require(value, kind, name: str, what: str):
 
 # --- EMG ---------------------------------------------------------------------------------------------------------
 
-def envelopes(envelope, fs: float, activations: emg.ActivationTable | None = None, *, start_s: float = 0.0,
+@keyword_fs("envelope", "fs", "activations")
+def envelopes(envelope, activations: emg.ActivationTable | None = None, *, fs: float, start_s: float = 0.0,
               channel_names: Sequence[str] | None = None, rest_s=None, unit: str | None = None, ax=None):
     """EMG envelopes, one row per channel, with each activation shaded (onset to offset) and the rest window grey.
 
@@ -193,7 +195,8 @@ def ratio(table: emg.IndexTable, *, start_s: float = 0.0, index: str = "activati
 
 # --- IMU -----------------------------------------------------------------------------------------------------------
 
-def joint_angles(angles: Mapping[str, np.ndarray], fs: float, *, start_s: float = 0.0, title: str | None = None,
+@keyword_fs("angles", "fs")
+def joint_angles(angles: Mapping[str, np.ndarray], *, fs: float, start_s: float = 0.0, title: str | None = None,
                  ax=None):
     """Joint or segment angles over time, in degrees.
 
@@ -235,7 +238,8 @@ def joint_angles(angles: Mapping[str, np.ndarray], fs: float, *, start_s: float 
     return fig
 
 
-def orientation_error(estimate, reference, fs: float, *, start_s: float = 0.0, mask=None, ax=None):
+@keyword_fs("estimate", "reference", "fs")
+def orientation_error(estimate, reference, *, fs: float, start_s: float = 0.0, mask=None, ax=None):
     """Total, heading and inclination error of estimated against reference orientations over time, in degrees
     (:func:`kinemyo.imu.orientation_errors`; BROAD definitions), with each one's RMSE in the title.
 
@@ -286,7 +290,8 @@ def orientation_error(estimate, reference, fs: float, *, start_s: float = 0.0, m
 
 # --- gait ----------------------------------------------------------------------------------------------------------
 
-def gait_events(signal, fs: float, events, *, start_s: float = 0.0, span_s=None, ylabel: str | None = None, ax=None):
+@keyword_fs("signal", "fs", "events")
+def gait_events(signal, events, *, fs: float, start_s: float = 0.0, span_s=None, ylabel: str | None = None, ax=None):
     """A gait signal with its detected contacts marked: initial contacts (down triangles) and final contacts /
     toe-offs (up triangles); for a lower-back sensor coloured by side, with turns shaded.
 

@@ -82,7 +82,7 @@ def _figures(r: SessionResult) -> dict[str, tuple[str, str]]:
         for ax, name in zip(axes[:, 0], names):
             d = r.emg[name]
             method = r.summary["emg"][name]["onset_config"].get("method", "threshold")
-            plot.envelopes(d["envelope"], d["fs"], _activation_table(name, d, method), start_s=d["t"][0],
+            plot.envelopes(d["envelope"], _activation_table(name, d, method), fs=d["fs"], start_s=d["t"][0],
                            rest_s=d["rest"], unit=d["unit"], ax=ax)
             q = d["quality"]
             flags = [k for k in ("clipping", "flat", "mains", "motion") if q.get(k)]
@@ -102,7 +102,7 @@ def _figures(r: SessionResult) -> dict[str, tuple[str, str]]:
         fig, axes = _subplots(len(names), 1, figsize=(10, 0.6 + 1.8 * len(names)), sharex=True, squeeze=False)
         for ax, name in zip(axes[:, 0], names):
             d = r.angles[name]
-            plot.joint_angles(d["angles"], _rate(d["t"]), start_s=d["t"][0], title=name, ax=ax)
+            plot.joint_angles(d["angles"], fs=_rate(d["t"]), start_s=d["t"][0], title=name, ax=ax)
             ax.set_ylabel("deg")
             ax.set_xlabel("")
         axes[-1, 0].set_xlabel("time (s)")
@@ -125,7 +125,7 @@ def _figures(r: SessionResult) -> dict[str, tuple[str, str]]:
         for ax, side in zip(axes, ("left", "right")):
             ev = r.gait.left if side == "left" else r.gait.right
             on_clock = gait.FootEvents(ev.initial_contact + t0, ev.terminal_contact + t0, ev.mid_stance + t0)
-            plot.gait_events(r.gait_signals[side], r.gait_base.fs, on_clock, start_s=t0, span_s=(t0, t0 + 12.0),
+            plot.gait_events(r.gait_signals[side], on_clock, fs=r.gait_base.fs, start_s=t0, span_s=(t0, t0 + 12.0),
                              ylabel=f"{side} sagittal\nrate (rad/s)", ax=ax)
             ax.set_xlabel("")
         axes[-1].set_xlabel("time (s)")
@@ -137,7 +137,7 @@ def _figures(r: SessionResult) -> dict[str, tuple[str, str]]:
         t = r.lower_back_signal["t"]
         start = r.lower_back.bouts.start_s.iloc[0] - 1.0
         fig, ax = _subplots(figsize=(10, 2.8))
-        plot.gait_events(r.lower_back_signal["acc_norm"], r.summary["gait_lower_back"]["fs_hz"], r.lower_back,
+        plot.gait_events(r.lower_back_signal["acc_norm"], r.lower_back, fs=r.summary["gait_lower_back"]["fs_hz"],
                          start_s=t[0], span_s=(max(start, t[0]), max(start, t[0]) + 12.0), ax=ax)
         figs["lower_back"] = ("Lower-back sensor: initial and final contacts by side in the first 12 s of walking "
                               "(turns shaded)", _png(fig))

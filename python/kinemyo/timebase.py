@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._compat import keyword_fs
 from ._validate import finite_positive, integer, real_array
 
 __all__ = ["TimeBase", "common_grid", "regularize", "resample", "resample_quaternions"]
@@ -46,7 +47,8 @@ class TimeBase:
         return int(np.clip(np.ceil((t - self.start_s) * self.fs - 1e-9), 0, self.n))
 
 
-def regularize(t, x, fs: float, *, where: str = "t", rate_tolerance: float = 0.02, gap_factor: float = 2.0):
+@keyword_fs("t", "x", "fs")
+def regularize(t, x, *, fs: float, where: str = "t", rate_tolerance: float = 0.02, gap_factor: float = 2.0):
     """Samples ``x`` (n, k) stamped at times ``t`` (s, session clock) onto the uniform grid at ``fs`` from ``t[0]``.
 
     The timestamps must be finite and strictly increasing, and their median interval must agree with ``1 / fs``
@@ -84,7 +86,8 @@ def regularize(t, x, fs: float, *, where: str = "t", rate_tolerance: float = 0.0
     return out, base, [(float(t[i]), float(t[i + 1])) for i in long]
 
 
-def common_grid(bases, fs: float | None = None, *, where: str = "recordings") -> TimeBase:
+@keyword_fs("bases", "fs")
+def common_grid(bases, *, fs: float | None = None, where: str = "recordings") -> TimeBase:
     """The grid over the span every base covers, at ``fs`` (default: the highest rate among them)."""
     bases = list(bases)
     rate = float(fs) if fs is not None else max(b.fs for b in bases)

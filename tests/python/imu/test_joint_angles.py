@@ -81,7 +81,7 @@ def test_repetitions_against_scipy_peaks():
     np.testing.assert_array_equal(reps.peak, peaks[: len(reps)])
     np.testing.assert_allclose(reps.range, angle[reps.peak] - np.minimum(angle[reps.start], angle[reps.end]))
     frame = reps.to_frame(fs=100.0)
-    assert {"t_peak", "range"} <= set(frame.columns) and len(frame) == len(reps)
+    assert {"peak_s", "range_rad", "peak_sample"} <= set(frame.columns) and len(frame) == len(reps)
 
 
 @pytest.mark.parametrize("trial", ["04_undisturbed_slow_rotation_with_breaks_A", "10_undisturbed_slow_translation_A"])
