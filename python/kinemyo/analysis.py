@@ -47,6 +47,32 @@ class SessionResult:
     angles: dict = field(default_factory=dict)       # name -> {"t": ..., "angles": {...}, "repetitions": {...}}
     questionnaires: dict = field(default_factory=dict)  # id -> ScoreResult
 
+    def __repr__(self) -> str:
+        """What the result holds and how much: names and counts, never the signals (the full numbers are in
+        ``summary``)."""
+        def names(d: dict) -> str:
+            keys = [repr(str(k)) for k in d]
+            return "[" + ", ".join(keys[:6]) + (", ..." if len(keys) > 6 else "") + "]"
+
+        parts = [f"session={self.session.name!r}"]
+        if self.session.subject:
+            parts.append(f"subject={self.session.subject!r}")
+        if self.session.date:
+            parts.append(f"date={self.session.date!r}")
+        if self.emg:
+            parts.append(f"emg={names(self.emg)}")
+        if self.ratios:
+            parts.append(f"ratios={names(self.ratios)}")
+        if self.gait is not None:
+            parts.append(f"gait={len(self.gait.strides)} strides")
+        if self.lower_back is not None:
+            parts.append(f"lower_back={len(self.lower_back.steps)} steps")
+        if self.angles:
+            parts.append(f"angles={names(self.angles)}")
+        if self.questionnaires:
+            parts.append(f"questionnaires={names(self.questionnaires)}")
+        return f"SessionResult({', '.join(parts)})"
+
 
 def _file_rate(given, found, where):
     if given is not None and abs(given - found) > 1e-9 * found:

@@ -16,12 +16,13 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from kinemyo import emg
+from kinemyo import _repr, emg
 from kinemyo._compat import keyword_fs
 
 __all__ = ["BiofeedbackFrame", "lsl_blocks", "replay_blocks", "run_biofeedback"]
 
 
+@_repr.compact
 @dataclass(frozen=True)
 class BiofeedbackFrame:
     time_s: float

@@ -23,7 +23,7 @@ from typing import Literal, Sequence
 
 import numpy as np
 
-from kinemyo import _core, _frames
+from kinemyo import _core, _frames, _repr
 from kinemyo._compat import keyword_fs
 from kinemyo._validate import finite_positive, real_array
 from kinemyo._core import _detect_activations, _detect_activations_from_baseline, _remove_ecg, _sliding_indices
@@ -108,6 +108,7 @@ def processing_report_dict(pipeline: EnvelopePipeline) -> dict:
     return json.loads(pipeline.processing_report_json())
 
 
+@_repr.compact
 @dataclass(frozen=True)
 class ActivationTable:
     """Activation bursts found by :func:`detect_activations`, one row per burst.
@@ -241,6 +242,7 @@ def detect_activations(x, rest=None, *, fs: float, config: OnsetConfig | None = 
         method=config.method, channel_names=list(channel_names or []))
 
 
+@_repr.compact
 @dataclass(frozen=True)
 class IndexTable:
     """Indices between two envelopes over sliding windows (see :func:`sliding_indices`)."""
@@ -282,6 +284,7 @@ def sliding_indices(a, b, *, fs: float, window_s: float = 1.0, step_s: float = 0
     return IndexTable(*_sliding_indices(a, b, fs, window_s, step_s))
 
 
+@_repr.compact
 @dataclass(frozen=True)
 class EcgRemoval:
     """Result of :func:`remove_ecg`."""

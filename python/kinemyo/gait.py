@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kinemyo import _core
+from kinemyo import _core, _repr
 from kinemyo._compat import keyword_fs
 from kinemyo._validate import check_imu_units, imu_units_checked, real_array
 from kinemyo._core import (FootEventDetector, FootEventParams, _agreement, _detect_foot_events, _estimate_foot_ml_axis,
@@ -50,6 +50,7 @@ def symmetry_index(left: float, right: float) -> float:
     return _gait_symmetry_index(left, right)
 
 
+@_repr.compact
 @dataclass(frozen=True)
 class FootEvents:
     """Events of one foot, seconds from the first sample."""
@@ -116,6 +117,7 @@ def shank_events(sagittal_rate, *, fs: float, mid_swing_threshold: float = np.ra
 _AXES = {"x": 0, "y": 1, "z": 2}
 
 
+@_repr.compact
 @dataclass(frozen=True)
 class LowerBackGait:
     """Gait from one lower-back sensor (see :func:`lower_back_gait`). Times in s from the first sample."""
@@ -274,6 +276,7 @@ def stride_table(left, right=None, qc: StrideQc = StrideQc()):
     return frame
 
 
+@_repr.compact
 @dataclass(frozen=True)
 class GaitAnalysis:
     """Both feet analysed: events per side, the per-stride table and the zero-velocity strides."""
@@ -333,6 +336,7 @@ def foot_angle(gyr, acc, mid_stance, *, fs: float, anterior=(1.0, 0.0, 0.0)) -> 
     return elevation - np.median(elevation[flat])
 
 
+@_repr.compact
 @dataclass(frozen=True)
 class IndexResult:
     value: float

@@ -21,7 +21,7 @@ from typing import Literal
 
 import numpy as np
 
-from kinemyo import _frames
+from kinemyo import _frames, _repr
 from kinemyo._validate import check_imu_units, number, real_array
 from kinemyo._core import (MadgwickFilter, MahonyFilter, RobustFilter, RobustFilterParams, RobustFilterState,
                            SegmentCalibration, SensorLimits, _hip_angles, _lumbopelvic_angles, _orientation_errors, _repetitions,
@@ -328,6 +328,7 @@ def lumbopelvic_angles(pelvis, lower_back):
                        lp or ll)
 
 
+@_repr.compact
 @dataclass(frozen=True)
 class RepetitionTable:
     """Repetitions found by :func:`repetitions`: sample indices and angles (the series' unit)."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kinemyo import _repr
 from kinemyo._compat import keyword_fs
 from kinemyo._validate import finite_positive
 
@@ -22,6 +23,7 @@ __all__ = ["LowerBackTrial", "Recording", "read_c3d", "read_delimited", "read_ga
            "read_simple_text"]
 
 
+@_repr.compact
 @dataclass(frozen=True)
 class Recording:
     """Samples with their sampling rate and provenance.
@@ -216,6 +218,7 @@ def read_c3d(path: str | pathlib.Path) -> Recording:
     return Recording(_finite_or_missing(data, path), fs, labels, str(path), {"units": ",".join(units)})
 
 
+@_repr.compact
 @dataclass(frozen=True)
 class LowerBackTrial:
     """One trial of a Mobilise-D ``data.mat`` file: the lower-back sensor in SI units and, where the file has

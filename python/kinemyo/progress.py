@@ -27,6 +27,8 @@ import sys
 import types
 from dataclasses import dataclass, field
 
+from kinemyo import _repr
+
 __all__ = ["KEY_GROUPS", "ProgressResult", "change_status", "compare_summaries", "format_table", "load_summary",
            "progress"]
 
@@ -125,6 +127,7 @@ def plain_line(label: str, before: float, after: float, unit: str, mic: float | 
     return f"{head}, {status} beyond the MIC of {_mic_words(mic, unit)}"
 
 
+@_repr.compact
 @dataclass
 class ProgressResult:
     """One patient's progress: ``table`` (one row per session x measure: patient, session_id, date,

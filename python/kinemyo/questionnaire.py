@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kinemyo import _repr
 from kinemyo._validate import number, real_array
 from kinemyo._core import MissingRule, _change, _score, _score_batch, _score_fhir, instrument_ids, instrument_info
 
@@ -24,6 +25,7 @@ __all__ = ["Change", "FhirScore", "MissingRule", "ScoreResult", "ScoreValue", "c
            "instrument_info", "score", "score_frame", "score_questionnaire_response"]
 
 
+@_repr.compact
 @dataclass(frozen=True)
 class ScoreValue:
     """One score of one administration. ``value`` is NaN when not computable (see ``reason``)."""
@@ -39,6 +41,7 @@ class ScoreValue:
     cutoffs: dict[str, bool] = field(default_factory=dict)
 
 
+@_repr.compact
 @dataclass(frozen=True)
 class ScoreResult:
     instrument: str
@@ -90,6 +93,7 @@ def _result(instrument: str, raw) -> ScoreResult:
     return ScoreResult(instrument, scores, classification, list(warnings), dict(recorded))
 
 
+@_repr.compact
 @dataclass(frozen=True)
 class Change:
     """Change of one score between two administrations; ``status`` is "improved", "worsened", "no important
@@ -116,6 +120,7 @@ def change(instrument: str, before, after, mic: float, score: str = "total") -> 
     return Change(score, b, a, delta, float(mic), status)
 
 
+@_repr.compact
 @dataclass(frozen=True)
 class FhirScore:
     result: ScoreResult

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import _repr
 from ._compat import keyword_fs
 from ._validate import finite_positive, integer, real_array
 
 __all__ = ["TimeBase", "common_grid", "regularize", "resample", "resample_quaternions"]
 
 
+@_repr.compact
 @dataclass(frozen=True)
 class TimeBase:
     """A uniform grid on the session clock: sample k is at ``start_s + k / fs``."""
