@@ -63,13 +63,40 @@ class FootEvents:
 @keyword_fs("gyr", "fs")
 def foot_events(gyr, *, fs: float, ml_axis=1, ml_sign: float = 1.0,
                 params: FootEventParams | None = None) -> FootEvents:
-    """Initial contact, toe-off and mid-stance of a foot sensor. ``gyr`` (n, 3) in rad/s.
+    """Initial contact, toe-off and mid-stance of a foot sensor.
 
-    The sagittal rate, positive when the toes go down, is ``gyr @ axis``. ``ml_axis`` names that medio-lateral axis:
-    an index 0-2 (with ``ml_sign``; for a frame with x to the toes, y to the left and z up -- gaitmap's -- that is
-    axis 1, sign +1), a 3-vector in the sensor frame (a sensor rolled on the shoe), or ``"auto"`` to estimate it
-    from the walking in ``gyr`` (:func:`estimate_foot_ml_axis`). A ``gyr`` that looks like deg/s gives a
-    :class:`kinemyo.UnitWarning`."""
+    The sagittal rate, positive when the toes go down, is ``gyr @ axis``.
+
+    Parameters
+    ----------
+    gyr : array_like, shape (n_samples, 3)
+        Angular rate in rad/s.
+    fs : float
+        Sampling rate in Hz.
+    ml_axis : int, 3-vector or 'auto'
+        The medio-lateral axis: an index 0-2 (with ``ml_sign``; for a frame with x to the toes, y to the left and
+        z up -- gaitmap's -- that is axis 1, sign +1), a 3-vector in the sensor frame (a sensor rolled on the
+        shoe), or ``"auto"`` to estimate it from the walking in ``gyr`` (:func:`estimate_foot_ml_axis`).
+    ml_sign : float
+        +1 or -1, the sign of an axis given by index.
+    params : FootEventParams, optional
+        Detector thresholds (rad/s and s); None gives the defaults.
+
+    Returns
+    -------
+    FootEvents
+        ``initial_contact``, ``terminal_contact``, ``mid_stance``: times in s from the first sample.
+
+    Raises
+    ------
+    ValueError
+        A malformed ``gyr`` or axis, fs not > 0.
+
+    Warns
+    -----
+    kinemyo.UnitWarning
+        A ``gyr`` that looks like deg/s.
+    """
     check_imu_units(gyr)
     with imu_units_checked():  # ml_axis="auto" estimates the axis from the same gyr
         return FootEvents(*_detect_foot_events(gyr, fs, _foot_axis(gyr, fs, ml_axis, ml_sign),
@@ -78,9 +105,31 @@ def foot_events(gyr, *, fs: float, ml_axis=1, ml_sign: float = 1.0,
 
 @keyword_fs("gyr", "fs")
 def estimate_foot_ml_axis(gyr, *, fs: float) -> np.ndarray:
-    """The medio-lateral axis of a foot sensor (unit 3-vector, sensor frame, toes-down rotation positive) from
-    walking data: the principal axis of the rotation, signed so that the long swing lobe is negative. ValueError
-    when the recording holds too little walking to tell. ``gyr`` in rad/s (UnitWarning when it looks like deg/s)."""
+    """The medio-lateral axis of a foot sensor from walking data: the principal axis of the rotation, signed so
+    that the long swing lobe is negative.
+
+    Parameters
+    ----------
+    gyr : array_like, shape (n_samples, 3)
+        Angular rate in rad/s.
+    fs : float
+        Sampling rate in Hz.
+
+    Returns
+    -------
+    ndarray, shape (3,)
+        Unit vector in the sensor frame (dimensionless), toes-down rotation positive.
+
+    Raises
+    ------
+    ValueError
+        The recording holds too little walking to tell.
+
+    Warns
+    -----
+    kinemyo.UnitWarning
+        A ``gyr`` that looks like deg/s.
+    """
     check_imu_units(gyr)
     return np.asarray(_estimate_foot_ml_axis(gyr, fs))
 
@@ -105,9 +154,37 @@ def _foot_axis(gyr, fs: float, ml_axis, ml_sign: float) -> np.ndarray:
 @keyword_fs("sagittal_rate", "fs")
 def shank_events(sagittal_rate, *, fs: float, mid_swing_threshold: float = np.radians(50.0),
                  min_stride_time: float = 0.5, search_window: float = 0.5) -> dict[str, np.ndarray]:
-    """Salarian et al. (2004) shank events from the sagittal rate (rad/s, positive when the shank swings forward):
-    ``mid_swing`` peaks, ``initial_contact`` (minimum after), ``terminal_contact`` (minimum before). A rate that
-    looks like deg/s gives a :class:`kinemyo.UnitWarning`."""
+    """Shank events after Salarian et al. (IEEE TBME 51:1434, 2004) from the sagittal angular rate.
+
+    Parameters
+    ----------
+    sagittal_rate : array_like, shape (n_samples,)
+        Sagittal angular rate of the shank in rad/s, positive when the shank swings forward.
+    fs : float
+        Sampling rate in Hz.
+    mid_swing_threshold : float
+        Least peak rate of a mid-swing, rad/s.
+    min_stride_time : float
+        Least time between mid-swings, s.
+    search_window : float
+        Time searched before and after each mid-swing for the contacts, s.
+
+    Returns
+    -------
+    dict of str to ndarray
+        ``mid_swing`` (peaks), ``initial_contact`` (minimum after), ``terminal_contact`` (minimum before): times
+        in s from the first sample.
+
+    Raises
+    ------
+    ValueError
+        Non-positive fs or times.
+
+    Warns
+    -----
+    kinemyo.UnitWarning
+        A rate that looks like deg/s.
+    """
     check_imu_units(sagittal_rate, gyr_name="sagittal_rate")
     ic, tc, mid = _detect_shank_events(real_array(sagittal_rate, "sagittal_rate"), fs, mid_swing_threshold,
                                        min_stride_time, search_window)
@@ -149,9 +226,36 @@ def _vertical_axis(vertical: str | None) -> tuple[int, float]:
 @keyword_fs("acc", "gyr", "fs", "initial_contact")
 def lower_back_contact_sides(acc, gyr, initial_contact, *, fs: float, vertical: str | None = None,
                              **params) -> tuple[np.ndarray, np.ndarray]:
-    """Left/right of given initial contacts (s, sorted; e.g. from another detector or a reference system) by the
-    rule of :func:`lower_back_gait` (yaw-rate sign, alternation within runs of contacts no more than
-    ``max_step_time`` apart). Returns the sides ('left'/'right') and the confidence of each (0..1)."""
+    """Left/right of given initial contacts by the rule of :func:`lower_back_gait` (yaw-rate sign, alternation
+    within runs of contacts no more than ``max_step_time`` apart).
+
+    Parameters
+    ----------
+    acc : array_like, shape (n_samples, 3)
+        Lower-back acceleration in m/s^2.
+    gyr : array_like, shape (n_samples, 3)
+        Lower-back angular rate in rad/s.
+    initial_contact : array_like, shape (n_contacts,)
+        Contact times in s, sorted (e.g. from another detector or a reference system).
+    fs : float
+        Sampling rate in Hz.
+    vertical : str, optional
+        The sensor axis pointing up, e.g. '+x' (default: found from gravity).
+    **params
+        Overrides of :func:`lower_back_defaults` (times in s).
+
+    Returns
+    -------
+    sides : ndarray of str, shape (n_contacts,)
+        'left' or 'right'.
+    confidence : ndarray, shape (n_contacts,)
+        Dimensionless, 0..1.
+
+    Raises
+    ------
+    ValueError
+        Malformed arrays or parameters, fs not > 0.
+    """
     sides, confidence = _lower_back_contact_sides(acc, gyr, fs, initial_contact, params, *_vertical_axis(vertical))
     return np.asarray(sides), confidence
 
@@ -219,9 +323,35 @@ def lower_back_gait(acc, gyr, *, fs: float, vertical: str | None = None, step_qc
 
 @keyword_fs("gyr", "acc", "fs", "mid_stance")
 def zupt_strides(gyr, acc, mid_stance, *, fs: float) -> dict[str, np.ndarray]:
-    """Foot displacement between consecutive mid-stances by zero-velocity-update integration: ``length`` (m,
-    horizontal), ``turning_angle`` (rad), ``max_height`` (m), ``start``/``end`` (s). gyr rad/s, acc m/s^2
-    (:class:`kinemyo.UnitWarning` when they look like deg/s or g)."""
+    """Foot displacement between consecutive mid-stances by zero-velocity-update integration.
+
+    Parameters
+    ----------
+    gyr : array_like, shape (n_samples, 3)
+        Angular rate in rad/s.
+    acc : array_like, shape (n_samples, 3)
+        Specific force in m/s^2 (gravity included).
+    mid_stance : array_like, shape (n_events,)
+        Mid-stance times in s (e.g. ``foot_events(...).mid_stance``).
+    fs : float
+        Sampling rate in Hz.
+
+    Returns
+    -------
+    dict of str to ndarray
+        Per stride: ``length`` (m, horizontal), ``turning_angle`` (rad), ``max_height`` (m), ``start`` / ``end``
+        (s).
+
+    Raises
+    ------
+    ValueError
+        Shapes that differ, fs not > 0.
+
+    Warns
+    -----
+    kinemyo.UnitWarning
+        Data that look like deg/s or g.
+    """
     check_imu_units(gyr, acc)
     return _zupt_strides(gyr, acc, fs, real_array(mid_stance, "mid_stance"))
 
@@ -291,9 +421,41 @@ class GaitAnalysis:
 def analyze_feet(left_gyr, left_acc, right_gyr, right_acc, *, fs: float, ml_axis=1, ml_sign: float = 1.0,
                  params: FootEventParams | None = None, qc: StrideQc = StrideQc()) -> GaitAnalysis:
     """Events, stride lengths and turning angles (zero-velocity updates) and the bilateral stride table from two
-    foot sensors (gyr rad/s, acc m/s^2, (n, 3) each, same clock). ``ml_axis`` as in :func:`foot_events` (an index,
-    one 3-vector for both feet, a pair of 3-vectors (left, right), or ``"auto"`` per foot). Data that look like
-    deg/s or g give a :class:`kinemyo.UnitWarning` naming the array."""
+    foot sensors on the same clock.
+
+    Parameters
+    ----------
+    left_gyr, right_gyr : array_like, shape (n_samples, 3)
+        Angular rates in rad/s.
+    left_acc, right_acc : array_like, shape (n_samples, 3)
+        Specific force in m/s^2 (gravity included).
+    fs : float
+        Sampling rate in Hz.
+    ml_axis : int, 3-vector, pair of 3-vectors or 'auto'
+        As in :func:`foot_events`: an index, one 3-vector for both feet, a pair (left, right), or ``"auto"`` per
+        foot.
+    ml_sign : float
+        +1 or -1, the sign of an axis given by index.
+    params : FootEventParams, optional
+    qc : StrideQc
+        Stride plausibility limits (s, rad).
+
+    Returns
+    -------
+    GaitAnalysis
+        ``left`` / ``right`` events (s), the stride table ``strides`` (times s, lengths m, angles rad) and the
+        ``zupt`` results per side.
+
+    Raises
+    ------
+    ValueError
+        Shapes that differ, a malformed axis, fs not > 0.
+
+    Warns
+    -----
+    kinemyo.UnitWarning
+        Data that look like deg/s or g (the warning names the array).
+    """
     check_imu_units(left_gyr, left_acc, gyr_name="left_gyr", acc_name="left_acc")
     check_imu_units(right_gyr, right_acc, gyr_name="right_gyr", acc_name="right_acc")
     with imu_units_checked():
@@ -318,10 +480,37 @@ def _analyze_feet(left_gyr, left_acc, right_gyr, right_acc, fs, ml_axis, ml_sign
 
 @keyword_fs("gyr", "acc", "fs", "mid_stance", "anterior")
 def foot_angle(gyr, acc, mid_stance, *, fs: float, anterior=(1.0, 0.0, 0.0)) -> np.ndarray:
-    """Sagittal foot angle (rad, toe-up positive) of a foot sensor: the elevation of its ``anterior`` axis (sensor
-    frame, toward the toes) above the horizontal from the 6D robust-filter orientation, zeroed at the median of its
-    values at ``mid_stance`` (s from the first sample, foot flat). gyr rad/s, acc m/s^2, (n, 3) each
-    (:class:`kinemyo.UnitWarning` when they look like deg/s or g)."""
+    """Sagittal foot angle of a foot sensor: the elevation of its ``anterior`` axis above the horizontal from the
+    6D robust-filter orientation, zeroed at the median of its values at ``mid_stance`` (foot flat).
+
+    Parameters
+    ----------
+    gyr : array_like, shape (n_samples, 3)
+        Angular rate in rad/s.
+    acc : array_like, shape (n_samples, 3)
+        Specific force in m/s^2.
+    mid_stance : array_like, shape (n_events,)
+        Foot-flat times in s from the first sample.
+    fs : float
+        Sampling rate in Hz.
+    anterior : 3-vector
+        The sensor axis toward the toes (sensor frame, dimensionless).
+
+    Returns
+    -------
+    ndarray, shape (n_samples,)
+        Angle in rad, toe-up positive.
+
+    Raises
+    ------
+    ValueError
+        Shapes that differ, fs not > 0.
+
+    Warns
+    -----
+    kinemyo.UnitWarning
+        Data that look like deg/s or g.
+    """
     from kinemyo import imu
 
     check_imu_units(gyr, acc)
@@ -415,9 +604,32 @@ def asymmetry_summary(strides, *, affected: str | None = None, include_excluded:
 
 @keyword_fs("signal", "fs", "stride_starts", "axis")
 def stride_harmonic_ratios(signal, stride_starts, axis: str, *, fs: float, improved: bool = False) -> dict:
-    """Harmonic ratio (or the improved one) of each stride of a trunk acceleration signal, the strides running
-    from each start time to the next (e.g. every other initial contact of a lower-back sensor, or one foot's
-    contacts); returns the ``median`` (the default summary), ``mean``, per-stride ``values`` and ``n``."""
+    """Harmonic ratio (or the improved one) of each stride of a trunk acceleration signal.
+
+    Parameters
+    ----------
+    signal : array_like, shape (n_samples,)
+        Trunk acceleration along one axis in m/s^2.
+    stride_starts : array_like, shape (n_strides + 1,)
+        Stride start times in s; each stride runs to the next start (e.g. every other initial contact of a
+        lower-back sensor, or one foot's contacts).
+    axis : {'anteroposterior', 'vertical', 'mediolateral'}
+        The axis of ``signal`` (decides which harmonics are in phase).
+    fs : float
+        Sampling rate in Hz.
+    improved : bool
+        The improved harmonic ratio instead of the classic one.
+
+    Returns
+    -------
+    dict
+        ``median`` (the default summary), ``mean`` (dimensionless), per-stride ``values`` and their count ``n``.
+
+    Raises
+    ------
+    ValueError
+        Non-finite start times, fs not > 0.
+    """
     x = real_array(signal, "signal")
     starts_s = real_array(stride_starts, "stride_starts").ravel()
     if not np.all(np.isfinite(starts_s)):
@@ -475,8 +687,37 @@ def agreement(a, b) -> dict:
 def synthesize_foot_gait(left: tuple[float, float], right: tuple[float, float], *, fs: float, duration: float = 60.0,
                          first_contact: float = 0.5, right_offset: float = 0.55, push_off_peak: float = 7.0,
                          swing_trough: float = 5.0, noise: float = 0.0, seed: int = 1) -> dict:
-    """Bilateral foot gyroscopes with known events: ``left``/``right`` = (stance, swing) in s (equal strides);
-    ``right_offset`` = time from a left contact to the next right one. Returns gyr arrays and true event times."""
+    """Bilateral foot gyroscopes with known events, for tests and examples.
+
+    Parameters
+    ----------
+    left, right : (float, float)
+        (stance, swing) durations of each foot in s (equal strides).
+    fs : float
+        Sampling rate in Hz.
+    duration : float
+        Length in s.
+    first_contact : float
+        Time of the first left contact, s.
+    right_offset : float
+        Time from a left contact to the next right one, s.
+    push_off_peak, swing_trough : float
+        Magnitudes of the push-off peak and the swing trough of the sagittal rate, rad/s.
+    noise : float
+        SD of added white noise, rad/s.
+    seed : int
+        Random seed of the noise.
+
+    Returns
+    -------
+    dict of str to ndarray
+        ``left_gyr`` / ``right_gyr`` (n_samples, 3) in rad/s and the true event times in s.
+
+    Raises
+    ------
+    ValueError
+        Non-positive durations or fs.
+    """
     return _synthesize_foot_gait(fs, left[0], left[1], right[0], right[1], duration, first_contact, right_offset,
                                  push_off_peak, swing_trough, noise, seed)
 
