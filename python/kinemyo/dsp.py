@@ -20,20 +20,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from kinemyo import _core
 from kinemyo._compat import keyword_fs
-from kinemyo._core import (
-    MovingWindow,
-    SosFilter,
-    TeagerKaiser,
-    analytic_signal,
-    hilbert_envelope,
-    moving_window,
-    resample_poly,
-    resample_poly_filter,
-    sosfilt,
-    sosfilt_zi,
-    sosfiltfilt,
-    teager_kaiser,
-)
+from kinemyo._core import MovingWindow, SosFilter, TeagerKaiser
 
 _Kind = Literal["lowpass", "highpass", "bandpass", "bandstop"]
 
@@ -223,3 +210,193 @@ def welch(x: ArrayLike, *, fs: float, nperseg: int, noverlap: int | None = None,
         nperseg, noverlap or nfft inconsistent with each other or with the signal length, fs not > 0.
     """
     return _core.welch(x, fs, nperseg, noverlap, nfft, detrend, scaling)
+
+
+# Wrappers of the other compiled functions: the same computation with a numpydoc docstring.
+
+def sosfilt_zi(sos: ArrayLike) -> NDArray[np.float64]:
+    """Steady-state initial conditions of second-order sections for a unit step (``scipy.signal.sosfilt_zi``).
+
+    Parameters
+    ----------
+    sos : array_like, shape (n_sections, 6)
+
+    Returns
+    -------
+    ndarray, shape (n_sections, 2)
+        Filter states for a unit input (scale by the first sample for a step of that height).
+
+    Raises
+    ------
+    ValueError
+        A malformed ``sos``.
+    """
+    return _core.sosfilt_zi(sos)
+
+
+def sosfilt(sos: ArrayLike, x: ArrayLike) -> NDArray[Any]:
+    """Causal filtering by second-order sections along axis 0 (``scipy.signal.sosfilt(sos, x, axis=0)``).
+
+    Parameters
+    ----------
+    sos : array_like, shape (n_sections, 6)
+    x : array_like, shape (n_samples,) or (n_samples, n_channels)
+        Signal in any unit u.
+
+    Returns
+    -------
+    ndarray, shape of ``x``
+        Filtered signal in u; float32 for float32 input, else float64.
+
+    Raises
+    ------
+    ValueError
+        A malformed ``sos``, non-finite ``x``.
+    """
+    return _core.sosfilt(sos, x)
+
+
+def sosfiltfilt(sos: ArrayLike, x: ArrayLike) -> NDArray[Any]:
+    """Zero-phase (forward-backward) filtering by second-order sections along axis 0
+    (``scipy.signal.sosfiltfilt(sos, x, axis=0)``, odd padding).
+
+    Parameters
+    ----------
+    sos : array_like, shape (n_sections, 6)
+    x : array_like, shape (n_samples,) or (n_samples, n_channels)
+        Signal in any unit u, longer than the padding.
+
+    Returns
+    -------
+    ndarray, shape of ``x``
+        Filtered signal in u; the magnitude response is squared and the phase zero.
+
+    Raises
+    ------
+    ValueError
+        A malformed ``sos``, a signal shorter than the padding, non-finite ``x``.
+    """
+    return _core.sosfiltfilt(sos, x)
+
+
+def moving_window(x: ArrayLike, window_length: int, statistic: Literal["mean", "arv", "rms"]) -> NDArray[Any]:
+    """Causal moving-window statistic along axis 0 (zeros assumed before the first sample).
+
+    Parameters
+    ----------
+    x : array_like, shape (n_samples,) or (n_samples, n_channels)
+        Signal in any unit u.
+    window_length : int
+        Window in samples (window_s * fs).
+    statistic : {'mean', 'arv', 'rms'}
+        Mean, average rectified value or root mean square.
+
+    Returns
+    -------
+    ndarray, shape of ``x``
+        In u; delayed by (window_length - 1) / 2 samples.
+
+    Raises
+    ------
+    ValueError
+        window_length < 1, an unknown statistic.
+    """
+    return _core.moving_window(x, window_length, statistic)
+
+
+def teager_kaiser(x: ArrayLike) -> NDArray[Any]:
+    """Teager-Kaiser energy operator ``x[n]**2 - x[n-1] * x[n+1]`` along axis 0, zeros outside the signal
+    (Kaiser, IEEE ICASSP 1990).
+
+    Parameters
+    ----------
+    x : array_like, shape (n_samples,) or (n_samples, n_channels)
+        Signal in any unit u.
+
+    Returns
+    -------
+    ndarray, shape of ``x``
+        Energy in u^2.
+    """
+    return _core.teager_kaiser(x)
+
+
+def analytic_signal(x: ArrayLike) -> NDArray[Any]:
+    """Analytic signal ``x + 1j * hilbert(x)`` along axis 0 (``scipy.signal.hilbert(x, axis=0)``).
+
+    Parameters
+    ----------
+    x : array_like, shape (n_samples,) or (n_samples, n_channels)
+        Real signal in any unit u.
+
+    Returns
+    -------
+    ndarray of complex, shape of ``x``
+        In u; complex64 for float32 input, complex128 otherwise.
+    """
+    return _core.analytic_signal(x)
+
+
+def hilbert_envelope(x: ArrayLike) -> NDArray[Any]:
+    """Instantaneous amplitude ``abs(scipy.signal.hilbert(x, axis=0))``.
+
+    Parameters
+    ----------
+    x : array_like, shape (n_samples,) or (n_samples, n_channels)
+        Real signal in any unit u.
+
+    Returns
+    -------
+    ndarray, shape of ``x``
+        Envelope in u.
+    """
+    return _core.hilbert_envelope(x)
+
+
+def resample_poly(x: ArrayLike, up: int, down: int, kaiser_beta: float = 5.0) -> NDArray[Any]:
+    """Polyphase resampling by ``up / down`` along axis 0 (``scipy.signal.resample_poly(x, up, down, axis=0)``:
+    Kaiser-window FIR, zero padding). EMG at 2000 Hz to an IMU's 100 Hz is ``up=1, down=20``.
+
+    Parameters
+    ----------
+    x : array_like, shape (n_samples,) or (n_samples, n_channels)
+        Signal in any unit u.
+    up, down : int
+        Rate factors (>= 1): the output rate is fs * up / down.
+    kaiser_beta : float
+        Kaiser window shape of the anti-aliasing filter.
+
+    Returns
+    -------
+    ndarray, shape (ceil(n_samples * up / down),) or (..., n_channels)
+        In u.
+
+    Raises
+    ------
+    ValueError
+        up or down < 1.
+    """
+    return _core.resample_poly(x, up, down, kaiser_beta)
+
+
+def resample_poly_filter(up: int, down: int, kaiser_beta: float = 5.0) -> list[float]:
+    """Anti-aliasing FIR taps that :func:`resample_poly` uses (after reducing up / down by their gcd).
+
+    Parameters
+    ----------
+    up, down : int
+        Rate factors (>= 1).
+    kaiser_beta : float
+        Kaiser window shape.
+
+    Returns
+    -------
+    list of float
+        Dimensionless taps (gain ``up`` at DC).
+
+    Raises
+    ------
+    ValueError
+        up or down < 1.
+    """
+    return _core.resample_poly_filter(up, down, kaiser_beta)

@@ -43,15 +43,7 @@ from kinemyo._core import (
     QualityConfig,
     TargetZone,
     TargetZoneTracker,
-    activation_ratio,
-    ar_coefficients,
-    falconer_winter_coi,
-    linear_trend,
-    rudolph_cci,
-    sample_entropy,
-    symmetry_index,
     OnsetDetector,
-    winter_correction,
 )
 
 __all__ = [
@@ -104,7 +96,18 @@ REST_FRACTION = 0.2
 
 
 def processing_report_dict(pipeline: EnvelopePipeline) -> dict:
-    """The pipeline's ISEK-style processing report as a dictionary (parsed from its JSON)."""
+    """The pipeline's ISEK-style processing report (Merletti & Di Torino, J Electromyogr Kinesiol 9:III, 1999)
+    as a dictionary.
+
+    Parameters
+    ----------
+    pipeline : EnvelopePipeline
+
+    Returns
+    -------
+    dict
+        Its ``processing_report_json()`` parsed: filters (Hz, orders), envelope, rates (Hz) and latency (ms).
+    """
     return json.loads(pipeline.processing_report_json())
 
 
@@ -152,6 +155,27 @@ def estimate_rest(x, *, fs: float, window_s: float = REST_WINDOW_S,
     (at least one) are taken as rest, and the mean and SD (n - 1) of their samples returned. For recordings without
     a separate rest trial, e.g. walking, where a phasic muscle is silent for a few hundred ms of every cycle.
     The SD includes the spread between the chosen windows. Chosen with bench/onset_cv.py.
+
+    Parameters
+    ----------
+    x : array_like, shape (n_samples,) or (n_samples, n_channels)
+        Envelope in V or % reference, at least 2 samples, finite.
+    fs : float
+        Sampling rate in Hz.
+    window_s : float
+        Window length in s.
+    fraction : float
+        Share of the windows taken as rest, in (0, 1].
+
+    Returns
+    -------
+    mean, sd : ndarray, shape (n_channels,)
+        Baseline mean and SD in the unit of ``x``.
+
+    Raises
+    ------
+    ValueError
+        Fewer than 2 samples, non-finite values, fs or window_s not > 0, fraction outside (0, 1].
     """
     x = real_array(x, "x", dtype=np.float64)
     x = x.reshape(-1, 1) if x.ndim == 1 else x
@@ -387,8 +411,22 @@ def windowed_features(x, *, fs: float, window_s: float, step_s: float, threshold
 def median_frequency_trend(t_s, mdf_hz) -> list[dict]:
     """Median-frequency slope (Hz/s) per channel with its regression statistics (see :func:`linear_trend`).
 
-    ``t_s`` and ``mdf_hz`` are the arrays returned by :meth:`FatigueTracker.process` (n_updates, n_channels);
-    windows with NaN (non-finite input) are left out.
+    Parameters
+    ----------
+    t_s : array_like, shape (n_updates,) or (n_updates, n_channels)
+        Window times in s, as returned by :meth:`FatigueTracker.process`.
+    mdf_hz : array_like, shape of ``t_s``
+        Median frequencies in Hz; windows with NaN (non-finite input) are left out.
+
+    Returns
+    -------
+    list of dict
+        Per channel: ``slope`` (Hz/s), ``intercept`` (Hz), ``r``, ``stderr_slope`` (Hz/s), ``p_value``, ``n``.
+
+    Raises
+    ------
+    ValueError
+        Fewer than 3 finite windows in a channel.
     """
     t_s = real_array(t_s, "t_s")
     mdf_hz = real_array(mdf_hz, "mdf_hz")
@@ -405,8 +443,25 @@ def median_frequency_trend(t_s, mdf_hz) -> list[dict]:
 def indices_per_activation(a, b, activations: ActivationTable, *, fs: float):
     """The two-muscle indices over each activation (repetition) of an :class:`ActivationTable`.
 
-    Returns a pandas DataFrame with onset_s, offset_s, activation_ratio, rudolph_cci, falconer_winter_coi_pct and
-    symmetry_index_pct per activation (a as left, b as right).
+    Parameters
+    ----------
+    a, b : array_like, shape (n_samples,)
+        Two normalised envelopes (a as left, b as right), e.g. in % reference.
+    activations : ActivationTable
+        From :func:`detect_activations` on the same recording.
+    fs : float
+        Sampling rate in Hz; must be the table's.
+
+    Returns
+    -------
+    DataFrame
+        Per activation: onset_s, offset_s (s), activation_ratio (dimensionless), rudolph_cci (in the envelopes'
+        unit), falconer_winter_coi_pct and symmetry_index_pct (%).
+
+    Raises
+    ------
+    ValueError
+        An fs other than the table's.
     """
     import pandas as pd
 
@@ -643,3 +698,192 @@ def windowed_sample_entropy(x, *, fs: float, window_s: float, step_s: float, dim
         A window longer than the signal, fs not > 0.
     """
     return _core.windowed_sample_entropy(x, fs, window_s, step_s, dimension, tolerance, count)
+
+
+# Wrappers of the other compiled functions: the same computation with a numpydoc docstring.
+
+def activation_ratio(a, b) -> float:
+    """Activation ratio mean(a) / mean(b) of two normalised envelopes (e.g. gluteus medius : paraspinal).
+
+    Parameters
+    ----------
+    a, b : array_like, shape (n_samples,)
+        Envelopes in the same unit (e.g. % reference).
+
+    Returns
+    -------
+    float
+        Dimensionless ratio.
+
+    Raises
+    ------
+    ValueError
+        Lengths that differ, an empty or non-finite envelope, mean(b) = 0.
+    """
+    return _core.activation_ratio(a, b)
+
+
+def rudolph_cci(a, b) -> float:
+    """Co-contraction index of Rudolph et al. (Knee Surg Sports Traumatol Arthrosc 8:262, 2000): the mean over
+    samples of (lower / higher) * (lower + higher).
+
+    Parameters
+    ----------
+    a, b : array_like, shape (n_samples,)
+        Envelopes in the same unit u (e.g. % reference).
+
+    Returns
+    -------
+    float
+        In u.
+
+    Raises
+    ------
+    ValueError
+        Lengths that differ, an empty or non-finite envelope.
+    """
+    return _core.rudolph_cci(a, b)
+
+
+def falconer_winter_coi(a, b) -> float:
+    """Co-contraction of Falconer & Winter (Electromyogr Clin Neurophysiol 25:135, 1985):
+    200 * sum(min(a, b)) / sum(a + b).
+
+    Parameters
+    ----------
+    a, b : array_like, shape (n_samples,)
+        Envelopes in the same unit (e.g. % reference).
+
+    Returns
+    -------
+    float
+        In %.
+
+    Raises
+    ------
+    ValueError
+        Lengths that differ, an empty or non-finite envelope.
+    """
+    return _core.falconer_winter_coi(a, b)
+
+
+def symmetry_index(left, right) -> float:
+    """Symmetry index of Robinson et al. (J Manipulative Physiol Ther 10:172, 1987) of two envelopes' means:
+    100 (L - R) / (0.5 (L + R)).
+
+    Parameters
+    ----------
+    left, right : array_like, shape (n_samples,)
+        Envelopes in the same unit.
+
+    Returns
+    -------
+    float
+        In %, positive when left is larger.
+
+    Raises
+    ------
+    ValueError
+        An empty or non-finite envelope, L + R = 0.
+    """
+    return _core.symmetry_index(left, right)
+
+
+def winter_correction(order: int) -> float:
+    """Winter's cutoff factor C = (sqrt(2) - 1) ** (1 / (2 order)) for a Butterworth low-pass run forward and
+    backward (Winter, Biomechanics and Motor Control of Human Movement, 4th ed., 2009): design at cutoff / C for
+    -3 dB at the cutoff after the double pass.
+
+    Parameters
+    ----------
+    order : int
+        Filter order (>= 1).
+
+    Returns
+    -------
+    float
+        Dimensionless factor in (0, 1).
+
+    Raises
+    ------
+    ValueError
+        order < 1.
+    """
+    return _core.winter_correction(order)
+
+
+def ar_coefficients(x, order: int = 4):
+    """Yule-Walker autoregressive coefficients a1..a_order of one window (biased autocorrelation, mean not removed,
+    Levinson-Durbin), in the prediction-error convention of MATLAB lpc / aryule:
+    x[t] + a1 x[t-1] + ... + ap x[t-p] = e[t].
+
+    Parameters
+    ----------
+    x : array_like, shape (n_samples,)
+        One window of EMG in V.
+    order : int
+        Model order p (>= 1, < n_samples).
+
+    Returns
+    -------
+    ndarray, shape (order,)
+        Dimensionless coefficients.
+
+    Raises
+    ------
+    ValueError
+        order outside [1, n_samples), non-finite ``x``.
+    """
+    return _core.ar_coefficients(x, order)
+
+
+def sample_entropy(x, dimension: int = 2, tolerance: float = 0.2,
+                   count: Literal["richman_moorman", "libemg"] = "richman_moorman") -> float:
+    """Sample entropy of one window (Richman & Moorman, Am J Physiol 278:H2039, 2000).
+
+    Parameters
+    ----------
+    x : array_like, shape (n_samples,)
+        One window in any unit.
+    dimension : int
+        Template length m in samples.
+    tolerance : float
+        Tolerance r as a fraction of the window's sample SD (N - 1), dimensionless.
+    count : {'richman_moorman', 'libemg'}
+        Template-counting rule ('libemg': LibEMG's count).
+
+    Returns
+    -------
+    float
+        Dimensionless entropy.
+
+    Raises
+    ------
+    ValueError
+        A window too short for ``dimension``, tolerance not > 0.
+    """
+    return _core.sample_entropy(x, dimension, tolerance, count)
+
+
+def linear_trend(t, y) -> dict:
+    """Least-squares line y = intercept + slope * t with its statistics (as ``scipy.stats.linregress``).
+
+    Parameters
+    ----------
+    t : array_like, shape (n,)
+        Times in s (or any x unit).
+    y : array_like, shape (n,)
+        Values in any unit u.
+
+    Returns
+    -------
+    dict
+        ``slope`` (u/s), ``intercept`` (u), ``r`` (correlation), ``stderr_slope`` (u/s), ``p_value`` (two-sided)
+        and ``n``.
+
+    Raises
+    ------
+    ValueError
+        Lengths that differ, fewer than 3 points, non-finite values.
+    """
+    return _core.linear_trend(t, y)
