@@ -22,13 +22,12 @@ from typing import Literal
 import numpy as np
 
 from kinemyo import _frames, _repr
+from kinemyo._compat import check_fs_type
 from kinemyo._validate import check_imu_units, number, real_array
+from kinemyo import _core
 from kinemyo._core import (MadgwickFilter, MahonyFilter, RobustFilter, RobustFilterParams, RobustFilterState,
-                           SegmentCalibration, SensorLimits, _hip_angles, _lumbopelvic_angles, _orientation_errors, _repetitions,
-                           _robust_offline, align_relative_heading, axis_elevation, calibrate_static_pose,
-                           earth_frame_rotation, functional_axis, inclination, mean_orientation,
-                           orientation_from_vectors,
-                           refine_with_functional_axis, segment_orientations, synthesize_imu)
+                           SegmentCalibration, SensorLimits, _hip_angles, _lumbopelvic_angles, _orientation_errors,
+                           _repetitions, _robust_offline)
 
 __all__ = ["MadgwickFilter", "MahonyFilter", "OrientationEstimate", "RepetitionTable", "RobustFilter",
            "RobustFilterParams", "RobustFilterState", "SegmentCalibration", "SensorLimits", "align_relative_heading", "axis_elevation",
@@ -247,10 +246,27 @@ def mahony(gyr, acc, mag=None, *, fs=None, t=None, kp: float = 1.0, ki: float = 
 
 
 def orientation_errors(estimate, reference) -> dict[str, np.ndarray]:
-    """Per-sample errors (radians) of estimated against reference orientations in the earth frame.
+    """Per-sample errors of estimated against reference orientations in the earth frame.
 
     With q_err = q_est ⊗ q_ref⁻¹ (BROAD, Laidig et al., Data 6:72, 2021): ``total`` = 2 acos|w|, ``heading`` =
-    2 atan|z/w|, ``inclination`` = 2 acos sqrt(w² + z²). Rows where either quaternion is NaN give NaN.
+    2 atan|z/w|, ``inclination`` = 2 acos sqrt(w² + z²).
+
+    Parameters
+    ----------
+    estimate, reference : array_like, shape (n_samples, 4)
+        Sensor-to-earth quaternions [w, x, y, z] in the same earth frame.
+
+    Returns
+    -------
+    dict of str to ndarray
+        ``total``, ``heading``, ``inclination``, each (n_samples,) in rad; NaN where either quaternion is NaN.
+
+    Raises
+    ------
+    ValueError
+        Shapes that differ or are not (n, 4).
+    TypeError
+        Non-real input.
     """
     est = real_array(estimate, "estimate")
     ref = real_array(reference, "reference")
@@ -259,7 +275,25 @@ def orientation_errors(estimate, reference) -> dict[str, np.ndarray]:
 
 
 def rmse_deg(errors: np.ndarray, mask=None) -> float:
-    """Root mean square of per-sample errors (radians) in degrees, over ``mask`` and ignoring NaN rows."""
+    """Root mean square of per-sample errors in degrees, over ``mask`` and ignoring NaN rows.
+
+    Parameters
+    ----------
+    errors : array_like, shape (n_samples,)
+        Errors in rad (e.g. from :func:`orientation_errors`).
+    mask : array_like of bool, shape (n_samples,), optional
+        The samples to include.
+
+    Returns
+    -------
+    float
+        RMSE in degrees.
+
+    Raises
+    ------
+    ValueError
+        No sample with a valid error.
+    """
     e = real_array(errors, "errors")
     keep = ~np.isnan(e) if mask is None else (np.asarray(mask, dtype=bool) & ~np.isnan(e))
     if not keep.any():
@@ -372,9 +406,323 @@ class RepetitionTable:
 
 def repetitions(angle, min_range: float) -> RepetitionTable:
     """Repetitions (valley -> peak -> valley) of a joint-angle series whose rise and return both exceed
-    ``min_range``; smaller wiggles never split a repetition. ``range`` = peak minus the lower valley."""
+    ``min_range``; smaller wiggles never split a repetition.
+
+    Parameters
+    ----------
+    angle : array_like, shape (n_samples,)
+        Angle series in rad (or any unit u).
+    min_range : float
+        Least rise and return of a repetition, in the unit of ``angle``.
+
+    Returns
+    -------
+    RepetitionTable
+        Sample indices ``start``, ``peak``, ``end`` and angles ``minimum``, ``maximum``, ``range`` (peak minus the
+        lower valley) in the unit of ``angle``; ``to_frame(fs)`` for a DataFrame.
+
+    Raises
+    ------
+    ValueError
+        Non-finite angles or min_range not > 0.
+    """
     rows = _repetitions(real_array(angle, "angle"), number(min_range, "min_range"))
     cols = list(zip(*rows)) if rows else [[]] * 6
     ints = [np.asarray(c, dtype=np.int64) for c in cols[:3]]
     floats = [np.asarray(c, dtype=np.float64) for c in cols[3:]]
     return RepetitionTable(*ints, *floats)
+
+
+# Wrappers of the other compiled functions: the same computation with a numpydoc docstring.
+
+def synthesize_imu(quat, *, fs: float | None = None, t=None, linear_acc=None, gravity: float = 9.81,
+                   field=(0.0, 20.0, -40.0), gyr_noise: float = 0.0, acc_noise: float = 0.0, mag_noise: float = 0.0,
+                   gyr_bias=(0.0, 0.0, 0.0), disturbances=(), seed: int = 1) -> dict:
+    """IMU data from known sensor-to-earth orientations, for tests and examples. Sample 0 has zero rate; sample i
+    carries the rotation from orientation i - 1 to i.
+
+    Parameters
+    ----------
+    quat : array_like, shape (n_samples, 4)
+        Sensor-to-earth orientations [w, x, y, z] (ENU).
+    fs : float, optional
+        Sampling rate in Hz. Exactly one of ``fs`` and ``t``.
+    t : array_like, shape (n_samples,), optional
+        Sample times in s.
+    linear_acc : array_like, shape (n_samples, 3), optional
+        Linear acceleration of the sensor in the earth frame, m/s^2.
+    gravity : float
+        m/s^2.
+    field : 3-vector
+        Earth magnetic field (ENU), uT.
+    gyr_noise, acc_noise, mag_noise : float
+        White-noise SDs in rad/s, m/s^2 and uT.
+    gyr_bias : 3-vector
+        Constant gyroscope bias, rad/s.
+    disturbances : sequence of (start_s, stop_s, field, attached)
+        Magnetic disturbances: an added field (uT) from start_s to stop_s (s), fixed to the sensor when
+        ``attached`` or to the earth.
+    seed : int
+        Random seed of the noise.
+
+    Returns
+    -------
+    dict of str to ndarray
+        ``gyr`` (rad/s), ``acc`` (m/s^2), ``mag`` (uT), each (n_samples, 3).
+
+    Raises
+    ------
+    ValueError
+        Both or neither of ``fs`` and ``t``, malformed shapes, negative noise.
+    """
+    return _core.synthesize_imu(quat, fs=fs, t=t, linear_acc=linear_acc, gravity=gravity, field=list(field),
+                                gyr_noise=gyr_noise, acc_noise=acc_noise, mag_noise=mag_noise,
+                                gyr_bias=list(gyr_bias), disturbances=list(disturbances), seed=seed)
+
+
+def earth_frame_rotation(from_frame: str, to_frame: str) -> np.ndarray:
+    """The quaternion r with q_to = r * q_from for sensor-to-earth quaternions.
+
+    Parameters
+    ----------
+    from_frame, to_frame : {'enu', 'ned', 'nwu'}
+        Earth frames.
+
+    Returns
+    -------
+    ndarray, shape (4,)
+        Unit quaternion [w, x, y, z].
+
+    Raises
+    ------
+    ValueError
+        An unknown frame name.
+    """
+    return _core.earth_frame_rotation(from_frame, to_frame)
+
+
+def orientation_from_vectors(acc, mag=None) -> np.ndarray:
+    """Sensor-to-earth (ENU) orientation from one accelerometer (and magnetometer) sample at rest.
+
+    Parameters
+    ----------
+    acc : array_like, shape (3,)
+        Specific force in m/s^2 (gravity, pointing up at rest).
+    mag : array_like, shape (3,), optional
+        Magnetic field in any unit; without it the heading is not observed (the smallest rotation that levels the
+        sensor is returned).
+
+    Returns
+    -------
+    ndarray, shape (4,)
+        Unit quaternion [w, x, y, z].
+
+    Raises
+    ------
+    ValueError
+        A zero or non-finite vector, a field parallel to gravity.
+    """
+    return _core.orientation_from_vectors(acc, mag)
+
+
+def mean_orientation(quat) -> np.ndarray:
+    """Average of unit quaternions (Markley et al., J Guid Control Dyn 30:1193, 2007): the principal eigenvector
+    of sum q q^T, sign-agnostic.
+
+    Parameters
+    ----------
+    quat : array_like, shape (n, 4)
+        Unit quaternions [w, x, y, z].
+
+    Returns
+    -------
+    ndarray, shape (4,)
+
+    Raises
+    ------
+    ValueError
+        An empty or non-finite set.
+    """
+    return _core.mean_orientation(quat)
+
+
+def calibrate_static_pose(sensor_orientations, anterior_hints, pelvis_index: int = 0, *,
+                          shared_heading: bool) -> list[SegmentCalibration]:
+    """Static neutral-pose sensor-to-segment calibration of several sensors at once (segment frames after ISB: x
+    anterior, y superior, z right). Gravity gives each segment's y; the pelvis sensor's anterior hint, made
+    horizontal, gives the shared heading (x).
+
+    Parameters
+    ----------
+    sensor_orientations : array_like, shape (k, 4)
+        Mean orientation [w, x, y, z] of each sensor in a neutral upright pose (e.g. :func:`mean_orientation`).
+    anterior_hints : array_like, shape (k, 3)
+        Rough anterior direction of each sensor in its own frame (the mounting: e.g. [1, 0, 0] if x points
+        forward), dimensionless.
+    pelvis_index : int
+        Row of the pelvis sensor.
+    shared_heading : bool
+        True for 9D sensors (one magnetic north: heading offsets stay 0), False for 6D sensors (their headings are
+        aligned to the pelvis's by the neutral-pose assumption).
+
+    Returns
+    -------
+    list of SegmentCalibration
+        One per sensor (``heading_offset`` in rad).
+
+    Raises
+    ------
+    ValueError
+        A (nearly) vertical hint, shapes that differ, pelvis_index out of range.
+    """
+    return _core.calibrate_static_pose(sensor_orientations, anterior_hints, pelvis_index,
+                                       shared_heading=shared_heading)
+
+
+def functional_axis(gyr_proximal, gyr_distal, quat_proximal, quat_distal, hint) -> np.ndarray:
+    """Functional calibration: the axis about which the distal segment rotated relative to the proximal one during
+    a single-plane movement (e.g. hip flexion/extension swings give the flexion axis): the principal axis of the
+    relative angular velocity.
+
+    Parameters
+    ----------
+    gyr_proximal, gyr_distal : array_like, shape (n_samples, 3)
+        Angular rates in rad/s.
+    quat_proximal, quat_distal : array_like, shape (n_samples, 4)
+        Sensor orientations in one shared earth frame (apply the static calibration's heading offsets to 6D
+        sensors first).
+    hint : array_like, shape (3,)
+        Rough direction of the axis in the distal sensor frame; sets its sign.
+
+    Returns
+    -------
+    ndarray, shape (3,)
+        Unit axis in the distal sensor frame.
+
+    Raises
+    ------
+    ValueError
+        Shapes that differ, too little movement.
+    """
+    return np.asarray(_core.functional_axis(gyr_proximal, gyr_distal, quat_proximal, quat_distal, hint)).reshape(3)
+
+
+def refine_with_functional_axis(calibration: SegmentCalibration, axis, axis_is_flexion: bool = True
+                                ) -> SegmentCalibration:
+    """A static calibration refined with a functional axis: the segment z (medio-lateral) set to it for a flexion
+    movement, x (antero-posterior) for an abduction one; y from the static pose is kept. Without a shared heading
+    (6D), the heading offset is re-chosen so the refined segment faces the shared anterior.
+
+    Parameters
+    ----------
+    calibration : SegmentCalibration
+        From :func:`calibrate_static_pose`.
+    axis : array_like, shape (3,)
+        Unit axis in the distal sensor frame (:func:`functional_axis`).
+    axis_is_flexion : bool
+        True for a flexion/extension axis, False for ab/adduction.
+
+    Returns
+    -------
+    SegmentCalibration
+
+    Raises
+    ------
+    ValueError
+        A zero or non-finite axis.
+    """
+    return _core.refine_with_functional_axis(calibration, axis, axis_is_flexion)
+
+
+def segment_orientations(quat, calibration: SegmentCalibration) -> np.ndarray:
+    """Segment orientations from sensor orientations with a sensor-to-segment calibration.
+
+    Parameters
+    ----------
+    quat : array_like, shape (n_samples, 4)
+        Sensor-to-earth orientations [w, x, y, z].
+    calibration : SegmentCalibration
+
+    Returns
+    -------
+    ndarray, shape (n_samples, 4)
+        Segment-to-earth orientations in the shared earth frame.
+
+    Raises
+    ------
+    ValueError
+        A malformed ``quat``.
+    """
+    return _core.segment_orientations(quat, calibration)
+
+
+def inclination(segment) -> np.ndarray:
+    """Angle of each segment's long axis (y) from the vertical.
+
+    Parameters
+    ----------
+    segment : array_like, shape (n_samples, 4)
+        Segment orientations [w, x, y, z].
+
+    Returns
+    -------
+    ndarray, shape (n_samples,)
+        Angle in rad (0 upright).
+    """
+    return _core.inclination(segment)
+
+
+def axis_elevation(quat, axis) -> np.ndarray:
+    """Elevation of a sensor axis above the horizontal: asin of its earth-vertical component (e.g. a foot sensor's
+    toe axis: toe-up positive).
+
+    Parameters
+    ----------
+    quat : array_like, shape (n_samples, 4)
+        Sensor-to-earth orientations [w, x, y, z].
+    axis : array_like, shape (3,)
+        Non-zero finite direction in the sensor frame.
+
+    Returns
+    -------
+    ndarray, shape (n_samples,)
+        Elevation in rad, positive pointing up.
+
+    Raises
+    ------
+    ValueError
+        A zero or non-finite axis.
+    """
+    return _core.axis_elevation(quat, axis)
+
+
+def align_relative_heading(proximal_segment, distal_segment, rest, *, fs: float, tolerance: float,
+                           tau: float) -> np.ndarray:
+    """Distal segment orientations with the relative heading of two 6D sensors pulled to neutral while both rest
+    upright: the assumption is that standing still, the joint is near its calibrated neutral rotation. Causal.
+
+    Parameters
+    ----------
+    proximal_segment, distal_segment : array_like, shape (n_samples, 4)
+        Segment orientations [w, x, y, z].
+    rest : array_like of bool, shape (n_samples,)
+        Samples at rest.
+    fs : float
+        Sampling rate in Hz.
+    tolerance : float
+        Largest angle of each segment's long axis from vertical that counts as upright, rad.
+    tau : float
+        Time constant of the pull, s.
+
+    Returns
+    -------
+    ndarray, shape (n_samples, 4)
+        Corrected distal segment orientations.
+
+    Raises
+    ------
+    ValueError
+        Shapes that differ, fs, tolerance or tau not > 0.
+    """
+    check_fs_type(fs, "align_relative_heading", "align_relative_heading(proximal_segment, distal_segment, rest, fs=...)")
+    return _core.align_relative_heading(proximal_segment, distal_segment, rest, fs=fs, tolerance=tolerance, tau=tau)
