@@ -517,8 +517,10 @@ def offline_envelope(x, channels: int | Sequence[ChannelConfig], *, fs: float, u
     TypeError
         ``fs`` not a number, ``x`` not real.
     """
-    configs = list(channels) if not isinstance(channels, (int, np.integer)) else []
-    names = [c.name for c in configs] if configs and all(c.name for c in configs) else None
+    # names only from a list of named configurations; anything else goes to the binding, which names the problem
+    named = isinstance(channels, (list, tuple)) and len(channels) > 0 and \
+        all(isinstance(c, ChannelConfig) and c.name for c in channels)
+    names = [c.name for c in channels] if named else None
     values, labels = _frames.channels_in(x, names, "x")
     envelope = _core.offline_envelope(fs, channels, values)
     if labels is None:
