@@ -25,10 +25,7 @@ from kinemyo._core import (FootEventDetector, FootEventParams, _agreement, _dete
                            _lower_back_gait,
                            _match_events,
                            _phase_coordination_index, _side_index, _stride_table, _synthesize_foot_gait,
-                           _zupt_strides, coefficient_of_variation, combined_sd,
-                           gait_asymmetry, harmonic_ratio, improved_harmonic_ratio,
-                           inverted_pendulum_step_length, symmetry_angle,
-                           symmetry_index_max, symmetry_ratio)
+                           _zupt_strides)
 
 __all__ = ["FootEventDetector", "FootEventParams", "FootEvents", "GaitAnalysis", "StrideQc", "agreement",
            "analyze_feet", "asymmetry_summary", "autocorrelation_regularity", "coefficient_of_variation",
@@ -46,7 +43,18 @@ FLAG_NAMES = {1: "turn", 2: "duration", 4: "outlier", 8: "missing_toe_off", 16: 
 
 
 def symmetry_index(left: float, right: float) -> float:
-    """100 (R - L) / (0.5 (R + L)), percent (Robinson et al. 1987); positive when the right value is larger."""
+    """Symmetry index 100 (R - L) / (0.5 (R + L)) (Robinson et al., J Manipulative Physiol Ther 10:172, 1987).
+
+    Parameters
+    ----------
+    left, right : float
+        One value per side in the same unit.
+
+    Returns
+    -------
+    float
+        In %, positive when the right value is larger; NaN when R + L = 0.
+    """
     return _gait_symmetry_index(left, right)
 
 
@@ -264,7 +272,18 @@ STEP_FLAG_NAMES = {1: "turn", 2: "duration", 4: "outlier", 8: "side_uncertain"}
 
 
 def lower_back_defaults() -> tuple[dict, dict]:
-    """The default parameters of :func:`lower_back_gait` and of its step quality control (the C++ defaults)."""
+    """The default parameters of :func:`lower_back_gait` and of its step quality control (the C++ defaults).
+
+    Parameters
+    ----------
+    None
+
+    Returns
+    -------
+    params, step_qc : dict of str to float
+        Parameter names and values: times in s, frequencies (``*_cutoff``, ``side_band_*``) in Hz, angles in rad,
+        rates in rad/s, accelerations in m/s^2.
+    """
     return _lower_back_defaults()
 
 
@@ -390,8 +409,21 @@ def stride_table(left, right=None, qc: StrideQc = StrideQc()):
 
     ``left``/``right``: :class:`FootEvents` or dicts with ``initial_contact``, ``terminal_contact`` and optionally
     per-contact ``stride_length`` and ``turning_angle``. Step time is the step ending the stride (from the other
-    foot's last contact); double and single support need both sides. ``excluded`` marks strides failing a QC rule,
-    ``qc_flags`` says which.
+    foot's last contact); double and single support need both sides.
+
+    Parameters
+    ----------
+    left, right : FootEvents or dict, optional right
+        Events with ``initial_contact``, ``terminal_contact`` (s) and optionally per-contact ``stride_length`` (m)
+        and ``turning_angle`` (rad).
+    qc : StrideQc
+        Quality rules (stride times s, turning angle rad).
+
+    Returns
+    -------
+    DataFrame
+        One row per stride: side, contact times and durations (s), stride length (m), turning angle (rad),
+        ``excluded`` (fails a QC rule) and ``qc_flags`` (which).
     """
     import pandas as pd
 
@@ -541,7 +573,35 @@ def side_index(index: str, left_values, right_values, *, aggregation: str = "med
                bootstrap: int = 0, confidence: float = 0.95, seed: int = 1) -> IndexResult:
     """A left/right index ('symmetry_index', 'symmetry_index_max', 'symmetry_ratio', 'gait_asymmetry',
     'symmetry_angle', 'absolute_difference') on per-stride values of each side, aggregated per side (median by
-    default), with the counts used and an optional bootstrap confidence interval."""
+    default), with the counts used and an optional bootstrap confidence interval.
+
+    Parameters
+    ----------
+    index : str
+        'symmetry_index', 'symmetry_index_max', 'symmetry_ratio', 'gait_asymmetry', 'symmetry_angle' or
+        'absolute_difference'.
+    left_values, right_values : array_like
+        Per-stride values of each side in one unit u (e.g. stride time, s).
+    aggregation : {'median', 'mean'}
+        Per-side summary.
+    affected : {'left', 'right'}, optional
+    bootstrap : int
+        Bootstrap resamples (0: no interval).
+    confidence : float
+        Interval coverage, 0..1.
+    seed : int
+
+    Returns
+    -------
+    IndexResult
+        ``value`` (% for the percentage indices, dimensionless for the ratio, u for the absolute difference), the
+        per-side summaries ``left`` / ``right`` (u), the counts and ``ci_low`` / ``ci_high``.
+
+    Raises
+    ------
+    ValueError
+        An unknown index or aggregation, an empty side.
+    """
     r = _side_index(index, real_array(left_values, "left_values"),
                     real_array(right_values, "right_values"), aggregation, affected, bootstrap,
                     confidence, seed)
@@ -549,8 +609,26 @@ def side_index(index: str, left_values, right_values, *, aggregation: str = "med
 
 
 def phase_coordination_index(left_contacts, right_contacts, reference: str) -> dict:
-    """Plotnik et al. (2007) PCI with one reference leg (the long-swing leg): ``pci``, ``phi_cv``,
-    ``p_phi_abs`` (%), ``phi_abs_deg``, ``mean_phase_deg``, ``n``."""
+    """Phase coordination index (Plotnik et al., Exp Brain Res 181:561, 2007) with one reference leg.
+
+    Parameters
+    ----------
+    left_contacts, right_contacts : array_like
+        Initial-contact times in s, sorted.
+    reference : {'left', 'right'}
+        The reference leg (the long-swing leg).
+
+    Returns
+    -------
+    dict
+        ``pci``, ``phi_cv``, ``p_phi_abs`` (%), ``phi_abs_deg``, ``mean_phase_deg`` (deg), ``n`` (strides used)
+        and ``reference``.
+
+    Raises
+    ------
+    ValueError
+        Too few strides, an unknown reference.
+    """
     return _phase_coordination_index(real_array(left_contacts, "left_contacts"),
                                      real_array(right_contacts, "right_contacts"), reference)
 
@@ -559,8 +637,33 @@ def asymmetry_summary(strides, *, affected: str | None = None, include_excluded:
                       bootstrap: int = 0, seed: int = 1):
     """Every common left/right index over the stride table's temporal (and spatial) parameters, median per side,
     plus PCI (reference: the long-swing leg) and variability. A lower-back step table (``lower_back_gait(...).steps``)
-    gives the step- and stride-time rows (steps named by the landing foot). One row per (parameter, index) with the value and
-    the counts used; flagged strides are left out unless ``include_excluded``."""
+    gives the step- and stride-time rows (steps named by the landing foot).
+
+    Parameters
+    ----------
+    strides : DataFrame
+        From :func:`stride_table` (or ``analyze_feet(...).strides``) or ``lower_back_gait(...).steps``; times in s,
+        lengths in m.
+    affected : {'left', 'right'}, optional
+        The affected side, for indices with a direction.
+    include_excluded : bool
+        Keep strides flagged by quality control.
+    bootstrap : int
+        Bootstrap resamples for confidence intervals (0: none).
+    seed : int
+        Random seed of the bootstrap.
+
+    Returns
+    -------
+    DataFrame
+        One row per (parameter, index) with the value (% for the percentage indices, dimensionless ratios) and the
+        counts used.
+
+    Raises
+    ------
+    TypeError
+        ``strides`` not such a table.
+    """
     import pandas as pd
 
     if not isinstance(strides, pd.DataFrame):
@@ -644,7 +747,22 @@ def stride_harmonic_ratios(signal, stride_starts, axis: str, *, fs: float, impro
 def outside_excluded(times, strides, side: str, margin: float = 0.05) -> np.ndarray:
     """Boolean mask of the event ``times`` (s) that lie outside the runs of excluded strides of ``side`` in a
     stride table (consecutive excluded strides merged; the contacts bordering a run, within ``margin`` s, stay
-    in). For scoring events only where quality control accepts the walking, e.g. away from turns."""
+    in). For scoring events only where quality control accepts the walking, e.g. away from turns.
+
+    Parameters
+    ----------
+    times : array_like, shape (n,)
+        Event times in s.
+    strides : DataFrame
+        A stride table with ``side``, ``excluded`` and contact times in s.
+    side : {'left', 'right'}
+    margin : float
+        Tolerance around the bordering contacts, s.
+
+    Returns
+    -------
+    ndarray of bool, shape (n,)
+    """
     times = real_array(times, "times")
     flagged = strides[(strides["side"] == side) & strides["excluded"]].sort_values("initial_contact_s")
     spans: list[list[float]] = []
@@ -660,8 +778,23 @@ def outside_excluded(times, strides, side: str, margin: float = 0.05) -> np.ndar
 
 
 def match_strides(strides, start, end, tolerance: float = 0.05) -> np.ndarray:
-    """For each reference stride (``start``/``end`` contact times, s), the position in ``strides`` (a stride
-    table, e.g. one side's kept rows) of the stride whose two contacts both lie within ``tolerance``, or -1."""
+    """For each reference stride, the position in ``strides`` of the stride whose two contacts both lie within
+    ``tolerance``, or -1.
+
+    Parameters
+    ----------
+    strides : DataFrame
+        A stride table (e.g. one side's kept rows), times in s.
+    start, end : array_like, shape (n,)
+        Reference stride contact times in s.
+    tolerance : float
+        Largest contact time difference, s.
+
+    Returns
+    -------
+    ndarray of int64, shape (n,)
+        Row positions in ``strides``, -1 where no stride matches.
+    """
     first = strides["initial_contact_s"].to_numpy()
     last = strides["next_initial_contact_s"].to_numpy()
     out = np.full(len(np.atleast_1d(start)), -1, dtype=np.int64)
@@ -673,13 +806,50 @@ def match_strides(strides, start, end, tolerance: float = 0.05) -> np.ndarray:
 
 
 def match_events(detected, reference, tolerance: float) -> dict:
-    """One-to-one matching within ``tolerance`` (s): counts, precision, recall, F1, timing errors (s)."""
+    """One-to-one matching of detected to reference events within ``tolerance``.
+
+    Parameters
+    ----------
+    detected, reference : array_like, shape (n,)
+        Event times in s.
+    tolerance : float
+        Largest time difference of a match, s.
+
+    Returns
+    -------
+    dict
+        ``detected_index`` / ``reference_index`` of the matches, ``true_positives``, ``false_positives``,
+        ``false_negatives``, ``precision``, ``recall``, ``f1`` (0..1) and the timing errors ``mean_error``,
+        ``mean_absolute_error``, ``sd_error`` (s, detected minus reference).
+
+    Raises
+    ------
+    ValueError
+        tolerance not > 0, non-finite times.
+    """
     return _match_events(real_array(detected, "detected"),
                          real_array(reference, "reference"), tolerance)
 
 
 def agreement(a, b) -> dict:
-    """Agreement of paired values: n, bias (mean a - b), MAE, SD and Bland-Altman limits (bias -/+ 1.96 SD)."""
+    """Agreement of paired values (Bland & Altman, Lancet 327:307, 1986).
+
+    Parameters
+    ----------
+    a, b : array_like, shape (n,)
+        Paired values in the same unit u (e.g. detected and reference stride times, s).
+
+    Returns
+    -------
+    dict
+        ``n``, ``bias`` (mean a - b), ``mean_absolute_error``, ``sd`` and the limits ``lower_limit`` /
+        ``upper_limit`` (bias -/+ 1.96 SD), all in u.
+
+    Raises
+    ------
+    ValueError
+        Lengths that differ.
+    """
     return _agreement(real_array(a, "a"), real_array(b, "b"))
 
 
@@ -806,3 +976,178 @@ def gait_symmetry_index(acc, *, fs: float, step_time: float) -> float:
         A signal shorter than two strides, fs or step_time not > 0.
     """
     return _core.gait_symmetry_index(acc, fs, step_time)
+
+
+# Wrappers of the other compiled functions: the same computation with a numpydoc docstring.
+
+
+def symmetry_index_max(left: float, right: float) -> float:
+    """Symmetry index 100 (R - L) / max(L, R) (Vagenas & Hoshizaki, Int J Sport Biomech 8:11, 1992).
+
+    Parameters
+    ----------
+    left, right : float
+        One value per side in the same unit (e.g. median stride time, s).
+
+    Returns
+    -------
+    float
+        In %, positive when the right value is larger; NaN when undefined (max(L, R) = 0).
+    """
+    return _core.symmetry_index_max(left, right)
+
+
+def symmetry_ratio(left: float, right: float) -> float:
+    """Symmetry ratio L / R (Seliktar & Mizrahi 1986).
+
+    Parameters
+    ----------
+    left, right : float
+        One value per side in the same unit (e.g. median stride time, s).
+
+    Returns
+    -------
+    float
+        Dimensionless, 1 when symmetric (inf or NaN when R = 0).
+    """
+    return _core.symmetry_ratio(left, right)
+
+
+def symmetry_angle(left: float, right: float) -> float:
+    """Symmetry angle (45 deg - atan(L / R)) / 90 deg * 100 with the paper's wrap (Zifchock et al., Gait Posture 27:622, 2008).
+
+    Parameters
+    ----------
+    left, right : float
+        One value per side in the same unit (e.g. median stride time, s).
+
+    Returns
+    -------
+    float
+        In %, 0 when symmetric.
+    """
+    return _core.symmetry_angle(left, right)
+
+
+def gait_asymmetry(swing_left: float, swing_right: float) -> float:
+    """Gait asymmetry 100 |ln(short swing / long swing)| (Plotnik et al., Exp Brain Res 181:561, 2007).
+
+    Parameters
+    ----------
+    swing_left, swing_right : float
+        Swing times in s (e.g. each side's median).
+
+    Returns
+    -------
+    float
+        Dimensionless, 0 when symmetric; NaN for non-positive swing times.
+    """
+    return _core.gait_asymmetry(swing_left, swing_right)
+
+
+def coefficient_of_variation(values) -> float:
+    """Coefficient of variation 100 SD (n - 1) / mean.
+
+    Parameters
+    ----------
+    values : array_like, shape (n,)
+        Values in any unit (e.g. stride times, s), n >= 2.
+
+    Returns
+    -------
+    float
+        In %; NaN for fewer than 2 values.
+    """
+    return _core.coefficient_of_variation(values)
+
+
+def combined_sd(left, right) -> float:
+    """Combined left/right variability sqrt((SD_L^2 + SD_R^2) / 2) (Galna et al., Gait Posture 37:580, 2013).
+
+    Parameters
+    ----------
+    left, right : array_like
+        Per-stride values of each side in one unit u, at least 2 each.
+
+    Returns
+    -------
+    float
+        In u; NaN with fewer than 2 values on a side.
+    """
+    return _core.combined_sd(left, right)
+
+
+def harmonic_ratio(stride, axis: str, harmonics: int = 20) -> float:
+    """Harmonic ratio of exactly one stride of trunk acceleration (Menz et al., Gait Posture 18:35, 2003): from the
+    DFT of the stride's samples, harmonics 1..``harmonics``; AP and V: sum even / sum odd, ML: odd / even.
+
+    Parameters
+    ----------
+    stride : array_like, shape (n_samples,)
+        One stride of acceleration along ``axis``, m/s^2.
+    axis : {'anteroposterior', 'vertical', 'mediolateral'}
+    harmonics : int
+        Number of harmonics.
+
+    Returns
+    -------
+    float
+        Dimensionless ratio (higher is smoother).
+
+    Raises
+    ------
+    ValueError
+        A stride too short for the harmonics, an unknown axis.
+    """
+    return _core.harmonic_ratio(stride, axis, harmonics)
+
+
+def improved_harmonic_ratio(stride, axis: str, harmonics: int = 20) -> float:
+    """Improved harmonic ratio (Pasciuto et al. 2017): 100 P_even / (P_even + P_odd) with
+    P = A^2 (ML: odd).
+
+    Parameters
+    ----------
+    stride : array_like, shape (n_samples,)
+        One stride of acceleration along ``axis``, m/s^2.
+    axis : {'anteroposterior', 'vertical', 'mediolateral'}
+    harmonics : int
+        Number of harmonics.
+
+    Returns
+    -------
+    float
+        In %.
+
+    Raises
+    ------
+    ValueError
+        A stride too short for the harmonics, an unknown axis.
+    """
+    return _core.improved_harmonic_ratio(stride, axis, harmonics)
+
+
+def inverted_pendulum_step_length(vertical_excursion: float, sensor_height: float, correction: float = 1.0) -> float:
+    """Step length correction * 2 sqrt(2 l h - h^2) of the inverted-pendulum model (Zijlstra & Hof, Gait Posture
+    18:1, 2003).
+
+    Parameters
+    ----------
+    vertical_excursion : float
+        Vertical excursion h of a lower-back sensor in the step, m (:func:`step_vertical_excursions`).
+    sensor_height : float
+        Height l of the sensor above the ground standing, m.
+    correction : float
+        Dimensionless factor (1 by default; studies calibrate it per cohort).
+
+    Returns
+    -------
+    float
+        Step length in m.
+
+    Raises
+    ------
+    ValueError
+        Negative or non-finite values.
+    """
+    return _core.inverted_pendulum_step_length(vertical_excursion, sensor_height, correction)
