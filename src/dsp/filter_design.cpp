@@ -258,16 +258,6 @@ Sos zpk_to_sos(Zpk f) {
   return sos;
 }
 
-void require_cutoff(const char* name, double f, double fs) {
-  if (!std::isfinite(f) || f <= 0.0 || f >= fs / 2.0)
-    fail(name, "must satisfy 0 < cutoff < fs/2 = " + num(fs / 2.0) + ", got " + num(f));
-  // Below this ratio the bilinear transform's poles round onto z = 1 in double precision (no steady state): a
-  // cutoff far too low, or a sampling rate far too high (fs = 1e300 with a 20 Hz high-pass).
-  if (f < 1e-9 * fs)
-    fail(name, "must be at least 1e-9 * fs = " + num(1e-9 * fs) + " Hz (fs = " + num(fs) +
-                   " Hz; lower, the filter's poles round onto z = 1), got " + num(f));
-}
-
 Sos single_biquad(std::array<double, 3> b, std::array<double, 3> a) {
   return {Section{b[0], b[1], b[2], a[0], a[1], a[2]}};
 }
@@ -291,6 +281,15 @@ Sos notch_or_peak(double f0_hz, double q, double fs, bool notch) {
 }
 
 }  // namespace
+
+void require_cutoff(const std::string& parameter, double f_hz, double fs) {
+  if (!std::isfinite(f_hz) || f_hz <= 0.0 || f_hz >= fs / 2.0)
+    fail(parameter, "must satisfy 0 < cutoff < fs/2 = " + num(fs / 2.0) + ", got " + num(f_hz));
+  // A cutoff far too low, or a sampling rate far too high (fs = 1e300 with a 20 Hz high-pass).
+  if (f_hz < kMinRelativeCutoff * fs)
+    fail(parameter, "must be at least " + num(kMinRelativeCutoff) + " * fs = " + num(kMinRelativeCutoff * fs) +
+                        " Hz (fs = " + num(fs) + " Hz; lower, the filter's poles round onto z = 1), got " + num(f_hz));
+}
 
 Sos butterworth_sos(int order, const std::vector<double>& cutoffs_hz, FilterKind kind, double fs) {
   constexpr int max_order = 24;

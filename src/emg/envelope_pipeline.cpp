@@ -10,6 +10,7 @@
 
 #include "dsp/check.hpp"
 #include "kinemyo/dsp/batch_filter.hpp"
+#include "kinemyo/dsp/filter_design.hpp"
 #include "kinemyo/version.hpp"
 
 namespace kinemyo::emg {
@@ -22,8 +23,12 @@ constexpr double kDefaultLowpassHz = 450.0;
 constexpr double kMaxLowpassFraction = 0.45;  // low-pass edges stay below 0.45 fs
 constexpr int kMaxOrder = 12;
 
+std::string channel_field(std::size_t i, const std::string& field) {
+  return "channels[" + std::to_string(i) + "]." + field;
+}
+
 [[noreturn]] void fail_channel(std::size_t i, const std::string& field, const std::string& what) {
-  detail::fail("channels[" + std::to_string(i) + "]." + field, what);
+  detail::fail(channel_field(i, field), what);
 }
 
 const char* profile_name(Profile p) { return p == Profile::trunk ? "trunk" : "limb"; }
@@ -46,14 +51,9 @@ ChannelDesign design_one(const ChannelConfig& c, std::size_t i, double fs, bool 
     fail_channel(i, "prefilter_order", "must be in [1, 12], got " + std::to_string(c.prefilter_order));
   const double hp = c.highpass_hz.value_or(c.profile == Profile::trunk ? 30.0 : 20.0);
   const double lp = c.lowpass_hz.value_or(std::min(kDefaultLowpassHz, kMaxLowpassFraction * fs));
-  // Lower bound 1e-9 fs: below it a Butterworth design's poles round onto z = 1 (dsp::butterworth_sos).
-  const double f_min = 1e-9 * fs;
-  if (!std::isfinite(hp) || hp <= 0.0 || hp >= fs / 2.0 || hp < f_min)
-    fail_channel(i, "highpass_hz", "must satisfy 0 < highpass < fs/2 = " + num(fs / 2.0) + " and be at least 1e-9 * fs = " +
-                                       num(f_min) + ", got " + num(hp));
-  if (!std::isfinite(lp) || lp <= 0.0 || lp >= fs / 2.0 || lp < f_min)
-    fail_channel(i, "lowpass_hz", "must satisfy 0 < lowpass < fs/2 = " + num(fs / 2.0) + " and be at least 1e-9 * fs = " +
-                                      num(f_min) + ", got " + num(lp));
+  // Checked here to name the channel's field (the designs below would name only their cutoffs_hz argument).
+  dsp::require_cutoff(channel_field(i, "highpass_hz"), hp, fs);
+  dsp::require_cutoff(channel_field(i, "lowpass_hz"), lp, fs);
   if (!(hp < lp)) fail_channel(i, "highpass_hz", "must be below lowpass_hz (" + num(lp) + "), got " + num(hp));
 
   ChannelDesign d;
@@ -79,9 +79,7 @@ ChannelDesign design_one(const ChannelConfig& c, std::size_t i, double fs, bool 
       if (c.envelope_order < 1 || c.envelope_order > kMaxOrder)
         fail_channel(i, "envelope_order", "must be in [1, 12], got " + std::to_string(c.envelope_order));
       const double fc = c.envelope_cutoff_hz;
-      if (!std::isfinite(fc) || fc <= 0.0 || fc >= fs / 2.0 || fc < 1e-9 * fs)
-        fail_channel(i, "envelope_cutoff_hz", "must satisfy 0 < cutoff < fs/2 = " + num(fs / 2.0) +
-                                                  " and be at least 1e-9 * fs = " + num(1e-9 * fs) + ", got " + num(fc));
+      dsp::require_cutoff(channel_field(i, "envelope_cutoff_hz"), fc, fs);
       const double design = winter ? fc / winter_correction(c.envelope_order) : fc;
       if (design >= fs / 2.0) fail_channel(i, "envelope_cutoff_hz", "too close to fs/2 for a zero-phase design");
       d.envelope = dsp::butterworth_sos(c.envelope_order, {design}, FilterKind::lowpass, fs);

@@ -123,6 +123,19 @@ TEST(FilterDesign, InvalidArgumentsNameTheParameter) {
                std::domain_error);
 }
 
+TEST(FilterDesign, LowestCutoffIsTheRelativeBound) {
+  // At fs = 1e12 the bound is 1 kHz: designed at it, refused just below it, the error naming the parameter.
+  const double fs = 1e12, f_min = dsp::kMinRelativeCutoff * fs;
+  EXPECT_EQ(dsp::butterworth_sos(2, {f_min}, dsp::FilterKind::highpass, fs).size(), 1u);
+  EXPECT_NO_THROW(dsp::require_cutoff("f", f_min, fs));
+  const std::string below = error_of([&] { dsp::butterworth_sos(2, {0.99 * f_min}, dsp::FilterKind::highpass, fs); });
+  EXPECT_EQ(below.rfind("cutoffs_hz: must be at least", 0), 0u) << below;
+  EXPECT_EQ(error_of([&] { dsp::require_cutoff("channels[3].lowpass_hz", 0.5 * f_min, fs); })
+                .rfind("channels[3].lowpass_hz:", 0),
+            0u);
+  EXPECT_EQ(error_of([] { dsp::require_cutoff("lowpass_hz", 50.0, 100.0); }).rfind("lowpass_hz: must satisfy", 0), 0u);
+}
+
 TEST(FilterDesign, ButterworthIsMinus3dBAtCutoff) {
   const double fs = 2000.0;
   for (int order = 1; order <= 10; ++order) {

@@ -204,6 +204,33 @@ TEST(EnvelopePipeline, ValidationNamesTheField) {
   expect_field(c, "output_rate_hz");
 }
 
+TEST(EnvelopePipeline, CutoffBoundNamesTheChannelField) {
+  // The filter cutoffs' lower bound, dsp::kMinRelativeCutoff * fs (1 kHz at fs = 1e12), refused naming the field.
+  auto expect_field = [](const emg::PipelineConfig& cfg, const std::string& field) {
+    try {
+      emg::EnvelopePipeline p(cfg);
+      ADD_FAILURE() << "no exception for " << field;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_EQ(std::string(e.what()).rfind(field + ": must", 0), 0u) << e.what();
+    }
+  };
+  const double fs = 1e12;
+  auto base = emg::PipelineConfig::uniform(fs, 1);
+  base.channels[0].highpass_hz = 2e3;
+  base.channels[0].lowpass_hz = 1e6;
+  base.channels[0].envelope_cutoff_hz = 2e3;
+  EXPECT_NO_THROW(emg::EnvelopePipeline{base});
+  auto c = base;
+  c.channels[0].highpass_hz = 999.0;
+  expect_field(c, "channels[0].highpass_hz");
+  c = base;
+  c.channels[0].lowpass_hz = 999.0;
+  expect_field(c, "channels[0].lowpass_hz");
+  c = base;
+  c.channels[0].envelope_cutoff_hz = 999.0;
+  expect_field(c, "channels[0].envelope_cutoff_hz");
+}
+
 TEST(EnvelopePipeline, DecimationFactorOutOfRangeIsAnErrorNotAnOverflow) {
   // fs / output_rate_hz of 1e20 used to overflow its integer cast and divide by zero (SIGFPE).
   for (const auto& [fs, rate] : {std::pair{1000.0, 1e-17}, std::pair{1e22, 100.0}}) {
