@@ -6,5 +6,6 @@
 #include "kinemyo/emg.hpp"
 #include "kinemyo/gait.hpp"
 #include "kinemyo/imu.hpp"
+#include "kinemyo/limits.hpp"
 #include "kinemyo/questionnaire.hpp"
 #include "kinemyo/version.hpp"

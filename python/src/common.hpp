@@ -6,6 +6,7 @@
 #include <pybind11/pybind11.h>
 
 #include <kinemyo/dsp/non_finite.hpp>
+#include <kinemyo/limits.hpp>
 
 #include <span>
 #include <string>
@@ -121,10 +122,19 @@ py::object dispatch_real(py::handle x, const char* name, F&& f) {
 
 // A count argument (channels, window length) bounded before anything of that size is allocated: ValueError naming
 // the parameter instead of std::length_error ("cannot create std::vector larger than max_size()") or bad_alloc.
-inline std::size_t bounded_count(std::size_t v, const char* name, std::size_t max = std::size_t{1} << 24) {
+inline std::size_t bounded_count(std::size_t v, const char* name, std::size_t max = kMaxCount) {
   if (v > max)
     throw py::value_error(std::string(name) + ": must be at most " + std::to_string(max) + ", got " + std::to_string(v));
   return v;
+}
+
+// The same for a Python integer of any size, compared before the conversion (which would fail unnamed past size_t).
+inline std::size_t bounded_count(const py::int_& v, const char* name, std::size_t max = kMaxCount) {
+  const auto text = [&] { return py::str(v).cast<std::string>(); };
+  if (v < py::int_(0)) throw py::value_error(std::string(name) + ": must be >= 0, got " + text());
+  if (v > py::int_(max))
+    throw py::value_error(std::string(name) + ": must be at most " + std::to_string(max) + ", got " + text());
+  return v.cast<std::size_t>();
 }
 
 // A real scalar given as a Python object (an argument that may also be None or another kind): TypeError naming

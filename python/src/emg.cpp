@@ -44,8 +44,7 @@ PipelineConfig make_config(double fs, py::handle channels, double output_rate_hz
   if (!PyBool_Check(channels.ptr()) && PyIndex_Check(channels.ptr())) {  // Python or NumPy integer
     const py::int_ n(py::reinterpret_borrow<py::object>(channels));
     if (n < py::int_(1)) throw py::value_error("channels: must be >= 1, got " + py::str(n).cast<std::string>());
-    if (n > py::int_(std::size_t{1} << 24)) throw py::value_error("channels: must be at most 16777216, got " + py::str(n).cast<std::string>());
-    cfg = PipelineConfig::uniform(fs, n.cast<std::size_t>());
+    cfg = PipelineConfig::uniform(fs, bounded_count(n, "channels"));
   } else {
     cfg.fs = fs;
     try {

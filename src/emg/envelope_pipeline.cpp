@@ -11,6 +11,7 @@
 #include "dsp/check.hpp"
 #include "kinemyo/dsp/batch_filter.hpp"
 #include "kinemyo/dsp/filter_design.hpp"
+#include "kinemyo/limits.hpp"
 #include "kinemyo/version.hpp"
 
 namespace kinemyo::emg {
@@ -91,8 +92,9 @@ ChannelDesign design_one(const ChannelConfig& c, std::size_t i, double fs, bool 
         fail_channel(i, "window_s", "must be > 0, got " + num(c.window_s));
       const double w = std::round(c.window_s * fs);
       if (w < 1.0) fail_channel(i, "window_s", "is shorter than one sample at fs = " + num(fs));
-      if (w > 16777216.0)  // checked before the integer cast (and the window's allocation)
-        fail_channel(i, "window_s", "is longer than 2^24 samples at fs = " + num(fs) + ", got " + num(c.window_s));
+      if (w > static_cast<double>(kMaxCount))  // checked before the integer cast (and the window's allocation)
+        fail_channel(i, "window_s", "is longer than " + std::to_string(kMaxCount) + " samples at fs = " + num(fs) +
+                                        ", got " + num(c.window_s));
       d.window_samples = static_cast<std::size_t>(w);
       break;
     }

@@ -7,6 +7,7 @@
 
 #include "golden.hpp"
 #include "kinemyo/emg/envelope_pipeline.hpp"
+#include "kinemyo/limits.hpp"
 
 namespace emg = kinemyo::emg;
 using kinemyo::test::load_golden;
@@ -229,6 +230,19 @@ TEST(EnvelopePipeline, CutoffBoundNamesTheChannelField) {
   c = base;
   c.channels[0].envelope_cutoff_hz = 999.0;
   expect_field(c, "channels[0].envelope_cutoff_hz");
+}
+
+TEST(EnvelopePipeline, WindowBoundIsTheCountBound) {
+  // A moving window of kinemyo::kMaxCount + 1 samples is refused before its allocation, naming the field.
+  auto w = emg::PipelineConfig::uniform(1000.0, 1);
+  w.channels[0].envelope = emg::EnvelopeKind::moving_arv;
+  w.channels[0].window_s = (static_cast<double>(kinemyo::kMaxCount) + 1.0) / 1000.0;
+  try {
+    emg::EnvelopePipeline p(w);
+    ADD_FAILURE() << "accepted a window of 2^24 + 1 samples";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("channels[0].window_s: is longer than 16777216 samples", 0), 0u) << e.what();
+  }
 }
 
 TEST(EnvelopePipeline, DecimationFactorOutOfRangeIsAnErrorNotAnOverflow) {

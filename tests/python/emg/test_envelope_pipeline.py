@@ -196,3 +196,13 @@ def test_percent_of_reference_is_sampling_rate_invariant():
     assert c1.reference == pytest.approx(c2.reference, rel=0.01)
     assert c1.rest_mean == pytest.approx(c2.rest_mean, rel=0.01)
     np.testing.assert_allclose(pct1[1000:], pct2[2000::2], atol=1.5)  # % points
+
+
+@pytest.mark.parametrize("channels", [2**24 + 1, 2**100, np.uint64(2**64 - 1), 0, -5, np.int64(-1)])
+def test_channel_count_bound_is_named(channels):
+    # An integer channel count is bounded before anything is allocated, at 2^24 like every other count argument.
+    want = r"^channels: must be at most 16777216, got " if channels > 0 else r"^channels: must be >= 1, got "
+    with pytest.raises(ValueError, match=want + str(int(channels)) + "$"):
+        emg.EnvelopePipeline(1000.0, channels)
+    with pytest.raises(ValueError, match=want):
+        emg.offline_envelope(np.zeros((100, 1)), channels, fs=1000.0)
