@@ -65,9 +65,9 @@ class Channel:
 
     def __init__(self, raw: np.ndarray, fs: float, profile: str, t0: float = 0.0):
         self.fs, self.t0 = fs, t0
-        self.env = np.asarray(emg.offline_envelope(fs, [emg.ChannelConfig(profile=profile)], raw.reshape(-1, 1)))
+        self.env = np.asarray(emg.offline_envelope(raw.reshape(-1, 1), [emg.ChannelConfig(profile=profile)], fs=fs))
         lo = 30.0 if profile == "trunk" else 20.0
-        band = np.vstack([dsp.butterworth_sos(4, lo, "highpass", fs), dsp.butterworth_sos(4, 450.0, "lowpass", fs)])
+        band = np.vstack([dsp.butterworth_sos(4, lo, "highpass", fs=fs), dsp.butterworth_sos(4, 450.0, "lowpass", fs=fs)])
         self.band = np.asarray(dsp.sosfiltfilt(band, raw)).reshape(-1, 1)
         self.quiet = _quietest(self.env, fs)
 
@@ -76,11 +76,11 @@ class Channel:
                               min_off_s=p["min_off_s"])
         x = self.env if p["method"] == "threshold" else self.band
         if p["baseline"] == "quietest3s":
-            t = emg.detect_activations(x, x[self.quiet], self.fs, cfg)
+            t = emg.detect_activations(x, x[self.quiet], fs=self.fs, config=cfg)
         else:
             _, w, f = p["baseline"].split(":")
-            baseline = emg.estimate_rest(x, self.fs, float(w), float(f))
-            t = emg.detect_activations(x, None, self.fs, cfg, baseline=baseline)
+            baseline = emg.estimate_rest(x, fs=self.fs, window_s=float(w), fraction=float(f))
+            t = emg.detect_activations(x, fs=self.fs, config=cfg, baseline=baseline)
         return t.onset_s + self.t0, t.offset_s + self.t0
 
 

@@ -131,17 +131,17 @@ def test_baseline_statistics_instead_of_a_rest_recording(rng):
     rest = x[3000:6500]
     baseline = (rest.mean(axis=0), rest.std(axis=0, ddof=1))
     cfg = emg.OnsetConfig()
-    from_rest = emg.detect_activations(x, rest, fs, cfg)
-    from_stats = emg.detect_activations(x, None, fs, cfg, baseline=baseline)
+    from_rest = emg.detect_activations(x, rest, fs=fs, config=cfg)
+    from_stats = emg.detect_activations(x, fs=fs, config=cfg, baseline=baseline)
     assert len(from_rest) == 1 and from_rest.onset_sample[0] == 2000
     np.testing.assert_array_equal(from_stats.onset_sample, from_rest.onset_sample)
     np.testing.assert_array_equal(from_stats.offset_sample, from_rest.offset_sample)
     np.testing.assert_array_equal(from_stats.channel, from_rest.channel)
     wide = (baseline[0], 100.0 * baseline[1])  # thresholds far above the burst: the statistics are what counts
-    assert len(emg.detect_activations(x, None, fs, cfg, baseline=wide)) == 0
+    assert len(emg.detect_activations(x, fs=fs, config=cfg, baseline=wide)) == 0
     # rest=None without a baseline estimates it from the recording (estimate_rest): the same as passing that estimate
-    estimated = emg.detect_activations(x, None, fs, cfg)
-    passed = emg.detect_activations(x, None, fs, cfg, baseline=emg.estimate_rest(x, fs))
+    estimated = emg.detect_activations(x, fs=fs, config=cfg)
+    passed = emg.detect_activations(x, fs=fs, config=cfg, baseline=emg.estimate_rest(x, fs=fs))
     np.testing.assert_array_equal(estimated.onset_sample, passed.onset_sample)
     np.testing.assert_array_equal(estimated.offset_sample, passed.offset_sample)
 
@@ -159,13 +159,13 @@ def test_baseline_statistics_are_checked_by_name():
              ((None, ([1.0, 1.0], [np.inf, 0.1])), "baseline_sd")]
     for (rest, baseline), name in cases:
         with pytest.raises(ValueError, match=rf"^{name}:"):
-            emg.detect_activations(x, rest, fs, cfg, baseline=baseline)
+            emg.detect_activations(x, rest, fs=fs, config=cfg, baseline=baseline)
     with pytest.raises(TypeError, match=r"^baseline:"):
-        emg.detect_activations(x, None, fs, cfg, baseline=np.ones(2))
+        emg.detect_activations(x, fs=fs, config=cfg, baseline=np.ones(2))
     with pytest.raises(TypeError, match=r"^baseline_sd:"):
-        emg.detect_activations(x, None, fs, cfg, baseline=([1.0, 1.0], ["a", "b"]))
+        emg.detect_activations(x, fs=fs, config=cfg, baseline=([1.0, 1.0], ["a", "b"]))
     for bad, kind in [(0.0, ValueError), (np.inf, ValueError), ("1000", TypeError)]:
         with pytest.raises(kind, match=r"^fs:"):
-            emg.estimate_rest(x, bad)
+            emg.estimate_rest(x, fs=bad)
         with pytest.raises(kind, match=r"^window_s:"):
-            emg.estimate_rest(x, fs, window_s=bad)
+            emg.estimate_rest(x, fs=fs, window_s=bad)

@@ -35,8 +35,8 @@ def _file(shared_data_dir: pathlib.Path, name: str) -> pathlib.Path:
 
 
 def _detect(raw: np.ndarray, fs: float, profile: str) -> emg.ActivationTable:
-    env = np.asarray(emg.offline_envelope(fs, [emg.ChannelConfig(profile=profile)], raw.reshape(-1, 1)))
-    return emg.detect_activations(env, None, fs, emg.OnsetConfig(**ONSET_DEFAULTS))
+    env = np.asarray(emg.offline_envelope(raw.reshape(-1, 1), [emg.ChannelConfig(profile=profile)], fs=fs))
+    return emg.detect_activations(env, fs=fs, config=emg.OnsetConfig(**ONSET_DEFAULTS))
 
 
 def test_emg_1_four_contractions_no_extra(shared_data_dir):
@@ -86,14 +86,14 @@ def test_estimated_baseline_is_the_quietest_windows():
     rng = np.random.default_rng(3)
     x = 1.0 + 0.1 * rng.standard_normal(4000)
     x[1000:2000] += 5.0  # a burst: its windows are never among the quietest
-    mean, sd = emg.estimate_rest(x, fs, window_s=0.25, fraction=0.2)
+    mean, sd = emg.estimate_rest(x, fs=fs, window_s=0.25, fraction=0.2)
     quiet = x.reshape(16, 250)
     pick = np.sort(np.argsort(quiet.mean(axis=1), kind="stable")[:3])
     assert not np.any((pick >= 4) & (pick < 8))
     assert mean[0] == pytest.approx(quiet[pick].mean()) and sd[0] == pytest.approx(quiet[pick].std(ddof=1))
-    table = emg.detect_activations(x, None, fs, emg.OnsetConfig(**ONSET_DEFAULTS))
+    table = emg.detect_activations(x, fs=fs, config=emg.OnsetConfig(**ONSET_DEFAULTS))
     assert len(table) == 1 and table.onset_s[0] == pytest.approx(1.0, abs=0.01)
     with pytest.raises(ValueError, match="rest"):
-        emg.detect_activations(x, None, fs, emg.OnsetConfig(method="tkeo"))
+        emg.detect_activations(x, fs=fs, config=emg.OnsetConfig(method="tkeo"))
     with pytest.raises(ValueError, match="fraction"):
-        emg.estimate_rest(x, fs, fraction=0.0)
+        emg.estimate_rest(x, fs=fs, fraction=0.0)
