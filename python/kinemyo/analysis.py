@@ -35,6 +35,10 @@ REPETITION_MIN_RANGE = np.radians(10.0)
 
 @dataclass
 class SessionResult:
+    """Everything :func:`analyze_session` found: the JSON-ready ``summary`` and, for the report's figures, the
+    envelopes per EMG channel, muscle ratios, foot gait (``gait`` on ``gait_base``), lower-back gait, joint angles
+    and questionnaire results."""
+
     session: Session
     summary: dict
     emg: dict = field(default_factory=dict)          # channel -> arrays for plots
@@ -96,8 +100,30 @@ def _on_session_clock(x, fs, entry, r, where):
 
 
 def read_emg_recording(rec, where: str = "emg"):
-    """The session EMG recording's channels (n, n_channels) in file units on the session clock:
-    ``(samples, TimeBase, gaps)`` (see :func:`kinemyo.timebase.regularize`)."""
+    """The session EMG recording's channels on the session clock.
+
+    Parameters
+    ----------
+    rec : kinemyo.session.EmgRecording
+        The recording entry of a session.
+    where : str
+        The entry's place in the session file, for error messages.
+
+    Returns
+    -------
+    samples : ndarray, shape (n_samples, n_channels)
+        In the file's units (usually V).
+    base : TimeBase
+        Start (s, session clock) and fs (Hz).
+    gaps : list of (float, float)
+        ``(t_before, t_after)`` in s of every gap filled on the regular grid (see
+        :func:`kinemyo.timebase.regularize`).
+
+    Raises
+    ------
+    kinemyo.session.SessionError
+        A file that does not match its entry (format, columns, rate).
+    """
     by_index = rec.format in ("simple_text", "c3d")  # formats whose channels may also be named by position
     if by_index:
         r = read_simple_text(rec.file) if rec.format == "simple_text" else read_c3d(rec.file)
@@ -199,7 +225,17 @@ def _shared_grid(bases, where: str, fs: float | None = None) -> TimeBase:
 
 
 def plan_steps(s: Session) -> list[str]:
-    """The steps :func:`analyze_session` will take for this session, in order (for progress display)."""
+    """The steps :func:`analyze_session` will take for this session, in order (for progress display).
+
+    Parameters
+    ----------
+    s : Session
+
+    Returns
+    -------
+    list of str
+        One human-readable step name per step.
+    """
     steps = [f"EMG {rec.file.name}" for rec in s.emg]
     feet = _feet(s)
     if set(feet) == {"left", "right"}:
@@ -220,8 +256,28 @@ def analyze_session(session: Session | str | pathlib.Path, *,
     """Analyse every part a session file describes.
 
     ``progress(done, total, message)`` is called before each step (``done`` steps finished of ``total``, see
-    :func:`plan_steps`) and once more with ``done == total`` and ``"done"`` at the end. Recordings must lie in
-    the session file's folder unless ``allow_outside`` (see :func:`kinemyo.session.load_session`).
+    :func:`plan_steps`) and once more with ``done == total`` and ``"done"`` at the end.
+
+    Parameters
+    ----------
+    session : Session, str or path
+        A session file (``.json`` / ``.toml``) or a loaded :class:`kinemyo.session.Session`.
+    progress : callable (done, total, message), optional
+    allow_outside : bool
+        Allow recordings outside the session file's folder (see :func:`kinemyo.session.load_session`).
+
+    Returns
+    -------
+    SessionResult
+        ``summary`` (JSON-ready numbers with units in their names: EMG activations s, ratios, gait times s and
+        lengths m, joint-angle ranges deg, questionnaire scores) and the arrays behind the report's figures.
+
+    Raises
+    ------
+    kinemyo.session.SessionError
+        A session file that is invalid or names missing recordings (a ValueError naming the field).
+    ValueError
+        Recordings whose data cannot be analysed (naming the recording).
     """
     s = session if isinstance(session, Session) else load_session(session, allow_outside=allow_outside)
     plan = plan_steps(s)

@@ -304,6 +304,17 @@ def sliding_indices(a, b, *, fs: float, window_s: float = 1.0, step_s: float = 0
         Sampling rate in Hz.
     window_s, step_s : float
         Window length and update interval in seconds (defaults: 1 s windows at 10 Hz).
+
+    Returns
+    -------
+    IndexTable
+        Per window: ``t_start_s``, ``t_end_s`` (s), ``activation_ratio`` (dimensionless), ``rudolph_cci`` (the
+        envelopes' unit), ``falconer_winter_coi_pct`` and ``symmetry_index_pct`` (%).
+
+    Raises
+    ------
+    ValueError
+        Lengths that differ, a window longer than the recording, fs, window_s or step_s not > 0.
     """
     return IndexTable(*_sliding_indices(a, b, fs, window_s, step_s))
 

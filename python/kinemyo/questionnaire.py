@@ -19,7 +19,8 @@ import numpy as np
 
 from kinemyo import _repr
 from kinemyo._validate import number, real_array
-from kinemyo._core import MissingRule, _change, _score, _score_batch, _score_fhir, instrument_ids, instrument_info
+from kinemyo import _core
+from kinemyo._core import MissingRule, _change, _score, _score_batch, _score_fhir
 
 __all__ = ["Change", "FhirScore", "MissingRule", "ScoreResult", "ScoreValue", "change", "instrument_ids",
            "instrument_info", "score", "score_frame", "score_questionnaire_response"]
@@ -44,6 +45,9 @@ class ScoreValue:
 @_repr.compact
 @dataclass(frozen=True)
 class ScoreResult:
+    """The scores of one administration (:func:`score`): each :class:`ScoreValue` by name (``result["total"]``),
+    the overall ``classification``, ``warnings`` (e.g. prorated scores) and the unscored ``recorded`` answers."""
+
     instrument: str
     scores: dict[str, ScoreValue]
     classification: str
@@ -81,6 +85,20 @@ def score(instrument: str, answers, missing: Missing = None, recorded: dict[str,
     recorded : dict of str -> int, optional
         Unscored answers (``instrument_info(id)["recorded"]``: CSI Part B, painDETECT pain ratings); validated
         and returned in the result.
+
+    Returns
+    -------
+    ScoreResult
+        Each score in the instrument's score units (points or %, ``instrument_info(id)["scores"]``) with its band
+        and cut-off decisions; ``to_frame()`` for a DataFrame.
+
+    Raises
+    ------
+    ValueError
+        An unknown instrument, a wrong number of answers, an answer outside its item's response set (naming the
+        item), an unknown missing policy.
+    TypeError
+        A non-integer answer.
     """
     clean = [None if a is None or (isinstance(a, float) and np.isnan(a)) else _as_int(a, i) for i, a in
              enumerate(answers, start=1)]
@@ -108,8 +126,31 @@ class Change:
 
 
 def change(instrument: str, before, after, mic: float, score: str = "total") -> Change:
-    """Change between two administrations (ScoreResult or score values), flagged against a minimal important
-    change ``mic`` in score units. There is no default MIC: published values depend on population and method."""
+    """Change between two administrations, flagged against a minimal important change. There is no default MIC:
+    published values depend on population and method.
+
+    Parameters
+    ----------
+    instrument : str
+        One of :func:`instrument_ids`.
+    before, after : ScoreResult or float
+        The two administrations, or their score values in score units.
+    mic : float
+        Minimal important change in score units (points or %).
+    score : str
+        Which score of the instrument.
+
+    Returns
+    -------
+    Change
+        ``delta`` (after - before, score units) and ``status``: 'improved', 'worsened', 'no important change'
+        (|delta| < mic) or 'not computable'; improvement follows the instrument's direction.
+
+    Raises
+    ------
+    ValueError
+        Results of another instrument, an unknown score, mic not > 0.
+    """
     b = before[score].value if isinstance(before, ScoreResult) else number(before, "before")
     a = after[score].value if isinstance(after, ScoreResult) else number(after, "after")
     mic = number(mic, "mic")
@@ -123,6 +164,9 @@ def change(instrument: str, before, after, mic: float, score: str = "total") -> 
 @_repr.compact
 @dataclass(frozen=True)
 class FhirScore:
+    """A scored FHIR QuestionnaireResponse (:func:`score_questionnaire_response`): the :class:`ScoreResult` and
+    the FHIR R4 Observation written from it."""
+
     result: ScoreResult
     observation: dict  # FHIR R4 Observation resource
 
@@ -134,6 +178,26 @@ def score_questionnaire_response(response, instrument: str | None = None, missin
     with ``instrument`` given, a response for another questionnaire raises ValueError. Answers are matched by
     linkId (``instrument_info(id)["link_ids"]`` or the item number) as valueInteger, valueCoding with an
     ordinalValue/itemWeight extension, valueBoolean or an integral valueDecimal.
+
+    Parameters
+    ----------
+    response : str or dict
+        A FHIR R4 QuestionnaireResponse as JSON text or parsed.
+    instrument : str, optional
+        The expected instrument (default: from the ``questionnaire`` URL).
+    missing : str or dict of score name -> MissingRule, optional
+        As in :func:`score`.
+
+    Returns
+    -------
+    FhirScore
+        ``result`` (:class:`ScoreResult`) and ``observation``, a FHIR R4 Observation resource (dict).
+
+    Raises
+    ------
+    ValueError
+        Malformed JSON or resource, an unknown questionnaire, a response for another instrument than
+        ``instrument``, an answer outside its response set.
     """
     text = response if isinstance(response, str) else json.dumps(response)
     instrument_id, raw, observation = _score_fhir(text, instrument or "", missing)
@@ -151,8 +215,26 @@ def _as_int(a, item: int) -> int:
 
 
 def score_frame(instrument: str, answers, missing: Missing = None):
-    """Score many respondents at once: a 2-D array or DataFrame (one row per respondent, one column per item,
-    NaN = missing) in, a DataFrame out with one column per score plus its band and cut-off decisions.
+    """Score many respondents at once.
+
+    Parameters
+    ----------
+    instrument : str
+        One of :func:`instrument_ids`.
+    answers : array_like or DataFrame, shape (n_respondents, n_items)
+        One row per respondent, one column per item (item 1 first), NaN = missing.
+    missing : str or dict of score name -> MissingRule, optional
+        As in :func:`score`.
+
+    Returns
+    -------
+    DataFrame
+        One row per respondent, one column per score (score units) plus its band and cut-off decisions.
+
+    Raises
+    ------
+    ValueError
+        An unknown instrument, a wrong number of items, an answer outside its response set.
     """
     import pandas as pd
 
@@ -175,3 +257,41 @@ def score_frame(instrument: str, answers, missing: Missing = None):
             positive = v >= c["threshold"] if c["inclusive"] else v > c["threshold"]
             out[f"{s['name']}_{c['name']}_positive"] = np.where(np.isnan(v), np.nan, positive)
     return pd.DataFrame(out, index=index)
+
+
+def instrument_ids() -> list[str]:
+    """The questionnaires that can be scored.
+
+    Parameters
+    ----------
+    None
+
+    Returns
+    -------
+    list of str
+        Instrument ids (e.g. 'csi', 'odi', 'rmdq', 'start_back', 'pcs', 'tsk17', 'tsk11', 'hoos', 'paindetect').
+    """
+    return _core.instrument_ids()
+
+
+def instrument_info(id: str) -> dict:
+    """An instrument's definition: items, response sets, scores, missing rules, bands, cut-offs, citation.
+
+    Parameters
+    ----------
+    id : str
+        One of :func:`instrument_ids`.
+
+    Returns
+    -------
+    dict
+        ``id``, ``title``, ``version``, ``citation``, ``licence``, ``direction``, ``n_items``, ``item_ranges``
+        (answer points), ``scores`` (items, transform, range in score units, bands, cut-offs), ``classification``, ``recorded``,
+        ``missing_policies``, ``questionnaire_urls``, ``link_ids``, ``loinc``.
+
+    Raises
+    ------
+    ValueError
+        An unknown id.
+    """
+    return _core.instrument_info(id)

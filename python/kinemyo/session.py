@@ -67,6 +67,9 @@ class Timing:
 
 @dataclass(frozen=True)
 class EmgChannel:
+    """One EMG channel of a recording: its ``name``, the file ``column`` (name or 0-based index), the ``muscle``
+    and ``side`` it records and the pre-filter ``profile`` ('limb' 20-450 Hz or 'trunk' 30-450 Hz)."""
+
     name: str
     column: str | int
     muscle: str | None = None
@@ -76,6 +79,10 @@ class EmgChannel:
 
 @dataclass(frozen=True)
 class EmgRecording:
+    """An EMG recording of a session: the ``file`` and its ``format``, sampling rate ``fs`` (Hz; None: from the
+    file), sample ``units`` (V, mV, uV or adc), the channels, an optional ``rest`` window (start, end) in s, onset
+    settings and its place on the session clock (``timing``)."""
+
     file: pathlib.Path
     format: str
     fs: float | None
@@ -88,6 +95,11 @@ class EmgRecording:
 
 @dataclass(frozen=True)
 class ImuSensor:
+    """An IMU of a session: the ``file``, ``format`` and ``fs`` (Hz), where it is worn (``placement``, ``side``),
+    the columns of its gyroscope, accelerometer and magnetometer with their units (``gyr_units`` rad/s or deg/s,
+    ``acc_units`` m/s^2 or g), the foot medio-lateral axis (``ml_axis``, ``ml_sign``), an ``anterior`` hint in
+    the sensor frame and its place on the session clock (``timing``)."""
+
     file: pathlib.Path
     format: str
     fs: float
@@ -106,6 +118,10 @@ class ImuSensor:
 
 @dataclass(frozen=True)
 class Session:
+    """A validated session file (:func:`load_session`): its name, subject, date and affected side, the EMG
+    recordings and muscle ratios, the IMUs, the questionnaires (answers and FHIR files), minimal important changes
+    and the static-pose window (s)."""
+
     name: str
     path: pathlib.Path
     subject: str | None = None
@@ -322,8 +338,26 @@ def parse_session(data: dict, path: pathlib.Path, *, allow_outside: bool = False
 
 
 def load_session(path: str | pathlib.Path, *, allow_outside: bool = False) -> Session:
-    """Read and validate a session file (``.json`` or ``.toml``); recordings must lie in its folder unless
-    ``allow_outside``."""
+    """Read and validate a session file (``.json`` or ``.toml``).
+
+    Parameters
+    ----------
+    path : str or path
+        The session file.
+    allow_outside : bool
+        Allow recordings outside the session file's folder (by default they must lie in it).
+
+    Returns
+    -------
+    Session
+        The validated description: EMG recordings (fs Hz, channels, units), IMU sensors (fs Hz, gyr / acc units),
+        questionnaires, MICs.
+
+    Raises
+    ------
+    SessionError
+        An invalid file, naming the field (a ValueError).
+    """
     path = pathlib.Path(path).resolve()
     if not path.is_file():
         raise SessionError(f"session: file not found: {path}")
