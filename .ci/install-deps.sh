@@ -17,7 +17,9 @@ PIP_PACKAGES=("pybind11>=2.12" "scikit-build-core>=0.10" "numpy>=1.23" "scipy>=1
               # cohorts: a study over many sessions on a Dask cluster, results as Parquet (kinemyo.cohort)
               "dask[distributed]>=2024.1" "pyarrow>=14"
               # the documentation site (docs/build.sh): Sphinx, the C++ reference from Doxygen XML, the gallery
-              "sphinx>=7.2" "breathe>=4.35" "sphinx-gallery>=0.15" "myst-parser>=2" "furo>=2024.1")
+              "sphinx>=7.2" "breathe>=4.35" "sphinx-gallery>=0.15" "myst-parser>=2" "furo>=2024.1"
+              # static types: tests/python/app/test_typing.py runs mypy --strict on the package (py.typed)
+              "mypy>=1.8" "pandas-stubs>=2.0")
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

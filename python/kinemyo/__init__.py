@@ -60,7 +60,7 @@ _LAZY = _public_modules()
 __all__ = ["UnitWarning", "__version__", "dsp", "emg", "fft_backend", "gait", "imu", "questionnaire", *_LAZY]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     if name in _LAZY:
         import importlib
 
@@ -68,5 +68,5 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'kinemyo' has no attribute {name!r}")
 
 
-def __dir__():
+def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))

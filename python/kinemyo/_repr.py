@@ -36,9 +36,9 @@ def summarize(value: object) -> str:
         return str(int(value))
     if isinstance(value, numbers.Real):
         return f"{float(value):.6g}"
-    shape = getattr(value, "shape", None)
-    if shape is not None and hasattr(value, "columns"):  # a pandas DataFrame
-        return f"<DataFrame {shape[0]} rows x {shape[1]} columns>"
+    frame_shape = getattr(value, "shape", None)
+    if frame_shape is not None and hasattr(value, "columns"):  # a pandas DataFrame
+        return f"<DataFrame {frame_shape[0]} rows x {frame_shape[1]} columns>"
     if isinstance(value, dict):
         text = repr(value)
         return text if len(text) <= _MAX_FIELD and "\n" not in text else f"<dict of {len(value)}: {_keys(value)}>"
@@ -71,7 +71,7 @@ def _compact_repr(self: Any) -> str:
 def compact(cls: _T) -> _T:
     """Class decorator (above ``@dataclass``): a repr that shows scalar fields and only the shape of arrays,
     tables and long values."""
-    cls.__repr__ = _compact_repr  # type: ignore[assignment]  # replacing the dataclass-generated method
+    setattr(cls, "__repr__", _compact_repr)  # replaces the dataclass-generated repr
     return cls
 
 
@@ -137,6 +137,6 @@ def install() -> None:
         fields = _fields(cls)
         if name.endswith(_SUFFIXES):
             if fields:
-                cls.__repr__ = _value_repr(fields)
+                setattr(cls, "__repr__", _value_repr(fields))
         else:
-            cls.__repr__ = _object_repr([f for f in fields if f not in _HIDDEN], _EXTRAS.get(name))
+            setattr(cls, "__repr__", _object_repr([f for f in fields if f not in _HIDDEN], _EXTRAS.get(name)))

@@ -8,13 +8,16 @@ import contextvars
 import numbers
 import operator
 import warnings
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
+from numpy.typing import DTypeLike, NDArray
 
 __all__ = ["real_array", "integer", "number", "finite_positive", "UnitWarning", "check_imu_units", "imu_units_checked"]
 
 
-def real_array(x, name: str, dtype=np.float64) -> np.ndarray:
+def real_array(x: Any, name: str, dtype: DTypeLike = np.float64) -> NDArray[Any]:
     """``x`` as a real array of ``dtype``: TypeError naming ``name`` for complex, object or text data, which a plain
     ``np.asarray(x, dtype=float)`` would cast silently (dropping an imaginary part) or fail on obscurely."""
     a = np.asarray(x)
@@ -25,7 +28,7 @@ def real_array(x, name: str, dtype=np.float64) -> np.ndarray:
     return a.astype(dtype, copy=False)
 
 
-def integer(x, name: str, minimum: int | None = None) -> int:
+def integer(x: Any, name: str, minimum: int | None = None) -> int:
     """An exact integer (bool, 2.5 and '3' are refused), optionally at least ``minimum``."""
     if isinstance(x, bool) or not isinstance(x, (numbers.Integral, np.integer)):
         raise TypeError(f"{name}: expected an integer, got {type(x).__name__} {x!r}")
@@ -35,14 +38,14 @@ def integer(x, name: str, minimum: int | None = None) -> int:
     return v
 
 
-def number(x, name: str) -> float:
+def number(x: Any, name: str) -> float:
     """A real number as float (text such as '10', bool and complex are refused; range rules are the caller's)."""
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise TypeError(f"{name}: expected a number, got {type(x).__name__}")
     return float(x)
 
 
-def finite_positive(x, name: str) -> float:
+def finite_positive(x: Any, name: str) -> float:
     """A finite number > 0 (a sampling rate, a tolerance)."""
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise TypeError(f"{name}: expected a number, got {type(x).__name__}")
@@ -68,7 +71,7 @@ _units_checked = contextvars.ContextVar("kinemyo_imu_units_checked", default=Fal
 
 
 @contextlib.contextmanager
-def imu_units_checked():
+def imu_units_checked() -> Iterator[None]:
     """Within this block :func:`check_imu_units` does nothing: a function that checked its arrays once calls the
     public functions it is built from without repeating the warning."""
     token = _units_checked.set(True)
@@ -78,7 +81,7 @@ def imu_units_checked():
         _units_checked.reset(token)
 
 
-def _norms(x) -> np.ndarray | None:
+def _norms(x: Any) -> NDArray[np.float64] | None:
     """Row norms of a real (n,) or (n, 3) array with finite non-zero rows, or None for anything else: malformed
     input is left to the function's own checks, which name the problem."""
     try:
@@ -101,7 +104,7 @@ def _past_fs_wrappers(stacklevel: int) -> int:
 
     from kinemyo import _compat
 
-    frame = sys._getframe(2)  # the function that called check_imu_units
+    frame: Any = sys._getframe(2)  # the function that called check_imu_units
     level, wanted = 2, stacklevel
     while frame is not None and level < wanted:
         frame = frame.f_back
@@ -111,7 +114,7 @@ def _past_fs_wrappers(stacklevel: int) -> int:
     return wanted
 
 
-def check_imu_units(gyr=None, acc=None, *, gyr_name: str = "gyr", acc_name: str = "acc", stacklevel: int = 3) -> None:
+def check_imu_units(gyr: Any = None, acc: Any = None, *, gyr_name: str = "gyr", acc_name: str = "acc", stacklevel: int = 3) -> None:
     """Warn (:class:`UnitWarning`) when ``gyr`` (rad/s expected) looks like deg/s -- the 99th percentile of its
     norm above :data:`GYR_MAX_RAD_PER_S` -- or when ``acc`` (m/s^2 expected, gravity included) looks like g -- its
     median norm within :data:`ACC_MEDIAN_IN_G`; the warning names them ``gyr_name`` / ``acc_name``. ``stacklevel`` 3 points the warning at the caller of the public

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Literal, Sequence
+from typing import Any, Literal, Sequence
 
 import numpy as np
 
@@ -95,7 +95,7 @@ REST_WINDOW_S = 0.25
 REST_FRACTION = 0.2
 
 
-def processing_report_dict(pipeline: EnvelopePipeline) -> dict:
+def processing_report_dict(pipeline: EnvelopePipeline) -> dict[str, Any]:
     """The pipeline's ISEK-style processing report (Merletti & Di Torino, J Electromyogr Kinesiol 9:III, 1999)
     as a dictionary.
 
@@ -108,7 +108,8 @@ def processing_report_dict(pipeline: EnvelopePipeline) -> dict:
     dict
         Its ``processing_report_json()`` parsed: filters (Hz, orders), envelope, rates (Hz) and latency (ms).
     """
-    return json.loads(pipeline.processing_report_json())
+    report: dict[str, Any] = json.loads(pipeline.processing_report_json())
+    return report
 
 
 @_repr.compact
@@ -134,9 +135,10 @@ class ActivationTable:
 
     @property
     def duration_s(self) -> np.ndarray:
-        return self.offset_s - self.onset_s
+        duration: np.ndarray = self.offset_s - self.onset_s
+        return duration
 
-    def to_frame(self):
+    def to_frame(self) -> Any:
         """The table as a pandas DataFrame (columns carry units)."""
         import pandas as pd
 
@@ -147,7 +149,7 @@ class ActivationTable:
 
 
 @keyword_fs("x", "fs", "window_s", "fraction")
-def estimate_rest(x, *, fs: float, window_s: float = REST_WINDOW_S,
+def estimate_rest(x: Any, *, fs: float, window_s: float = REST_WINDOW_S,
                   fraction: float = REST_FRACTION) -> tuple[np.ndarray, np.ndarray]:
     """Rest baseline (mean, SD per channel) of an envelope from its own quietest stretches.
 
@@ -201,8 +203,8 @@ def estimate_rest(x, *, fs: float, window_s: float = REST_WINDOW_S,
 
 
 @keyword_fs("x", "rest", "fs", "config", "channel_names", "baseline")
-def detect_activations(x, rest=None, *, fs: float, config: OnsetConfig | None = None,
-                       channel_names: list[str] | None = None, baseline=None) -> ActivationTable:
+def detect_activations(x: Any, rest: Any=None, *, fs: float, config: OnsetConfig | None = None,
+                       channel_names: list[str] | None = None, baseline: Any=None) -> ActivationTable:
     """Offline onsets and offsets of muscle activation.
 
     Parameters
@@ -258,7 +260,7 @@ def detect_activations(x, rest=None, *, fs: float, config: OnsetConfig | None = 
         if not isinstance(baseline, (tuple, list)) or len(baseline) != 2:
             raise TypeError(f"baseline: expected a (mean, sd) pair, got {type(baseline).__name__}")
         rows = _detect_activations_from_baseline(x, baseline[0], baseline[1], fs, config)
-    cols = list(zip(*rows)) if rows else [[]] * 6
+    cols: list[Any] = list(zip(*rows)) if rows else [[]] * 6
     return ActivationTable(
         channel=np.asarray(cols[0], dtype=np.int64), onset_sample=np.asarray(cols[1], dtype=np.int64),
         offset_sample=np.asarray(cols[2], dtype=np.int64), onset_s=np.asarray(cols[3], dtype=np.float64),
@@ -281,7 +283,7 @@ class IndexTable:
     def __len__(self) -> int:
         return int(self.t_end_s.size)
 
-    def to_frame(self):
+    def to_frame(self) -> Any:
         """The table as a pandas DataFrame."""
         import pandas as pd
 
@@ -292,7 +294,7 @@ class IndexTable:
 
 
 @keyword_fs("a", "b", "fs", "window_s", "step_s")
-def sliding_indices(a, b, *, fs: float, window_s: float = 1.0, step_s: float = 0.1) -> IndexTable:
+def sliding_indices(a: Any, b: Any, *, fs: float, window_s: float = 1.0, step_s: float = 0.1) -> IndexTable:
     """Activation ratio a:b, Rudolph CCI, Falconer-Winter co-contraction and the a/b symmetry index (a as left)
     over sliding windows.
 
@@ -336,7 +338,7 @@ class EcgRemoval:
     def r_peak_times_s(self) -> np.ndarray:
         return self.r_peaks / self.fs
 
-    def to_frame(self):
+    def to_frame(self) -> Any:
         """Per-channel summary as a pandas DataFrame."""
         import pandas as pd
 
@@ -347,7 +349,7 @@ class EcgRemoval:
 
 
 @keyword_fs("emg", "fs", "ecg_reference", "config")
-def remove_ecg(emg, *, fs: float, ecg_reference=None, config: EcgRemovalConfig | None = None) -> EcgRemoval:
+def remove_ecg(emg: Any, *, fs: float, ecg_reference: Any=None, config: EcgRemovalConfig | None = None) -> EcgRemoval:
     """Remove the heartbeat from trunk EMG (offline).
 
     Parameters
@@ -373,8 +375,8 @@ def remove_ecg(emg, *, fs: float, ecg_reference=None, config: EcgRemovalConfig |
 
 
 @keyword_fs("x", "fs", "window_s", "step_s", "thresholds", "channel_names", "options")
-def windowed_features(x, *, fs: float, window_s: float, step_s: float, thresholds: FeatureThresholds,
-                      channel_names: list[str] | None = None, options: FeatureOptions | None = None):
+def windowed_features(x: Any, *, fs: float, window_s: float, step_s: float, thresholds: FeatureThresholds,
+                      channel_names: list[str] | None = None, options: FeatureOptions | None = None) -> Any:
     """Phinyomark et al. (Expert Syst Appl 39:7420, 2012) features over sliding windows.
 
     Parameters
@@ -419,7 +421,7 @@ def windowed_features(x, *, fs: float, window_s: float, step_s: float, threshold
     return frame[first + [c for c in frame.columns if c not in first]] if len(frame) else frame
 
 
-def median_frequency_trend(t_s, mdf_hz) -> list[dict]:
+def median_frequency_trend(t_s: Any, mdf_hz: Any) -> list[dict[str, Any]]:
     """Median-frequency slope (Hz/s) per channel with its regression statistics (see :func:`linear_trend`).
 
     Parameters
@@ -451,7 +453,7 @@ def median_frequency_trend(t_s, mdf_hz) -> list[dict]:
 
 
 @keyword_fs("a", "b", "fs", "activations")
-def indices_per_activation(a, b, activations: ActivationTable, *, fs: float):
+def indices_per_activation(a: Any, b: Any, activations: ActivationTable, *, fs: float) -> Any:
     """The two-muscle indices over each activation (repetition) of an :class:`ActivationTable`.
 
     Parameters
@@ -494,7 +496,7 @@ def indices_per_activation(a, b, activations: ActivationTable, *, fs: float):
 # Wrappers of the compiled functions taking a sampling rate: same computation, fs keyword-only (kinemyo._compat).
 
 @keyword_fs("fs", "channels", "x")
-def offline_envelope(x, channels: int | Sequence[ChannelConfig], *, fs: float, unit: str = "V"):
+def offline_envelope(x: Any, channels: int | Sequence[ChannelConfig], *, fs: float, unit: str = "V") -> Any:
     """Zero-phase envelope of a whole recording, for publication.
 
     The channel configurations' filters run forward and backward with Winter's cutoff correction (each filter
@@ -531,7 +533,7 @@ def offline_envelope(x, channels: int | Sequence[ChannelConfig], *, fs: float, u
     # names only from a list of named configurations; anything else goes to the binding, which names the problem
     named = isinstance(channels, (list, tuple)) and len(channels) > 0 and \
         all(isinstance(c, ChannelConfig) and c.name for c in channels)
-    names = [c.name for c in channels] if named else None
+    names = [c.name for c in channels] if named and not isinstance(channels, int) else None
     values, labels = _frames.channels_in(x, names, "x")
     envelope = _core.offline_envelope(fs, channels, values)
     if labels is None:
@@ -540,7 +542,7 @@ def offline_envelope(x, channels: int | Sequence[ChannelConfig], *, fs: float, u
 
 
 @keyword_fs("block", "fs", "config")
-def assess_quality(block, *, fs: float, config: QualityConfig | None = None) -> list[dict]:
+def assess_quality(block: Any, *, fs: float, config: QualityConfig | None = None) -> list[dict[str, Any]]:
     """Quality flags of a raw EMG block (>= 1 s), one dict per channel.
 
     Parameters
@@ -568,7 +570,7 @@ def assess_quality(block, *, fs: float, config: QualityConfig | None = None) -> 
 
 
 @keyword_fs("signal", "fs", "config")
-def detect_qrs(signal, *, fs: float, config: EcgRemovalConfig | None = None):
+def detect_qrs(signal: Any, *, fs: float, config: EcgRemovalConfig | None = None) -> Any:
     """R-peak sample indices in an ECG lead or ECG-contaminated trunk EMG (Pan & Tompkins, IEEE TBME 32:230, 1985).
 
     Parameters
@@ -593,7 +595,7 @@ def detect_qrs(signal, *, fs: float, config: EcgRemovalConfig | None = None):
 
 
 @keyword_fs("envelope", "fs", "flexion", "full_flexion", "window_s")
-def flexion_relaxation_ratio(envelope, *, fs: float, flexion: tuple[float, float], full_flexion: tuple[float, float],
+def flexion_relaxation_ratio(envelope: Any, *, fs: float, flexion: tuple[float, float], full_flexion: tuple[float, float],
                              window_s: float = 0.5) -> float:
     """Flexion-relaxation ratio (Watson et al., Clin Biomech 12:165, 1997) of a paraspinal envelope: the largest
     ``window_s`` moving average during the ``flexion`` phase over the mean during ``full_flexion``.
@@ -623,7 +625,7 @@ def flexion_relaxation_ratio(envelope, *, fs: float, flexion: tuple[float, float
 
 
 @keyword_fs("x", "fs", "thresholds", "options")
-def window_features(x, *, fs: float, thresholds: FeatureThresholds, options: FeatureOptions | None = None) -> dict:
+def window_features(x: Any, *, fs: float, thresholds: FeatureThresholds, options: FeatureOptions | None = None) -> dict[str, Any]:
     """Features of one window of one channel (Phinyomark et al., Expert Syst Appl 39:7420, 2012).
 
     Parameters
@@ -652,7 +654,7 @@ def window_features(x, *, fs: float, thresholds: FeatureThresholds, options: Fea
 
 
 @keyword_fs("x", "fs", "window_s", "step_s", "order")
-def windowed_ar_coefficients(x, *, fs: float, window_s: float, step_s: float, order: int = 4):
+def windowed_ar_coefficients(x: Any, *, fs: float, window_s: float, step_s: float, order: int = 4) -> Any:
     """Yule-Walker autoregressive coefficients (:func:`ar_coefficients`) of every channel on the windows of
     :func:`windowed_features`.
 
@@ -681,8 +683,8 @@ def windowed_ar_coefficients(x, *, fs: float, window_s: float, step_s: float, or
 
 
 @keyword_fs("x", "fs", "window_s", "step_s", "dimension", "tolerance", "count")
-def windowed_sample_entropy(x, *, fs: float, window_s: float, step_s: float, dimension: int = 2,
-                            tolerance: float = 0.2, count: Literal["richman_moorman", "libemg"] = "richman_moorman"):
+def windowed_sample_entropy(x: Any, *, fs: float, window_s: float, step_s: float, dimension: int = 2,
+                            tolerance: float = 0.2, count: Literal["richman_moorman", "libemg"] = "richman_moorman") -> Any:
     """Sample entropy (Richman & Moorman, Am J Physiol 278:H2039, 2000) of sliding windows.
 
     Parameters
@@ -715,7 +717,7 @@ def windowed_sample_entropy(x, *, fs: float, window_s: float, step_s: float, dim
 
 # Wrappers of the other compiled functions: the same computation with a numpydoc docstring.
 
-def activation_ratio(a, b) -> float:
+def activation_ratio(a: Any, b: Any) -> float:
     """Activation ratio mean(a) / mean(b) of two normalised envelopes (e.g. gluteus medius : paraspinal).
 
     Parameters
@@ -736,7 +738,7 @@ def activation_ratio(a, b) -> float:
     return _core.activation_ratio(a, b)
 
 
-def rudolph_cci(a, b) -> float:
+def rudolph_cci(a: Any, b: Any) -> float:
     """Co-contraction index of Rudolph et al. (Knee Surg Sports Traumatol Arthrosc 8:262, 2000): the mean over
     samples of (lower / higher) * (lower + higher).
 
@@ -758,7 +760,7 @@ def rudolph_cci(a, b) -> float:
     return _core.rudolph_cci(a, b)
 
 
-def falconer_winter_coi(a, b) -> float:
+def falconer_winter_coi(a: Any, b: Any) -> float:
     """Co-contraction of Falconer & Winter (Electromyogr Clin Neurophysiol 25:135, 1985):
     200 * sum(min(a, b)) / sum(a + b).
 
@@ -780,7 +782,7 @@ def falconer_winter_coi(a, b) -> float:
     return _core.falconer_winter_coi(a, b)
 
 
-def symmetry_index(left, right) -> float:
+def symmetry_index(left: Any, right: Any) -> float:
     """Symmetry index of Robinson et al. (J Manipulative Physiol Ther 10:172, 1987) of two envelopes' means:
     100 (L - R) / (0.5 (L + R)).
 
@@ -825,7 +827,7 @@ def winter_correction(order: int) -> float:
     return _core.winter_correction(order)
 
 
-def ar_coefficients(x, order: int = 4):
+def ar_coefficients(x: Any, order: int = 4) -> Any:
     """Yule-Walker autoregressive coefficients a1..a_order of one window (biased autocorrelation, mean not removed,
     Levinson-Durbin), in the prediction-error convention of MATLAB lpc / aryule:
     x[t] + a1 x[t-1] + ... + ap x[t-p] = e[t].
@@ -850,7 +852,7 @@ def ar_coefficients(x, order: int = 4):
     return _core.ar_coefficients(x, order)
 
 
-def sample_entropy(x, dimension: int = 2, tolerance: float = 0.2,
+def sample_entropy(x: Any, dimension: int = 2, tolerance: float = 0.2,
                    count: Literal["richman_moorman", "libemg"] = "richman_moorman") -> float:
     """Sample entropy of one window (Richman & Moorman, Am J Physiol 278:H2039, 2000).
 
@@ -878,7 +880,7 @@ def sample_entropy(x, dimension: int = 2, tolerance: float = 0.2,
     return _core.sample_entropy(x, dimension, tolerance, count)
 
 
-def linear_trend(t, y) -> dict:
+def linear_trend(t: Any, y: Any) -> dict[str, Any]:
     """Least-squares line y = intercept + slope * t with its statistics (as ``scipy.stats.linregress``).
 
     Parameters

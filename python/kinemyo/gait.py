@@ -12,6 +12,8 @@ positive when the affected side's value is larger.
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,6 +40,9 @@ __all__ = ["FootEventDetector", "FootEventParams", "FootEvents", "GaitAnalysis",
            "stride_harmonic_ratios", "stride_table",
            "symmetry_angle", "symmetry_index", "symmetry_index_max", "symmetry_ratio", "synthesize_foot_gait",
            "zupt_strides"]
+
+# The trunk axis of a harmonic ratio (short or long name), as the compiled core accepts it.
+AxisName = Literal["ap", "anteroposterior", "v", "vertical", "ml", "mediolateral"]
 
 FLAG_NAMES = {1: "turn", 2: "duration", 4: "outlier", 8: "missing_toe_off", 16: "missing_contralateral"}
 
@@ -69,7 +74,7 @@ class FootEvents:
 
 
 @keyword_fs("gyr", "fs")
-def foot_events(gyr, *, fs: float, ml_axis=1, ml_sign: float = 1.0,
+def foot_events(gyr: Any, *, fs: float, ml_axis: Any=1, ml_sign: float = 1.0,
                 params: FootEventParams | None = None) -> FootEvents:
     """Initial contact, toe-off and mid-stance of a foot sensor.
 
@@ -112,7 +117,7 @@ def foot_events(gyr, *, fs: float, ml_axis=1, ml_sign: float = 1.0,
 
 
 @keyword_fs("gyr", "fs")
-def estimate_foot_ml_axis(gyr, *, fs: float) -> np.ndarray:
+def estimate_foot_ml_axis(gyr: Any, *, fs: float) -> np.ndarray:
     """The medio-lateral axis of a foot sensor from walking data: the principal axis of the rotation, signed so
     that the long swing lobe is negative.
 
@@ -142,7 +147,7 @@ def estimate_foot_ml_axis(gyr, *, fs: float) -> np.ndarray:
     return np.asarray(_estimate_foot_ml_axis(gyr, fs))
 
 
-def _foot_axis(gyr, fs: float, ml_axis, ml_sign: float) -> np.ndarray:
+def _foot_axis(gyr: Any, fs: float, ml_axis: Any, ml_sign: float) -> np.ndarray:
     if ml_sign not in (1, -1):
         raise ValueError(f"ml_sign: must be +1 or -1, got {ml_sign!r}")
     if isinstance(ml_axis, str):
@@ -152,7 +157,8 @@ def _foot_axis(gyr, fs: float, ml_axis, ml_sign: float) -> np.ndarray:
     if isinstance(ml_axis, (int, np.integer)) and not isinstance(ml_axis, bool):
         if ml_axis not in (0, 1, 2):
             raise ValueError(f"ml_axis: must be 0, 1 or 2, got {ml_axis}")
-        return np.eye(3)[ml_axis] * ml_sign
+        unit: np.ndarray = np.eye(3)[ml_axis] * ml_sign
+        return unit
     axis = real_array(ml_axis, "ml_axis")
     if axis.shape != (3,) or not np.all(np.isfinite(axis)) or np.linalg.norm(axis) < 1e-9:
         raise ValueError(f"ml_axis: a vector must be 3 finite numbers, not all zero, got {ml_axis!r}")
@@ -160,7 +166,7 @@ def _foot_axis(gyr, fs: float, ml_axis, ml_sign: float) -> np.ndarray:
 
 
 @keyword_fs("sagittal_rate", "fs")
-def shank_events(sagittal_rate, *, fs: float, mid_swing_threshold: float = np.radians(50.0),
+def shank_events(sagittal_rate: Any, *, fs: float, mid_swing_threshold: float = np.radians(50.0),
                  min_stride_time: float = 0.5, search_window: float = 0.5) -> dict[str, np.ndarray]:
     """Shank events after Salarian et al. (IEEE TBME 51:1434, 2004) from the sagittal angular rate.
 
@@ -232,8 +238,8 @@ def _vertical_axis(vertical: str | None) -> tuple[int, float]:
 
 
 @keyword_fs("acc", "gyr", "fs", "initial_contact")
-def lower_back_contact_sides(acc, gyr, initial_contact, *, fs: float, vertical: str | None = None,
-                             **params) -> tuple[np.ndarray, np.ndarray]:
+def lower_back_contact_sides(acc: Any, gyr: Any, initial_contact: Any, *, fs: float, vertical: str | None = None,
+                             **params: Any) -> tuple[np.ndarray, np.ndarray]:
     """Left/right of given initial contacts by the rule of :func:`lower_back_gait` (yaw-rate sign, alternation
     within runs of contacts no more than ``max_step_time`` apart).
 
@@ -271,7 +277,7 @@ def lower_back_contact_sides(acc, gyr, initial_contact, *, fs: float, vertical: 
 STEP_FLAG_NAMES = {1: "turn", 2: "duration", 4: "outlier", 8: "side_uncertain"}
 
 
-def lower_back_defaults() -> tuple[dict, dict]:
+def lower_back_defaults() -> tuple[dict[str, Any], dict[str, Any]]:
     """The default parameters of :func:`lower_back_gait` and of its step quality control (the C++ defaults).
 
     Parameters
@@ -280,7 +286,7 @@ def lower_back_defaults() -> tuple[dict, dict]:
 
     Returns
     -------
-    params, step_qc : dict of str to float
+    params, step_qc : dict[str, Any] of str to float
         Parameter names and values: times in s, frequencies (``*_cutoff``, ``side_band_*``) in Hz, angles in rad,
         rates in rad/s, accelerations in m/s^2.
     """
@@ -288,8 +294,8 @@ def lower_back_defaults() -> tuple[dict, dict]:
 
 
 @keyword_fs("acc", "gyr", "fs")
-def lower_back_gait(acc, gyr, *, fs: float, vertical: str | None = None, step_qc: dict | None = None,
-                    **params) -> LowerBackGait:
+def lower_back_gait(acc: Any, gyr: Any, *, fs: float, vertical: str | None = None, step_qc: dict[str, Any] | None = None,
+                    **params: Any) -> LowerBackGait:
     """Walking bouts, initial and final contacts with their sides, turns and a per-step table from one IMU at the
     lower back (L4-L5). Offline; the C++ header ``kinemyo/gait/lower_back.hpp`` gives the method and its sources.
 
@@ -306,7 +312,7 @@ def lower_back_gait(acc, gyr, *, fs: float, vertical: str | None = None, step_qc
     vertical : str, optional
         The sensor axis that points up when the wearer stands ('x', '-y', ...), checked against gravity: a
         ValueError names the axis that is actually up when they differ by more than 45 deg.
-    step_qc : dict, optional
+    step_qc : dict[str, Any], optional
         Overrides of the step quality rules (``min_step_time``, ``max_step_time`` s, ``max_median_deviation``,
         ``min_side_confidence``); see :func:`lower_back_defaults`.
     **params
@@ -324,7 +330,7 @@ def lower_back_gait(acc, gyr, *, fs: float, vertical: str | None = None, step_qc
 
     r = _lower_back_gait(acc, gyr, fs, params, step_qc or {}, *_vertical_axis(vertical))
     raw = r.pop("steps")
-    flags = raw.pop("qc_flags")
+    flags: Any = raw.pop("qc_flags")
     steps = pd.DataFrame({"side": raw["side"], "bout": raw["bout"], "start_s": raw["start"], "end_s": raw["end"],
                           "step_time_s": raw["step_time"], "stride_time_s": raw["stride_time"],
                           "cadence_steps_per_min": raw["cadence"], "side_confidence": raw["side_confidence"]})
@@ -341,7 +347,7 @@ def lower_back_gait(acc, gyr, *, fs: float, vertical: str | None = None, step_qc
 
 
 @keyword_fs("gyr", "acc", "fs", "mid_stance")
-def zupt_strides(gyr, acc, mid_stance, *, fs: float) -> dict[str, np.ndarray]:
+def zupt_strides(gyr: Any, acc: Any, mid_stance: Any, *, fs: float) -> dict[str, np.ndarray]:
     """Foot displacement between consecutive mid-stances by zero-velocity-update integration.
 
     Parameters
@@ -395,7 +401,7 @@ _COLUMNS = {
 }
 
 
-def _side_inputs(ev):
+def _side_inputs(ev: Any) -> Any:
     if ev is None:
         return None, None, None, None
     if isinstance(ev, FootEvents):
@@ -404,7 +410,7 @@ def _side_inputs(ev):
             ev.get("turning_angle"))
 
 
-def stride_table(left, right=None, qc: StrideQc = StrideQc()):
+def stride_table(left: Any, right: Any=None, qc: StrideQc = StrideQc()) -> Any:
     """One row per stride (initial contact to the next of the same side), both sides, sorted by time.
 
     ``left``/``right``: :class:`FootEvents` or dicts with ``initial_contact``, ``terminal_contact`` and optionally
@@ -431,7 +437,7 @@ def stride_table(left, right=None, qc: StrideQc = StrideQc()):
     r_ic, r_tc, r_len, r_turn = _side_inputs(right)
     raw = _stride_table(l_ic, l_tc, r_ic, r_tc, l_len, r_len, l_turn, r_turn, qc.min_stride_time,
                         qc.max_stride_time, qc.max_turning_angle, qc.max_median_deviation)
-    flags = raw.pop("qc_flags")
+    flags: Any = raw.pop("qc_flags")
     frame = pd.DataFrame({"side": raw.pop("side"), **{_COLUMNS[k]: v for k, v in raw.items()}})
     frame["excluded"] = flags != 0
     frame["qc_flags"] = [";".join(name for bit, name in FLAG_NAMES.items() if f & bit) for f in flags]
@@ -446,11 +452,11 @@ class GaitAnalysis:
     left: FootEvents
     right: FootEvents
     strides: object  # pandas DataFrame (stride_table)
-    zupt: dict = field(default_factory=dict)
+    zupt: dict[str, Any] = field(default_factory=dict)
 
 
 @keyword_fs("left_gyr", "left_acc", "right_gyr", "right_acc", "fs")
-def analyze_feet(left_gyr, left_acc, right_gyr, right_acc, *, fs: float, ml_axis=1, ml_sign: float = 1.0,
+def analyze_feet(left_gyr: Any, left_acc: Any, right_gyr: Any, right_acc: Any, *, fs: float, ml_axis: Any=1, ml_sign: float = 1.0,
                  params: FootEventParams | None = None, qc: StrideQc = StrideQc()) -> GaitAnalysis:
     """Events, stride lengths and turning angles (zero-velocity updates) and the bilateral stride table from two
     foot sensors on the same clock.
@@ -494,7 +500,7 @@ def analyze_feet(left_gyr, left_acc, right_gyr, right_acc, *, fs: float, ml_axis
         return _analyze_feet(left_gyr, left_acc, right_gyr, right_acc, fs, ml_axis, ml_sign, params, qc)
 
 
-def _analyze_feet(left_gyr, left_acc, right_gyr, right_acc, fs, ml_axis, ml_sign, params, qc) -> GaitAnalysis:
+def _analyze_feet(left_gyr: Any, left_acc: Any, right_gyr: Any, right_acc: Any, fs: Any, ml_axis: Any, ml_sign: Any, params: Any, qc: Any) -> GaitAnalysis:
     sides = {}
     zupt = {}
     pair = (not isinstance(ml_axis, (str, int, np.integer)) and np.asarray(ml_axis, dtype=object).shape == (2,)
@@ -511,7 +517,7 @@ def _analyze_feet(left_gyr, left_acc, right_gyr, right_acc, fs, ml_axis, ml_sign
 
 
 @keyword_fs("gyr", "acc", "fs", "mid_stance", "anterior")
-def foot_angle(gyr, acc, mid_stance, *, fs: float, anterior=(1.0, 0.0, 0.0)) -> np.ndarray:
+def foot_angle(gyr: Any, acc: Any, mid_stance: Any, *, fs: float, anterior: Any=(1.0, 0.0, 0.0)) -> np.ndarray:
     """Sagittal foot angle of a foot sensor: the elevation of its ``anterior`` axis above the horizontal from the
     6D robust-filter orientation, zeroed at the median of its values at ``mid_stance`` (foot flat).
 
@@ -554,7 +560,8 @@ def foot_angle(gyr, acc, mid_stance, *, fs: float, anterior=(1.0, 0.0, 0.0)) -> 
     flat = np.round(flat_s * fs).astype(np.int64)  # finite and in range before the cast
     if len(flat) == 0:
         raise ValueError("mid_stance: no mid-stance instant inside the recording to define the flat foot")
-    return elevation - np.median(elevation[flat])
+    angle: np.ndarray = elevation - np.median(elevation[flat])
+    return angle
 
 
 @_repr.compact
@@ -569,7 +576,7 @@ class IndexResult:
     ci_high: float
 
 
-def side_index(index: str, left_values, right_values, *, aggregation: str = "median", affected: str | None = None,
+def side_index(index: str, left_values: Any, right_values: Any, *, aggregation: str = "median", affected: str | None = None,
                bootstrap: int = 0, confidence: float = 0.95, seed: int = 1) -> IndexResult:
     """A left/right index ('symmetry_index', 'symmetry_index_max', 'symmetry_ratio', 'gait_asymmetry',
     'symmetry_angle', 'absolute_difference') on per-stride values of each side, aggregated per side (median by
@@ -602,13 +609,13 @@ def side_index(index: str, left_values, right_values, *, aggregation: str = "med
     ValueError
         An unknown index or aggregation, an empty side.
     """
-    r = _side_index(index, real_array(left_values, "left_values"),
+    r: dict[str, Any] = _side_index(index, real_array(left_values, "left_values"),
                     real_array(right_values, "right_values"), aggregation, affected, bootstrap,
                     confidence, seed)
     return IndexResult(**r)
 
 
-def phase_coordination_index(left_contacts, right_contacts, reference: str) -> dict:
+def phase_coordination_index(left_contacts: Any, right_contacts: Any, reference: str) -> dict[str, Any]:
     """Phase coordination index (Plotnik et al., Exp Brain Res 181:561, 2007) with one reference leg.
 
     Parameters
@@ -633,8 +640,8 @@ def phase_coordination_index(left_contacts, right_contacts, reference: str) -> d
                                      real_array(right_contacts, "right_contacts"), reference)
 
 
-def asymmetry_summary(strides, *, affected: str | None = None, include_excluded: bool = False,
-                      bootstrap: int = 0, seed: int = 1):
+def asymmetry_summary(strides: Any, *, affected: str | None = None, include_excluded: bool = False,
+                      bootstrap: int = 0, seed: int = 1) -> Any:
     """Every common left/right index over the stride table's temporal (and spatial) parameters, median per side,
     plus PCI (reference: the long-swing leg) and variability. A lower-back step table (``lower_back_gait(...).steps``)
     gives the step- and stride-time rows (steps named by the landing foot).
@@ -706,7 +713,7 @@ def asymmetry_summary(strides, *, affected: str | None = None, include_excluded:
 
 
 @keyword_fs("signal", "fs", "stride_starts", "axis")
-def stride_harmonic_ratios(signal, stride_starts, axis: str, *, fs: float, improved: bool = False) -> dict:
+def stride_harmonic_ratios(signal: Any, stride_starts: Any, axis: AxisName, *, fs: float, improved: bool = False) -> dict[str, Any]:
     """Harmonic ratio (or the improved one) of each stride of a trunk acceleration signal.
 
     Parameters
@@ -716,7 +723,7 @@ def stride_harmonic_ratios(signal, stride_starts, axis: str, *, fs: float, impro
     stride_starts : array_like, shape (n_strides + 1,)
         Stride start times in s; each stride runs to the next start (e.g. every other initial contact of a
         lower-back sensor, or one foot's contacts).
-    axis : {'anteroposterior', 'vertical', 'mediolateral'}
+    axis : {'anteroposterior', 'vertical', 'mediolateral'} (or 'ap', 'v', 'ml')
         The axis of ``signal`` (decides which harmonics are in phase).
     fs : float
         Sampling rate in Hz.
@@ -744,7 +751,7 @@ def stride_harmonic_ratios(signal, stride_starts, axis: str, *, fs: float, impro
             "mean": float(np.mean(values)) if values.size else float("nan"), "values": values, "n": int(values.size)}
 
 
-def outside_excluded(times, strides, side: str, margin: float = 0.05) -> np.ndarray:
+def outside_excluded(times: Any, strides: Any, side: str, margin: float = 0.05) -> np.ndarray:
     """Boolean mask of the event ``times`` (s) that lie outside the runs of excluded strides of ``side`` in a
     stride table (consecutive excluded strides merged; the contacts bordering a run, within ``margin`` s, stay
     in). For scoring events only where quality control accepts the walking, e.g. away from turns.
@@ -777,7 +784,7 @@ def outside_excluded(times, strides, side: str, margin: float = 0.05) -> np.ndar
     return keep
 
 
-def match_strides(strides, start, end, tolerance: float = 0.05) -> np.ndarray:
+def match_strides(strides: Any, start: Any, end: Any, tolerance: float = 0.05) -> np.ndarray:
     """For each reference stride, the position in ``strides`` of the stride whose two contacts both lie within
     ``tolerance``, or -1.
 
@@ -805,7 +812,7 @@ def match_strides(strides, start, end, tolerance: float = 0.05) -> np.ndarray:
     return out
 
 
-def match_events(detected, reference, tolerance: float) -> dict:
+def match_events(detected: Any, reference: Any, tolerance: float) -> dict[str, Any]:
     """One-to-one matching of detected to reference events within ``tolerance``.
 
     Parameters
@@ -831,7 +838,7 @@ def match_events(detected, reference, tolerance: float) -> dict:
                          real_array(reference, "reference"), tolerance)
 
 
-def agreement(a, b) -> dict:
+def agreement(a: Any, b: Any) -> dict[str, Any]:
     """Agreement of paired values (Bland & Altman, Lancet 327:307, 1986).
 
     Parameters
@@ -856,7 +863,7 @@ def agreement(a, b) -> dict:
 @keyword_fs("fs", "left", "right")
 def synthesize_foot_gait(left: tuple[float, float], right: tuple[float, float], *, fs: float, duration: float = 60.0,
                          first_contact: float = 0.5, right_offset: float = 0.55, push_off_peak: float = 7.0,
-                         swing_trough: float = 5.0, noise: float = 0.0, seed: int = 1) -> dict:
+                         swing_trough: float = 5.0, noise: float = 0.0, seed: int = 1) -> dict[str, Any]:
     """Bilateral foot gyroscopes with known events, for tests and examples.
 
     Parameters
@@ -895,7 +902,7 @@ def synthesize_foot_gait(left: tuple[float, float], right: tuple[float, float], 
 # Wrappers of the compiled functions taking a sampling rate: same computation, fs keyword-only (kinemyo._compat).
 
 @keyword_fs("vertical_acc", "fs", "initial_contacts")
-def step_vertical_excursions(vertical_acc, initial_contacts, *, fs: float) -> np.ndarray:
+def step_vertical_excursions(vertical_acc: Any, initial_contacts: Any, *, fs: float) -> np.ndarray:
     """Vertical excursion of a lower-back sensor in each step between consecutive initial contacts: the step's mean
     acceleration removed, double integration, and the line through the step's end points removed (equal height at
     both contacts), for the inverted-pendulum step length (Zijlstra & Hof, Gait Posture 18:1, 2003).
@@ -923,7 +930,7 @@ def step_vertical_excursions(vertical_acc, initial_contacts, *, fs: float) -> np
 
 
 @keyword_fs("signal", "fs", "step_time")
-def autocorrelation_regularity(signal, *, fs: float, step_time: float) -> dict:
+def autocorrelation_regularity(signal: Any, *, fs: float, step_time: float) -> dict[str, Any]:
     """Step and stride regularity from the unbiased autocorrelation (Moe-Nilssen & Helbostad, J Biomech 37:121,
     2004).
 
@@ -952,7 +959,7 @@ def autocorrelation_regularity(signal, *, fs: float, step_time: float) -> dict:
 
 
 @keyword_fs("acc", "fs", "step_time")
-def gait_symmetry_index(acc, *, fs: float, step_time: float) -> float:
+def gait_symmetry_index(acc: Any, *, fs: float, step_time: float) -> float:
     """Gait symmetry index (Zhang et al., Sensors 18:3322, 2018) from the summed normalised autocovariances of the
     three trunk acceleration axes: sqrt(C(m_s / 2)) / sqrt(3) at the stride peak m_s, 0..1.
 
@@ -1045,7 +1052,7 @@ def gait_asymmetry(swing_left: float, swing_right: float) -> float:
     return _core.gait_asymmetry(swing_left, swing_right)
 
 
-def coefficient_of_variation(values) -> float:
+def coefficient_of_variation(values: Any) -> float:
     """Coefficient of variation 100 SD (n - 1) / mean.
 
     Parameters
@@ -1061,7 +1068,7 @@ def coefficient_of_variation(values) -> float:
     return _core.coefficient_of_variation(values)
 
 
-def combined_sd(left, right) -> float:
+def combined_sd(left: Any, right: Any) -> float:
     """Combined left/right variability sqrt((SD_L^2 + SD_R^2) / 2) (Galna et al., Gait Posture 37:580, 2013).
 
     Parameters
@@ -1077,7 +1084,7 @@ def combined_sd(left, right) -> float:
     return _core.combined_sd(left, right)
 
 
-def harmonic_ratio(stride, axis: str, harmonics: int = 20) -> float:
+def harmonic_ratio(stride: Any, axis: AxisName, harmonics: int = 20) -> float:
     """Harmonic ratio of exactly one stride of trunk acceleration (Menz et al., Gait Posture 18:35, 2003): from the
     DFT of the stride's samples, harmonics 1..``harmonics``; AP and V: sum even / sum odd, ML: odd / even.
 
@@ -1085,7 +1092,7 @@ def harmonic_ratio(stride, axis: str, harmonics: int = 20) -> float:
     ----------
     stride : array_like, shape (n_samples,)
         One stride of acceleration along ``axis``, m/s^2.
-    axis : {'anteroposterior', 'vertical', 'mediolateral'}
+    axis : {'anteroposterior', 'vertical', 'mediolateral'} (or 'ap', 'v', 'ml')
     harmonics : int
         Number of harmonics.
 
@@ -1102,7 +1109,7 @@ def harmonic_ratio(stride, axis: str, harmonics: int = 20) -> float:
     return _core.harmonic_ratio(stride, axis, harmonics)
 
 
-def improved_harmonic_ratio(stride, axis: str, harmonics: int = 20) -> float:
+def improved_harmonic_ratio(stride: Any, axis: AxisName, harmonics: int = 20) -> float:
     """Improved harmonic ratio (Pasciuto et al. 2017): 100 P_even / (P_even + P_odd) with
     P = A^2 (ML: odd).
 
@@ -1110,7 +1117,7 @@ def improved_harmonic_ratio(stride, axis: str, harmonics: int = 20) -> float:
     ----------
     stride : array_like, shape (n_samples,)
         One stride of acceleration along ``axis``, m/s^2.
-    axis : {'anteroposterior', 'vertical', 'mediolateral'}
+    axis : {'anteroposterior', 'vertical', 'mediolateral'} (or 'ap', 'v', 'ml')
     harmonics : int
         Number of harmonics.
 

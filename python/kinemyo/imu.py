@@ -17,7 +17,7 @@ positive), segment inclination, and range of motion per repetition.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -59,7 +59,7 @@ class OrientationEstimate:
         return (f"OrientationEstimate(n_samples={n}{span}, rest={int(np.count_nonzero(self.rest))} samples, "
                 f"mag_disturbed={int(np.count_nonzero(self.mag_disturbed))} samples)")
 
-    def to_frame(self, which: Literal["9d", "6d"] = "9d"):
+    def to_frame(self, which: Literal["9d", "6d"] = "9d") -> Any:
         """The orientation as a pandas DataFrame.
 
         Parameters
@@ -80,12 +80,12 @@ class OrientationEstimate:
         return pd.DataFrame(q, index=pd.Index(self.time_s, name="time_s"), columns=list(_frames.QUAT_COLUMNS))
 
 
-def _dtype(*arrays):
+def _dtype(*arrays: Any) -> Any:
     return np.float32 if all(getattr(a, "dtype", None) == np.float32 for a in arrays if a is not None) \
         else np.float64
 
 
-def _sensor_frames(gyr, acc, mag):
+def _sensor_frames(gyr: Any, acc: Any, mag: Any) -> Any:
     """The three sensors as arrays (DataFrames matched to x, y, z by column name) and the first one's labels."""
     gyr, lg = _frames.axes_in(gyr, "gyr")
     acc, la = _frames.axes_in(acc, "acc")
@@ -93,7 +93,7 @@ def _sensor_frames(gyr, acc, mag):
     return gyr, acc, mag, next((lab for lab in (lg, la, lm) if lab is not None), None)
 
 
-def _sample_times(n: int, fs, t, labels) -> np.ndarray:
+def _sample_times(n: int, fs: Any, t: Any, labels: Any) -> np.ndarray:
     if t is not None:
         return np.asarray(t, dtype=np.float64)
     if labels is not None:
@@ -101,7 +101,7 @@ def _sample_times(n: int, fs, t, labels) -> np.ndarray:
     return np.arange(n, dtype=np.float64) / float(fs)
 
 
-def _quat_frame(q: np.ndarray, fs, t, labels):
+def _quat_frame(q: np.ndarray, fs: Any, t: Any, labels: Any) -> Any:
     """Quaternions (n, 4) as a DataFrame ``q_w, q_x, q_y, q_z`` indexed by the sample times in s."""
     import pandas as pd
 
@@ -109,7 +109,7 @@ def _quat_frame(q: np.ndarray, fs, t, labels):
                         columns=list(_frames.QUAT_COLUMNS))
 
 
-def robust_orientation(gyr, acc, mag=None, *, fs=None, t=None, params: RobustFilterParams | None = None,
+def robust_orientation(gyr: Any, acc: Any, mag: Any=None, *, fs: Any=None, t: Any=None, params: RobustFilterParams | None = None,
                        offline: bool = False) -> OrientationEstimate:
     """Orientation of one IMU over a whole recording with the robust filter.
 
@@ -158,7 +158,7 @@ def robust_orientation(gyr, acc, mag=None, *, fs=None, t=None, params: RobustFil
     return OrientationEstimate(**fields, time_s=_sample_times(fields["quat_6d"].shape[0], fs, t, labels))
 
 
-def madgwick(gyr, acc, mag=None, *, fs=None, t=None, beta: float = 0.1):
+def madgwick(gyr: Any, acc: Any, mag: Any=None, *, fs: Any=None, t: Any=None, beta: float = 0.1) -> Any:
     """Orientation from the Madgwick filter (Madgwick et al., IEEE ICORR 2011): IMU without ``mag``, MARG with it.
 
     Parameters
@@ -198,7 +198,7 @@ def madgwick(gyr, acc, mag=None, *, fs=None, t=None, beta: float = 0.1):
     return q if labels is None else _quat_frame(q, fs, t, labels)
 
 
-def mahony(gyr, acc, mag=None, *, fs=None, t=None, kp: float = 1.0, ki: float = 0.0):
+def mahony(gyr: Any, acc: Any, mag: Any=None, *, fs: Any=None, t: Any=None, kp: float = 1.0, ki: float = 0.0) -> Any:
     """Orientation from the Mahony complementary filter (Mahony et al., IEEE TAC 53:1203, 2008).
 
     Parameters
@@ -245,7 +245,7 @@ def mahony(gyr, acc, mag=None, *, fs=None, t=None, kp: float = 1.0, ki: float = 
     return frame, frame.__class__(b, index=frame.index, columns=["bias_x_rad_s", "bias_y_rad_s", "bias_z_rad_s"])
 
 
-def orientation_errors(estimate, reference) -> dict[str, np.ndarray]:
+def orientation_errors(estimate: Any, reference: Any) -> dict[str, np.ndarray]:
     """Per-sample errors of estimated against reference orientations in the earth frame.
 
     With q_err = q_est ⊗ q_ref⁻¹ (BROAD, Laidig et al., Data 6:72, 2021): ``total`` = 2 acos|w|, ``heading`` =
@@ -274,7 +274,7 @@ def orientation_errors(estimate, reference) -> dict[str, np.ndarray]:
     return {"total": e[:, 0], "heading": e[:, 1], "inclination": e[:, 2]}
 
 
-def rmse_deg(errors: np.ndarray, mask=None) -> float:
+def rmse_deg(errors: np.ndarray, mask: Any=None) -> float:
     """Root mean square of per-sample errors in degrees, over ``mask`` and ignoring NaN rows.
 
     Parameters
@@ -301,14 +301,14 @@ def rmse_deg(errors: np.ndarray, mask=None) -> float:
     return float(np.degrees(np.sqrt(np.mean(e[keep] ** 2))))
 
 
-def _angles_out(a: np.ndarray, names: tuple[str, str, str], labels):
+def _angles_out(a: np.ndarray, names: tuple[str, str, str], labels: Any) -> Any:
     """Angle columns as a dict of arrays, or as a DataFrame with ``<name>_rad`` columns for labelled input."""
     if labels is None:
         return {n: a[:, k] for k, n in enumerate(names)}
     return _frames.frame_out(a, [f"{n}_rad" for n in names], labels, None)
 
 
-def hip_angles(pelvis, thigh, side: str):
+def hip_angles(pelvis: Any, thigh: Any, side: Literal["right", "left"]) -> Any:
     """Hip joint angles after the ISB joint coordinate system (Wu et al., J Biomech 35:543, 2002).
 
     Parameters
@@ -336,7 +336,7 @@ def hip_angles(pelvis, thigh, side: str):
     return _angles_out(_hip_angles(pelvis, thigh, side), ("flexion", "adduction", "internal_rotation"), lp or lt)
 
 
-def lumbopelvic_angles(pelvis, lower_back):
+def lumbopelvic_angles(pelvis: Any, lower_back: Any) -> Any:
     """Lumbo-pelvic angles of the lower back relative to the pelvis (joint coordinate system after Wu et al.,
     J Biomech 35:543, 2002).
 
@@ -377,7 +377,7 @@ class RepetitionTable:
     def __len__(self) -> int:
         return len(self.start)
 
-    def to_frame(self, fs: float | None = None, unit: str = "rad"):
+    def to_frame(self, fs: float | None = None, unit: str = "rad") -> Any:
         """The table as a pandas DataFrame, one row per repetition.
 
         Parameters
@@ -404,7 +404,7 @@ class RepetitionTable:
         return frame
 
 
-def repetitions(angle, min_range: float) -> RepetitionTable:
+def repetitions(angle: Any, min_range: float) -> RepetitionTable:
     """Repetitions (valley -> peak -> valley) of a joint-angle series whose rise and return both exceed
     ``min_range``; smaller wiggles never split a repetition.
 
@@ -427,7 +427,7 @@ def repetitions(angle, min_range: float) -> RepetitionTable:
         Non-finite angles or min_range not > 0.
     """
     rows = _repetitions(real_array(angle, "angle"), number(min_range, "min_range"))
-    cols = list(zip(*rows)) if rows else [[]] * 6
+    cols: list[Any] = list(zip(*rows)) if rows else [[]] * 6
     ints = [np.asarray(c, dtype=np.int64) for c in cols[:3]]
     floats = [np.asarray(c, dtype=np.float64) for c in cols[3:]]
     return RepetitionTable(*ints, *floats)
@@ -435,9 +435,9 @@ def repetitions(angle, min_range: float) -> RepetitionTable:
 
 # Wrappers of the other compiled functions: the same computation with a numpydoc docstring.
 
-def synthesize_imu(quat, *, fs: float | None = None, t=None, linear_acc=None, gravity: float = 9.81,
-                   field=(0.0, 20.0, -40.0), gyr_noise: float = 0.0, acc_noise: float = 0.0, mag_noise: float = 0.0,
-                   gyr_bias=(0.0, 0.0, 0.0), disturbances=(), seed: int = 1) -> dict:
+def synthesize_imu(quat: Any, *, fs: float | None = None, t: Any=None, linear_acc: Any=None, gravity: float = 9.81,
+                   field: Any=(0.0, 20.0, -40.0), gyr_noise: float = 0.0, acc_noise: float = 0.0, mag_noise: float = 0.0,
+                   gyr_bias: Any=(0.0, 0.0, 0.0), disturbances: Any=(), seed: int = 1) -> dict[str, Any]:
     """IMU data from known sensor-to-earth orientations, for tests and examples. Sample 0 has zero rate; sample i
     carries the rotation from orientation i - 1 to i.
 
@@ -480,7 +480,7 @@ def synthesize_imu(quat, *, fs: float | None = None, t=None, linear_acc=None, gr
                                 gyr_bias=list(gyr_bias), disturbances=list(disturbances), seed=seed)
 
 
-def earth_frame_rotation(from_frame: str, to_frame: str) -> np.ndarray:
+def earth_frame_rotation(from_frame: Literal["enu", "ned", "nwu"], to_frame: Literal["enu", "ned", "nwu"]) -> np.ndarray:
     """The quaternion r with q_to = r * q_from for sensor-to-earth quaternions.
 
     Parameters
@@ -501,7 +501,7 @@ def earth_frame_rotation(from_frame: str, to_frame: str) -> np.ndarray:
     return _core.earth_frame_rotation(from_frame, to_frame)
 
 
-def orientation_from_vectors(acc, mag=None) -> np.ndarray:
+def orientation_from_vectors(acc: Any, mag: Any=None) -> np.ndarray:
     """Sensor-to-earth (ENU) orientation from one accelerometer (and magnetometer) sample at rest.
 
     Parameters
@@ -525,7 +525,7 @@ def orientation_from_vectors(acc, mag=None) -> np.ndarray:
     return _core.orientation_from_vectors(acc, mag)
 
 
-def mean_orientation(quat) -> np.ndarray:
+def mean_orientation(quat: Any) -> np.ndarray:
     """Average of unit quaternions (Markley et al., J Guid Control Dyn 30:1193, 2007): the principal eigenvector
     of sum q q^T, sign-agnostic.
 
@@ -546,7 +546,7 @@ def mean_orientation(quat) -> np.ndarray:
     return _core.mean_orientation(quat)
 
 
-def calibrate_static_pose(sensor_orientations, anterior_hints, pelvis_index: int = 0, *,
+def calibrate_static_pose(sensor_orientations: Any, anterior_hints: Any, pelvis_index: int = 0, *,
                           shared_heading: bool) -> list[SegmentCalibration]:
     """Static neutral-pose sensor-to-segment calibration of several sensors at once (segment frames after ISB: x
     anterior, y superior, z right). Gravity gives each segment's y; the pelvis sensor's anterior hint, made
@@ -579,7 +579,7 @@ def calibrate_static_pose(sensor_orientations, anterior_hints, pelvis_index: int
                                        shared_heading=shared_heading)
 
 
-def functional_axis(gyr_proximal, gyr_distal, quat_proximal, quat_distal, hint) -> np.ndarray:
+def functional_axis(gyr_proximal: Any, gyr_distal: Any, quat_proximal: Any, quat_distal: Any, hint: Any) -> np.ndarray:
     """Functional calibration: the axis about which the distal segment rotated relative to the proximal one during
     a single-plane movement (e.g. hip flexion/extension swings give the flexion axis): the principal axis of the
     relative angular velocity.
@@ -607,7 +607,7 @@ def functional_axis(gyr_proximal, gyr_distal, quat_proximal, quat_distal, hint) 
     return np.asarray(_core.functional_axis(gyr_proximal, gyr_distal, quat_proximal, quat_distal, hint)).reshape(3)
 
 
-def refine_with_functional_axis(calibration: SegmentCalibration, axis, axis_is_flexion: bool = True
+def refine_with_functional_axis(calibration: SegmentCalibration, axis: Any, axis_is_flexion: bool = True
                                 ) -> SegmentCalibration:
     """A static calibration refined with a functional axis: the segment z (medio-lateral) set to it for a flexion
     movement, x (antero-posterior) for an abduction one; y from the static pose is kept. Without a shared heading
@@ -634,7 +634,7 @@ def refine_with_functional_axis(calibration: SegmentCalibration, axis, axis_is_f
     return _core.refine_with_functional_axis(calibration, axis, axis_is_flexion)
 
 
-def segment_orientations(quat, calibration: SegmentCalibration) -> np.ndarray:
+def segment_orientations(quat: Any, calibration: SegmentCalibration) -> np.ndarray:
     """Segment orientations from sensor orientations with a sensor-to-segment calibration.
 
     Parameters
@@ -656,7 +656,7 @@ def segment_orientations(quat, calibration: SegmentCalibration) -> np.ndarray:
     return _core.segment_orientations(quat, calibration)
 
 
-def inclination(segment) -> np.ndarray:
+def inclination(segment: Any) -> np.ndarray:
     """Angle of each segment's long axis (y) from the vertical.
 
     Parameters
@@ -672,7 +672,7 @@ def inclination(segment) -> np.ndarray:
     return _core.inclination(segment)
 
 
-def axis_elevation(quat, axis) -> np.ndarray:
+def axis_elevation(quat: Any, axis: Any) -> np.ndarray:
     """Elevation of a sensor axis above the horizontal: asin of its earth-vertical component (e.g. a foot sensor's
     toe axis: toe-up positive).
 
@@ -696,7 +696,7 @@ def axis_elevation(quat, axis) -> np.ndarray:
     return _core.axis_elevation(quat, axis)
 
 
-def align_relative_heading(proximal_segment, distal_segment, rest, *, fs: float, tolerance: float,
+def align_relative_heading(proximal_segment: Any, distal_segment: Any, rest: Any, *, fs: float, tolerance: float,
                            tau: float) -> np.ndarray:
     """Distal segment orientations with the relative heading of two 6D sensors pulled to neutral while both rest
     upright: the assumption is that standing still, the joint is near its calibrated neutral rotation. Causal.

@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from typing import Any
+
 import numpy as np
 
 from kinemyo import _repr
@@ -57,7 +59,7 @@ class ScoreResult:
     def __getitem__(self, name: str) -> ScoreValue:
         return self.scores[name]
 
-    def to_frame(self):
+    def to_frame(self) -> Any:
         """One row per score as a pandas DataFrame."""
         import pandas as pd
 
@@ -69,7 +71,7 @@ class ScoreResult:
 Missing = str | dict[str, MissingRule] | None
 
 
-def score(instrument: str, answers, missing: Missing = None, recorded: dict[str, int] | None = None) -> ScoreResult:
+def score(instrument: str, answers: Any, missing: Missing = None, recorded: dict[str, int] | None = None) -> ScoreResult:
     """Score one administration.
 
     Parameters
@@ -105,7 +107,7 @@ def score(instrument: str, answers, missing: Missing = None, recorded: dict[str,
     return _result(instrument, _score(instrument, clean, missing, dict(recorded or {})))
 
 
-def _result(instrument: str, raw) -> ScoreResult:
+def _result(instrument: str, raw: Any) -> ScoreResult:
     values, classification, warnings, recorded = raw
     scores = {v["name"]: ScoreValue(**v) for v in values}
     return ScoreResult(instrument, scores, classification, list(warnings), dict(recorded))
@@ -125,7 +127,7 @@ class Change:
     status: str
 
 
-def change(instrument: str, before, after, mic: float, score: str = "total") -> Change:
+def change(instrument: str, before: Any, after: Any, mic: float, score: str = "total") -> Change:
     """Change between two administrations, flagged against a minimal important change. There is no default MIC:
     published values depend on population and method.
 
@@ -168,10 +170,10 @@ class FhirScore:
     the FHIR R4 Observation written from it."""
 
     result: ScoreResult
-    observation: dict  # FHIR R4 Observation resource
+    observation: dict[str, Any]  # FHIR R4 Observation resource
 
 
-def score_questionnaire_response(response, instrument: str | None = None, missing: Missing = None) -> FhirScore:
+def score_questionnaire_response(response: str | dict[str, Any], instrument: str | None = None, missing: Missing = None) -> FhirScore:
     """Score a FHIR R4 QuestionnaireResponse (a JSON string or a dict) and write the result as an Observation.
 
     The instrument comes from the response's ``questionnaire`` URL (``instrument_info(id)["questionnaire_urls"]``);
@@ -204,7 +206,7 @@ def score_questionnaire_response(response, instrument: str | None = None, missin
     return FhirScore(_result(instrument_id, raw), json.loads(observation))
 
 
-def _as_int(a, item: int) -> int:
+def _as_int(a: Any, item: int) -> int:
     if isinstance(a, (bool, np.bool_)):
         raise TypeError(f"item {item}: expected an integer answer, got {a!r}")
     if isinstance(a, (int, np.integer)):
@@ -214,7 +216,7 @@ def _as_int(a, item: int) -> int:
     raise ValueError(f"item {item}: answer must be an integer or missing, got {a!r}")
 
 
-def score_frame(instrument: str, answers, missing: Missing = None):
+def score_frame(instrument: str, answers: Any, missing: Missing = None) -> Any:
     """Score many respondents at once.
 
     Parameters
@@ -274,7 +276,7 @@ def instrument_ids() -> list[str]:
     return _core.instrument_ids()
 
 
-def instrument_info(id: str) -> dict:
+def instrument_info(id: str) -> dict[str, Any]:
     """An instrument's definition: items, response sets, scores, missing rules, bands, cut-offs, citation.
 
     Parameters

@@ -12,7 +12,10 @@ from __future__ import annotations
 import numbers
 from dataclasses import dataclass
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import NDArray
 
 from . import _repr
 from ._compat import keyword_fs
@@ -30,7 +33,7 @@ class TimeBase:
     fs: float
     n: int
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         finite_positive(self.fs, "fs")
         if isinstance(self.start_s, bool) or not isinstance(self.start_s, numbers.Real) or not np.isfinite(self.start_s):
             raise ValueError(f"start_s: must be a finite number, got {self.start_s!r}")
@@ -50,7 +53,8 @@ class TimeBase:
 
 
 @keyword_fs("t", "x", "fs")
-def regularize(t, x, *, fs: float, where: str = "t", rate_tolerance: float = 0.02, gap_factor: float = 2.0):
+def regularize(t: Any, x: Any, *, fs: float, where: str = "t", rate_tolerance: float = 0.02,
+               gap_factor: float = 2.0) -> tuple[NDArray[np.float64], TimeBase, list[tuple[float, float]]]:
     """Samples ``x`` (n, k) stamped at times ``t`` (s, session clock) onto the uniform grid at ``fs`` from ``t[0]``.
 
     The timestamps must be finite and strictly increasing, and their median interval must agree with ``1 / fs``
@@ -89,7 +93,7 @@ def regularize(t, x, *, fs: float, where: str = "t", rate_tolerance: float = 0.0
 
 
 @keyword_fs("bases", "fs")
-def common_grid(bases, *, fs: float | None = None, where: str = "recordings") -> TimeBase:
+def common_grid(bases: Any, *, fs: float | None = None, where: str = "recordings") -> TimeBase:
     """The grid over the span every base covers, at ``fs`` (default: the highest rate among them)."""
     bases = list(bases)
     rate = float(fs) if fs is not None else max(b.fs for b in bases)
@@ -105,20 +109,21 @@ def _same_grid(a: TimeBase, b: TimeBase) -> bool:
     return a.fs == b.fs and abs(a.start_s - b.start_s) < 1e-6 / a.fs
 
 
-def resample(x, base: TimeBase, target: TimeBase) -> np.ndarray:
+def resample(x: Any, base: TimeBase, target: TimeBase) -> NDArray[np.float64]:
     """Samples (n, k) or (n,) on ``base`` linearly interpolated onto ``target``; NaN outside ``base``'s span."""
     x = real_array(x, "x")
     if x.ndim not in (1, 2) or x.shape[0] != base.n:
         raise ValueError(f"x: expected shape ({base.n},) or ({base.n}, k) for the time base, got {x.shape}")
     if _same_grid(base, target) and target.n <= base.n:
-        return x[:target.n].copy()
+        return np.array(x[:target.n], dtype=np.float64)
     t, src = target.times(), base.times()
     cols = x[:, None] if x.ndim == 1 else x
     out = np.column_stack([np.interp(t, src, cols[:, k], left=np.nan, right=np.nan) for k in range(cols.shape[1])])
-    return out[:, 0] if x.ndim == 1 else out
+    result: NDArray[np.float64] = out[:, 0] if x.ndim == 1 else out
+    return result
 
 
-def resample_quaternions(q, base: TimeBase, target: TimeBase) -> np.ndarray:
+def resample_quaternions(q: Any, base: TimeBase, target: TimeBase) -> NDArray[np.float64]:
     """Unit quaternions (n, 4) on ``base`` onto ``target`` by normalised linear interpolation after making the
     sequence sign-continuous (q and -q are one rotation); equals slerp to O(step angle^3)."""
     q = real_array(q, "q")
@@ -128,4 +133,5 @@ def resample_quaternions(q, base: TimeBase, target: TimeBase) -> np.ndarray:
     flips[flips == 0] = 1.0
     q = q * np.concatenate([[1.0], np.cumprod(flips)])[:, None]
     out = resample(q, base, target)
-    return out / np.linalg.norm(out, axis=1, keepdims=True)
+    unit: NDArray[np.float64] = out / np.linalg.norm(out, axis=1, keepdims=True)
+    return unit
