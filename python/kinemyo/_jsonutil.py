@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 
-def strict_json(x):
+def strict_json(x: Any) -> Any:
     """``x`` with NumPy scalars and arrays as Python values and every non-finite number as None, so that
     ``json.dumps(..., allow_nan=False)`` writes standard JSON (NaN is not JSON; summary files say null)."""
     if isinstance(x, dict):

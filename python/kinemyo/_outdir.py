@@ -11,6 +11,8 @@ kinemyo version and the time the run finished).
 
 from __future__ import annotations
 
+from typing import Any
+
 import contextlib
 import datetime
 import json
@@ -35,7 +37,7 @@ class OutputLocked(RuntimeError):
 
 
 @contextlib.contextmanager
-def _lock(path: pathlib.Path):
+def _lock(path: pathlib.Path) -> Any:
     import fcntl
 
     fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o644)
@@ -50,7 +52,7 @@ def _lock(path: pathlib.Path):
 
 
 @contextlib.contextmanager
-def _signals_deferred():
+def _signals_deferred() -> Any:
     """SIGINT/SIGTERM held back for the two renames that swap the folders (main thread only)."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
         yield
@@ -62,7 +64,7 @@ def _signals_deferred():
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
-def check_output(out: str | os.PathLike, *, force: bool = False) -> pathlib.Path:
+def check_output(out: str | os.PathLike[str], *, force: bool = False) -> pathlib.Path:
     """``out`` as an absolute path, or OutputExists when it is a file or (without ``force``) a non-empty folder;
     cheap, so a command can refuse before a long analysis rather than after it."""
     out = pathlib.Path(out).absolute()
@@ -79,7 +81,7 @@ def check_output(out: str | os.PathLike, *, force: bool = False) -> pathlib.Path
 
 
 @contextlib.contextmanager
-def result_folder(out: str | os.PathLike, *, force: bool = False, version: str = ""):
+def result_folder(out: str | os.PathLike[str], *, force: bool = False, version: str = "") -> Any:
     """Context manager yielding a temporary folder to write results into; on normal exit it becomes ``out``."""
     out = check_output(out, force=force)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pathlib
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -40,21 +40,21 @@ class SessionResult:
     and questionnaire results."""
 
     session: Session
-    summary: dict
-    emg: dict = field(default_factory=dict)          # channel -> arrays for plots
-    ratios: dict = field(default_factory=dict)       # "num:den" -> {"t": ..., "ratio": ...}
+    summary: dict[str, Any]
+    emg: dict[str, Any] = field(default_factory=dict[str, Any])          # channel -> arrays for plots
+    ratios: dict[str, Any] = field(default_factory=dict[str, Any])       # "num:den" -> {"t": ..., "ratio": ...}
     gait: gait.GaitAnalysis | None = None
     gait_base: TimeBase | None = None                # the feet's common grid (event indices count from its start)
-    gait_signals: dict = field(default_factory=dict)  # side -> sagittal rate for plots, on gait_base
+    gait_signals: dict[str, Any] = field(default_factory=dict[str, Any])  # side -> sagittal rate for plots, on gait_base
     lower_back: gait.LowerBackGait | None = None     # lower-back gait, times on the session clock
-    lower_back_signal: dict = field(default_factory=dict)  # {"t": ..., "acc_norm": ...} for plots
-    angles: dict = field(default_factory=dict)       # name -> {"t": ..., "angles": {...}, "repetitions": {...}}
-    questionnaires: dict = field(default_factory=dict)  # id -> ScoreResult
+    lower_back_signal: dict[str, Any] = field(default_factory=dict[str, Any])  # {"t": ..., "acc_norm": ...} for plots
+    angles: dict[str, Any] = field(default_factory=dict[str, Any])       # name -> {"t": ..., "angles": {...}, "repetitions": {...}}
+    questionnaires: dict[str, Any] = field(default_factory=dict[str, Any])  # id -> ScoreResult
 
     def __repr__(self) -> str:
         """What the result holds and how much: names and counts, never the signals (the full numbers are in
         ``summary``)."""
-        def names(d: dict) -> str:
+        def names(d: dict[str, Any]) -> str:
             keys = [repr(str(k)) for k in d]
             return "[" + ", ".join(keys[:6]) + (", ..." if len(keys) > 6 else "") + "]"
 
@@ -78,13 +78,13 @@ class SessionResult:
         return f"SessionResult({', '.join(parts)})"
 
 
-def _file_rate(given, found, where):
+def _file_rate(given: Any, found: Any, where: Any) -> Any:
     if given is not None and abs(given - found) > 1e-9 * found:
         raise SessionError(f"{where}.fs: {given} Hz in the session, {found} Hz in the file")
     return found
 
 
-def _on_session_clock(x, fs, entry, r, where):
+def _on_session_clock(x: Any, fs: Any, entry: Any, r: Any, where: Any) -> Any:
     """Samples of a recording on the session clock: (samples, TimeBase, gaps)."""
     timing = entry.timing
     if timing.time_column is None:
@@ -99,7 +99,7 @@ def _on_session_clock(x, fs, entry, r, where):
         raise SessionError(str(exc)) from exc
 
 
-def read_emg_recording(rec, where: str = "emg"):
+def read_emg_recording(rec: Any, where: str = "emg") -> Any:
     """The session EMG recording's channels on the session clock.
 
     Parameters
@@ -143,7 +143,7 @@ def read_emg_recording(rec, where: str = "emg"):
     return _on_session_clock(np.column_stack(cols), fs, rec, r, where)
 
 
-def _read_imu(s, files: dict, where: str):
+def _read_imu(s: Any, files: dict[str, Any], where: str) -> Any:
     """The sensor's gyr/acc/mag in SI units and its place on the session clock (``base``, ``gaps``); ``files``
     caches recordings by file, as several sensors may share one (both feet in a gaitmap file, a C3D)."""
     key = (s.file, s.format, s.fs)
@@ -189,23 +189,23 @@ def _quietest(env: np.ndarray, fs: float, seconds: float = 3.0) -> slice:
     return slice(start, start + n)
 
 
-def _feet(s: Session) -> dict:
+def _feet(s: Session) -> dict[str, Any]:
     return {sns.side: sns for sns in s.imu if sns.placement == "foot"}
 
 
-def _lower_back(s: Session):
+def _lower_back(s: Session) -> Any:
     return next((sns for sns in s.imu if sns.placement == "lower_back"), None)
 
 
-def _segments(s: Session) -> list:
+def _segments(s: Session) -> list[Any]:
     return [sns for sns in s.imu if sns.placement != "foot"]
 
 
-def _sensor_key(sns) -> str:
+def _sensor_key(sns: Any) -> str:
     return sns.placement + (f"_{sns.side}" if sns.side else "")
 
 
-def _where(s: Session, sns) -> str:
+def _where(s: Session, sns: Any) -> str:
     return f"imu[{next(i for i, x in enumerate(s.imu) if x is sns)}]"
 
 
@@ -217,7 +217,7 @@ def _angles_skipped(s: Session) -> str | None:
     return f"joint angles need {', '.join(missing)}" if missing else None
 
 
-def _shared_grid(bases, where: str, fs: float | None = None) -> TimeBase:
+def _shared_grid(bases: Any, where: str, fs: float | None = None) -> TimeBase:
     try:
         return common_grid(bases, fs=fs, where=where)
     except ValueError as exc:
@@ -287,7 +287,7 @@ def analyze_session(session: Session | str | pathlib.Path, *,
         if progress is not None:
             progress(done[0], len(plan), message)
         done[0] += 1
-    summary: dict = {"session": {"name": s.name, "subject": s.subject, "date": s.date, "affected_side": s.affected_side,
+    summary: dict[str, Any] = {"session": {"name": s.name, "subject": s.subject, "date": s.date, "affected_side": s.affected_side,
                                  "file": str(s.path)},
                      "kinemyo_version": _core.__version__, "sources": list(s.sources)}
     result = SessionResult(s, summary)
@@ -378,7 +378,7 @@ def analyze_session(session: Session | str | pathlib.Path, *,
         summary["ratios"] = ratios
 
     # --- IMU: gait from feet, orientation and angles ----------------------------------------------------------
-    imu_files: dict = {}
+    imu_files: dict[str, Any] = {}
     feet = _feet(s)
     if set(feet) == {"left", "right"}:
         step("gait (feet)")
@@ -450,7 +450,7 @@ def analyze_session(session: Session | str | pathlib.Path, *,
     return result
 
 
-def _lower_back_gait(s: Session, files: dict, result: SessionResult) -> dict:
+def _lower_back_gait(s: Session, files: dict[str, Any], result: SessionResult) -> dict[str, Any]:
     """Walking bouts, contacts and the step table of the lower-back sensor (gait.lower_back_gait), on the session
     clock, and its summary."""
     sns = _lower_back(s)
@@ -491,7 +491,7 @@ def _lower_back_gait(s: Session, files: dict, result: SessionResult) -> dict:
     }
 
 
-def _record_angles(result: SessionResult, name: str, t: np.ndarray, angles: dict) -> dict:
+def _record_angles(result: SessionResult, name: str, t: np.ndarray, angles: dict[str, Any]) -> dict[str, Any]:
     """Keep a named set of angle series (rad) for the report, with their repetitions; their summary in degrees."""
     reps = {k: imu.repetitions(v, REPETITION_MIN_RANGE) for k, v in angles.items()}
     result.angles[name] = {"t": t, "angles": angles, "repetitions": reps}
@@ -503,7 +503,7 @@ def _record_angles(result: SessionResult, name: str, t: np.ndarray, angles: dict
     return out
 
 
-def _foot_angle(side: str, d: dict, grid: TimeBase, anterior, events, strides, result: SessionResult) -> dict:
+def _foot_angle(side: str, d: dict[str, Any], grid: TimeBase, anterior: Any, events: Any, strides: Any, result: SessionResult) -> dict[str, Any]:
     """The foot's sagittal angle (gait.foot_angle) with its extremes per kept stride."""
     angle = gait.foot_angle(d["gyr"], d["acc"], events.mid_stance, fs=grid.fs, anterior=anterior)
     peaks, troughs = [], []
@@ -519,7 +519,7 @@ def _foot_angle(side: str, d: dict, grid: TimeBase, anterior, events, strides, r
             "min_per_stride_median": float(np.degrees(np.median(troughs))) if troughs else None}
 
 
-def _segment_angles(s: Session, files: dict, result: SessionResult, step) -> dict:
+def _segment_angles(s: Session, files: dict[str, Any], result: SessionResult, step: Any) -> dict[str, Any]:
     """The non-foot sensors on one grid; with a static pose and each sensor's anterior axis, their orientations,
     the sensor-to-segment calibration, hip and lumbo-pelvic joint angles, segment inclination and repetitions."""
     data = {}
@@ -528,7 +528,7 @@ def _segment_angles(s: Session, files: dict, result: SessionResult, step) -> dic
         if key in data:
             raise SessionError(f"{_where(s, sns)}: a second {key.replace('_', ' ')} sensor")
         data[key] = (_read_imu(sns, files, _where(s, sns)), sns)
-    out: dict = {"sensors": list(data)}
+    out: dict[str, Any] = {"sensors": list(data)}
     grid = _shared_grid([d["base"] for d, _ in data.values()], "imu (segments)")
     skipped = _angles_skipped(s)
     if skipped:
@@ -568,7 +568,7 @@ def _segment_angles(s: Session, files: dict, result: SessionResult, step) -> dic
     return out
 
 
-def _score_summary(r) -> dict:
+def _score_summary(r: Any) -> dict[str, Any]:
     out = {"classification": r.classification or None, "warnings": list(r.warnings), "scores": {}}
     for name, v in r.scores.items():
         out["scores"][name] = {"value": None if not v.computable else float(v.value), "band": v.band or None,

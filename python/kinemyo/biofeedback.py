@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -56,7 +56,7 @@ def lsl_blocks(stream_name: str, timeout_s: float = 5.0) -> tuple[float, int, It
     inlet = pylsl.StreamInlet(found[0])
     info = inlet.info()
 
-    def blocks():
+    def blocks() -> Any:
         while True:
             chunk, _ = inlet.pull_chunk(timeout=1.0)
             if chunk:
@@ -112,7 +112,7 @@ def run_biofeedback(blocks: Iterator[np.ndarray], channels: list[emg.ChannelConf
     return _finish(frames, show)
 
 
-def _finish(frames, show):
+def _finish(frames: Any, show: Any) -> Any:
     if show is _terminal and sys.stdout.isatty():
         print()
     return frames

@@ -20,6 +20,8 @@ Ctrl-C exits with 130 and leaves any previous results untouched.
 
 from __future__ import annotations
 
+from typing import Any
+
 import argparse
 import json
 import pathlib
@@ -32,7 +34,7 @@ class ProgressBar:
     """Progress of a long job on ``stream`` (stderr): a bar redrawn in place on a terminal, one line per step
     otherwise (logs, pipes); nothing when ``quiet``. Called as ``bar(done, total, message)``."""
 
-    def __init__(self, quiet: bool = False, stream=None, width: int = 28):
+    def __init__(self, quiet: bool = False, stream: Any=None, width: int = 28) -> None:
         self.quiet, self.stream, self.width = quiet, stream if stream is not None else sys.stderr, width
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
 
@@ -48,7 +50,7 @@ class ProgressBar:
         self.stream.flush()
 
 
-def _analyze(session, out: str, quiet: bool, force: bool = False, allow_outside: bool = False,
+def _analyze(session: Any, out: str, quiet: bool, force: bool = False, allow_outside: bool = False,
              store: str | bool | None = None) -> int:
     """``store``: a store path, None for the default store, False to record nothing."""
     from kinemyo._outdir import check_output
@@ -95,7 +97,7 @@ def _emit(text: str, out: str | None, name: str) -> None:
     print(f"{name.split('.')[0]}: {path}")
 
 
-def _compare(args) -> int:
+def _compare(args: Any) -> int:
     from kinemyo.progress import compare_summaries, format_table
 
     if len(args.summaries) < 2:
@@ -111,7 +113,7 @@ def _compare(args) -> int:
     return 0
 
 
-def _progress(args) -> int:
+def _progress(args: Any) -> int:
     from kinemyo.progress import format_table, progress
 
     result = progress(args.patient, store=args.store, baseline=args.baseline, mic=_mic_args(args.mic))
@@ -126,7 +128,7 @@ def _progress(args) -> int:
     return 0
 
 
-def _cohort(args) -> int:
+def _cohort(args: Any) -> int:
     from kinemyo.cohort import analyze_cohort
 
     result = analyze_cohort(args.sessions, out=args.out, scheduler=args.scheduler, workers=args.workers,
@@ -142,7 +144,7 @@ def _cohort(args) -> int:
     return 0
 
 
-def _biofeedback(args) -> int:
+def _biofeedback(args: Any) -> int:
     from kinemyo import emg
     from kinemyo.biofeedback import lsl_blocks, replay_blocks, run_biofeedback
 
@@ -272,7 +274,7 @@ def _one_line(exc: BaseException) -> str:
     return text[:500]
 
 
-def _run(args) -> int:
+def _run(args: Any) -> int:
     if args.command == "biofeedback":
         return _biofeedback(args)
     if args.command == "demo":

@@ -39,7 +39,7 @@ import time
 import urllib.parse
 import uuid
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 __all__ = ["CohortResult", "analyze_cohort", "parquet_schema", "process_session", "read_table", "write_cohort_report"]
 
@@ -54,7 +54,7 @@ _FLOAT_COLUMNS = {"value", "onset_s", "offset_s", "duration_s"}
 _INT_COLUMNS = {"n_answered", "n_items"}
 
 
-def parquet_schema(table: str, *, with_patient: bool = True):
+def parquet_schema(table: str, *, with_patient: bool = True) -> Any:
     """The Arrow schema of one table of the dataset: the columns of :mod:`kinemyo.tables`, with ``patient`` the
     partition column (stored in the folder name, not in the files: ``with_patient=False``)."""
     from kinemyo import tables
@@ -103,7 +103,7 @@ def _atomic_write(path: pathlib.Path, write: Callable[[pathlib.Path], None]) -> 
             tmp.unlink()
 
 
-def _write_parquet(frame, table: str, path: pathlib.Path) -> None:
+def _write_parquet(frame: Any, table: str, path: pathlib.Path) -> None:
     from kinemyo._optional import require
 
     pa, pq = require("pyarrow", "kinemyo.cohort"), require("pyarrow.parquet", "kinemyo.cohort")
@@ -113,7 +113,7 @@ def _write_parquet(frame, table: str, path: pathlib.Path) -> None:
     _atomic_write(path, lambda tmp: pq.write_table(data, tmp))
 
 
-def _read_manifest(path: pathlib.Path) -> dict | None:
+def _read_manifest(path: pathlib.Path) -> dict[str, Any] | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -121,7 +121,7 @@ def _read_manifest(path: pathlib.Path) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def _failed_tables(session_id: str, patient, date, name, path: pathlib.Path, error: str) -> dict:
+def _failed_tables(session_id: str, patient: Any, date: Any, name: Any, path: pathlib.Path, error: str) -> dict[str, Any]:
     import pandas as pd
 
     from kinemyo import _core, tables
@@ -137,7 +137,7 @@ def _one_line(exc: BaseException) -> str:
     return (" ".join(str(exc).split()) or type(exc).__name__)[:1000]
 
 
-def process_session(path: str | os.PathLike, out: str | os.PathLike, store: str | os.PathLike | None = None) -> dict:
+def process_session(path: str | os.PathLike[str], out: str | os.PathLike[str], store: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """Analyse one session file into the dataset at ``out`` (one Dask task; also the serial path) and, when given,
     the SQLite session ``store`` (:class:`kinemyo.store.SessionStore`, one transaction); return its status record:
     session_file, session_id, patient, date, status ('ok' | 'failed'), error, skipped (the earlier run's outcome
@@ -202,14 +202,14 @@ def process_session(path: str | os.PathLike, out: str | os.PathLike, store: str 
     return status
 
 
-def _store_has(store, session_id: str) -> bool:
+def _store_has(store: Any, session_id: str) -> bool:
     from kinemyo.store import SessionStore
 
     with SessionStore(store) as st:
         return st.has(session_id, include_failed=True)
 
 
-def _record(store, result, session, status: dict, content: str) -> None:
+def _record(store: Any, result: Any, session: Any, status: dict[str, Any], content: str) -> None:
     """The session's outcome into the SQLite store in one transaction (the store's own; WAL + busy timeout let the
     worker processes of one machine write concurrently)."""
     from kinemyo.store import SessionStore
@@ -222,7 +222,7 @@ def _record(store, result, session, status: dict, content: str) -> None:
                               content_hash=content)
 
 
-def read_table(out: str | os.PathLike, table: str, columns: list[str] | None = None):
+def read_table(out: str | os.PathLike[str], table: str, columns: list[str] | None = None) -> Any:
     """One table of a cohort dataset as a pandas DataFrame (``patient`` from the partition folders)."""
     import pandas as pd
 
@@ -247,7 +247,7 @@ class CohortResult:
     report: pathlib.Path
 
     @property
-    def failed(self):
+    def failed(self) -> Any:
         return self.sessions[self.sessions.status == "failed"]
 
     def __repr__(self) -> str:
@@ -256,7 +256,7 @@ class CohortResult:
                 f"{int(s.skipped.sum())} unchanged since an earlier run; out={str(self.out)!r})")
 
 
-def _check_paths(paths) -> list[pathlib.Path]:
+def _check_paths(paths: Any) -> list[pathlib.Path]:
     if isinstance(paths, (str, bytes, os.PathLike)):
         raise TypeError("paths: expected a list of session files, got a single path (wrap it in a list)")
     try:
@@ -282,7 +282,7 @@ def _check_paths(paths) -> list[pathlib.Path]:
     return out
 
 
-def _check_out(out) -> pathlib.Path:
+def _check_out(out: Any) -> pathlib.Path:
     from kinemyo import _core
 
     if not isinstance(out, (str, os.PathLike)):
@@ -299,7 +299,7 @@ def _check_out(out) -> pathlib.Path:
     return out
 
 
-def _local_client(workers: int):
+def _local_client(workers: int) -> Any:
     from distributed import Client, LocalCluster
 
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, memory_limit=LOCAL_MEMORY_LIMIT,
@@ -307,8 +307,8 @@ def _local_client(workers: int):
     return Client(cluster), cluster
 
 
-def analyze_cohort(paths: Iterable[str | os.PathLike], *, out: str | os.PathLike, client=None,
-                   scheduler: str | None = None, workers: int = LOCAL_WORKERS, store: str | os.PathLike | None = None,
+def analyze_cohort(paths: Iterable[str | os.PathLike[str]], *, out: str | os.PathLike[str], client: Any=None,
+                   scheduler: str | None = None, workers: int = LOCAL_WORKERS, store: str | os.PathLike[str] | None = None,
                    progress: Callable[[int, int, str], None] | None = None) -> CohortResult:
     """Analyse every session file of ``paths`` on a Dask cluster into the dataset at ``out`` (see the module
     docstring) and write ``out/cohort_report.html``.
@@ -362,7 +362,7 @@ def analyze_cohort(paths: Iterable[str | os.PathLike], *, out: str | os.PathLike
     return CohortResult(out, pd.DataFrame(statuses), report)
 
 
-def _check_local(client) -> None:
+def _check_local(client: Any) -> None:
     import socket
 
     me = {"127.0.0.1", "localhost", "::1", socket.gethostname()}
@@ -376,7 +376,7 @@ def _check_local(client) -> None:
                          "run without a store (the Parquet dataset is the output) and fill the store on one machine")
 
 
-def _run(client, files: list[pathlib.Path], out: pathlib.Path, store, progress) -> list[dict]:
+def _run(client: Any, files: list[pathlib.Path], out: pathlib.Path, store: Any, progress: Any) -> list[dict[str, Any]]:
     from distributed import as_completed
 
     order = {}
@@ -385,7 +385,7 @@ def _run(client, files: list[pathlib.Path], out: pathlib.Path, store, progress) 
         fut = client.submit(process_session, str(f), str(out), None if store is None else str(store), key=f"kinemyo-session-{f.parent.name}-{uuid.uuid4().hex}")
         order[fut.key] = i
         futures.append(fut)
-    statuses: list[dict | None] = [None] * len(files)
+    statuses: list[dict[str, Any] | None] = [None] * len(files)
     if progress is not None:
         progress(0, len(files), f"{len(files)} sessions on {len(client.scheduler_info()['workers'])} workers")
     for done, fut in enumerate(as_completed(futures), start=1):
@@ -403,7 +403,7 @@ def _run(client, files: list[pathlib.Path], out: pathlib.Path, store, progress) 
     return statuses
 
 
-def write_cohort_report(out: str | os.PathLike) -> pathlib.Path:
+def write_cohort_report(out: str | os.PathLike[str]) -> pathlib.Path:
     """``out/cohort_report.html`` from the dataset at ``out``: counts, failed sessions, the distribution of each
     key measure over sessions and each patient's trajectory over dates (self-contained HTML, PNG figures)."""
     out = pathlib.Path(out)
@@ -424,7 +424,7 @@ MAX_DISTRIBUTIONS = 12
 MAX_TRAJECTORIES = 6
 
 
-def _key_measures(measures) -> list[str]:
+def _key_measures(measures: Any) -> list[str]:
     import re
 
     names = measures.dropna(subset=["value"]).groupby("measure").size()
@@ -435,7 +435,7 @@ def _key_measures(measures) -> list[str]:
     return chosen[:MAX_DISTRIBUTIONS]
 
 
-def _render_report(sessions, measures) -> str:
+def _render_report(sessions: Any, measures: Any) -> str:
     import html
 
     import numpy as np

@@ -20,7 +20,7 @@ are in ``kinemyo/data/README.md``.
 from __future__ import annotations
 
 import pathlib
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -63,7 +63,7 @@ def biosppy_emg_path() -> pathlib.Path:
     return _DATA / "biosppy_emg.txt"
 
 
-def _demo_session():
+def _demo_session() -> Any:
     from kinemyo.session import load_session
 
     return load_session(demo_session_path())

@@ -7,6 +7,8 @@ zero-phase chain, and summarised in ``summary.json`` and ``emg_demo.png``.
 
 from __future__ import annotations
 
+from typing import Any
+
 import json
 import pathlib
 import time
@@ -34,7 +36,7 @@ def _median_frequency(f: np.ndarray, pxx: np.ndarray) -> float:
     return float(f[np.searchsorted(cumulative, cumulative[-1] / 2.0)])
 
 
-def run_emg_demo(out_dir: str | pathlib.Path, *, quiet: bool = False) -> dict:
+def run_emg_demo(out_dir: str | pathlib.Path, *, quiet: bool = False) -> dict[str, Any]:
     """Run the EMG demo and write ``summary.json`` and ``emg_demo.png`` into ``out_dir``.
 
     Returns
@@ -144,7 +146,7 @@ def run_emg_demo(out_dir: str | pathlib.Path, *, quiet: bool = False) -> dict:
     return summary
 
 
-def _plot(path, fs, x, filtered, envelope, rms, offline, f, pxx, summary) -> None:
+def _plot(path: Any, fs: Any, x: Any, filtered: Any, envelope: Any, rms: Any, offline: Any, f: Any, pxx: Any, summary: Any) -> None:
     from kinemyo.report import _subplots
 
     t = np.arange(x.size) / fs

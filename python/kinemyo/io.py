@@ -9,6 +9,8 @@ header rows: sensor, axis). ``read_c3d`` reads the analog channels of a C3D file
 
 from __future__ import annotations
 
+from typing import Any
+
 import io
 import pathlib
 from dataclasses import dataclass, field
@@ -235,15 +237,15 @@ class LowerBackTrial:
     fs: float
     acc: np.ndarray
     gyr: np.ndarray
-    reference: dict = field(default_factory=dict)
+    reference: dict[str, Any] = field(default_factory=dict[str, Any])
     sensor_height_m: float = float("nan")
 
 
-def _mat_list(value) -> np.ndarray:
+def _mat_list(value: Any) -> np.ndarray:
     return np.atleast_1d(np.asarray(value, dtype=np.float64)).ravel()
 
 
-def _mat_sides(value) -> list[str]:
+def _mat_sides(value: Any) -> list[str]:
     if isinstance(value, str):
         value = [value]
     return [str(v).strip().lower() for v in np.atleast_1d(np.asarray(value, dtype=object)).ravel()]
@@ -282,7 +284,7 @@ def read_mobilised_matlab(path: str | pathlib.Path, reference: str = "INDIP") ->
             height = float("nan")
     trials = []
 
-    def walk(node, names):
+    def walk(node: Any, names: Any) -> None:
         if isinstance(node, dict) and "SU" in node:
             trials.append((names, node))
             return
@@ -305,7 +307,7 @@ def read_mobilised_matlab(path: str | pathlib.Path, reference: str = "INDIP") ->
         fs = float(fs_field.get("Acc", np.nan) if isinstance(fs_field, dict) else fs_field)
         if not np.isfinite(fs) or fs <= 0:
             raise ValueError(f"{path}: {name}: Fs must be a positive sampling rate")
-        ref: dict = {}
+        ref: dict[str, Any] = {}
         standards = node.get("Standards", {})
         system = standards.get(reference) if isinstance(standards, dict) else None
         if isinstance(system, dict) and "MicroWB" in system:

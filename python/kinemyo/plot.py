@@ -12,6 +12,8 @@ angles are drawn in degrees (the results hold radians), other quantities in the 
 
 from __future__ import annotations
 
+from typing import Any
+
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -32,7 +34,7 @@ _COLUMN_UNITS = (("_m_per_s", "m/s"), ("_steps_per_min", "steps/min"), ("_rad", 
 
 # --- shared pieces ---------------------------------------------------------------------------------------------
 
-def _axes_for(ax, n: int, figsize: tuple[float, float]) -> tuple[object, list]:
+def _axes_for(ax: Any, n: int, figsize: tuple[float, float]) -> tuple[object, list[Any]]:
     """The root Figure and ``n`` Axes to draw into: the given Axes (one, or a sequence of ``n``), or a new bare
     Figure with ``n`` rows sharing the time axis."""
     from matplotlib.axes import Axes
@@ -51,7 +53,7 @@ def _axes_for(ax, n: int, figsize: tuple[float, float]) -> tuple[object, list]:
     return getattr(fig, "figure", None) or fig, given  # a SubFigure's Axes: return the root Figure
 
 
-def _signal(x, name: str, *, ndim: int | None = None) -> np.ndarray:
+def _signal(x: Any, name: str, *, ndim: int | None = None) -> np.ndarray:
     """A finite-shaped real array (NaN allowed: gaps are drawn as gaps) with at least one sample."""
     a = real_array(x, name)
     if ndim is not None and a.ndim != ndim:
@@ -61,11 +63,11 @@ def _signal(x, name: str, *, ndim: int | None = None) -> np.ndarray:
     return a
 
 
-def _times(n: int, fs, start_s) -> np.ndarray:
+def _times(n: int, fs: Any, start_s: Any) -> np.ndarray:
     return number(start_s, "start_s") + np.arange(n) / finite_positive(fs, "fs")
 
 
-def _span(span_s, name: str = "span_s") -> tuple[float, float] | None:
+def _span(span_s: Any, name: str = "span_s") -> tuple[float, float] | None:
     if span_s is None:
         return None
     s = real_array(span_s, name)
@@ -74,7 +76,7 @@ def _span(span_s, name: str = "span_s") -> tuple[float, float] | None:
     return float(s[0]), float(s[1])
 
 
-def _require(value, kind, name: str, what: str):
+def _require(value: Any, kind: Any, name: str, what: str) -> Any:
     if not isinstance(value, kind):
         raise TypeError(f"{name}: expected {what}, got {type(value).__name__}")
     return value
@@ -83,8 +85,8 @@ def _require(value, kind, name: str, what: str):
 # --- EMG ---------------------------------------------------------------------------------------------------------
 
 @keyword_fs("envelope", "fs", "activations")
-def envelopes(envelope, activations: emg.ActivationTable | None = None, *, fs: float, start_s: float = 0.0,
-              channel_names: Sequence[str] | None = None, rest_s=None, unit: str | None = None, ax=None):
+def envelopes(envelope: Any, activations: emg.ActivationTable | None = None, *, fs: float, start_s: float = 0.0,
+              channel_names: Sequence[str] | None = None, rest_s: Any=None, unit: str | None = None, ax: Any=None) -> Any:
     """EMG envelopes, one row per channel, with each activation shaded (onset to offset) and the rest window grey.
 
     Parameters
@@ -155,7 +157,7 @@ def envelopes(envelope, activations: emg.ActivationTable | None = None, *, fs: f
 
 
 def ratio(table: emg.IndexTable, *, start_s: float = 0.0, index: str = "activation_ratio", label: str | None = None,
-          ax=None):
+          ax: Any=None) -> Any:
     """One index between two muscles over time, at the centre of each window, e.g. the activation ratio of
     gluteus medius to paraspinal.
 
@@ -197,7 +199,7 @@ def ratio(table: emg.IndexTable, *, start_s: float = 0.0, index: str = "activati
 
 @keyword_fs("angles", "fs")
 def joint_angles(angles: Mapping[str, np.ndarray], *, fs: float, start_s: float = 0.0, title: str | None = None,
-                 ax=None):
+                 ax: Any=None) -> Any:
     """Joint or segment angles over time, in degrees.
 
     Parameters
@@ -239,7 +241,7 @@ def joint_angles(angles: Mapping[str, np.ndarray], *, fs: float, start_s: float 
 
 
 @keyword_fs("estimate", "reference", "fs")
-def orientation_error(estimate, reference, *, fs: float, start_s: float = 0.0, mask=None, ax=None):
+def orientation_error(estimate: Any, reference: Any, *, fs: float, start_s: float = 0.0, mask: Any=None, ax: Any=None) -> Any:
     """Total, heading and inclination error of estimated against reference orientations over time, in degrees
     (:func:`kinemyo.imu.orientation_errors`; BROAD definitions), with each one's RMSE in the title.
 
@@ -291,7 +293,7 @@ def orientation_error(estimate, reference, *, fs: float, start_s: float = 0.0, m
 # --- gait ----------------------------------------------------------------------------------------------------------
 
 @keyword_fs("signal", "fs", "events")
-def gait_events(signal, events, *, fs: float, start_s: float = 0.0, span_s=None, ylabel: str | None = None, ax=None):
+def gait_events(signal: Any, events: Any, *, fs: float, start_s: float = 0.0, span_s: Any=None, ylabel: str | None = None, ax: Any=None) -> Any:
     """A gait signal with its detected contacts marked: initial contacts (down triangles) and final contacts /
     toe-offs (up triangles); for a lower-back sensor coloured by side, with turns shaded.
 
@@ -333,7 +335,7 @@ def gait_events(signal, events, *, fs: float, start_s: float = 0.0, span_s=None,
     fig, (a,) = _axes_for(ax, 1, (10, 2.8))
     a.plot(t[keep], x[keep], lw=0.8, color="0.3")
 
-    def mark(times, marker, color, label, gid):
+    def mark(times: Any, marker: Any, color: Any, label: Any, gid: Any) -> None:
         times = np.asarray(times, dtype=np.float64)
         times = times[(times >= lo) & (times <= hi)]
         if len(times):
@@ -364,7 +366,7 @@ def _unit(column: str) -> str:
     return next((u for suffix, u in _COLUMN_UNITS if column.endswith(suffix)), "")
 
 
-def left_right(strides, *, parameters: Sequence[str] | None = None, affected: str | None = None, ax=None):
+def left_right(strides: Any, *, parameters: Sequence[str] | None = None, affected: str | None = None, ax: Any=None) -> Any:
     """Median of each gait parameter per side as paired bars, with the symmetry index (Robinson et al. 1987,
     :func:`kinemyo.gait.side_index`) above each pair; strides flagged by quality control are left out.
 
@@ -440,7 +442,7 @@ def _short(column: str) -> str:
 
 # --- questionnaires ------------------------------------------------------------------------------------------------
 
-def questionnaire_bands(results, *, ax=None):
+def questionnaire_bands(results: Any, *, ax: Any=None) -> Any:
     """Each score on its instrument's range, the severity bands shaded and named, the score marked with its value
     and band.
 

@@ -16,6 +16,8 @@ speed: faster), ``changed`` for measures with no better direction, ``no importan
 
 from __future__ import annotations
 
+from typing import Any
+
 import base64
 import datetime
 import html
@@ -73,7 +75,7 @@ def change_status(before: float, after: float, mic: float | None, direction: str
     return "improved" if delta <= -mic else "worsened" if delta >= mic else "no important change"
 
 
-def _check_mic(mic) -> dict[str, float]:
+def _check_mic(mic: Any) -> dict[str, float]:
     if mic is None:
         return {}
     if not isinstance(mic, dict):
@@ -95,7 +97,7 @@ def _mic_for(measure: str, group: str, mic: dict[str, float]) -> float | None:
     return None
 
 
-def _unmatched(mic: dict[str, float], measures) -> list[str]:
+def _unmatched(mic: dict[str, float], measures: Any) -> list[str]:
     pairs = list(measures)
     return [k for k in mic if not any(_mic_for(m, g, {k: 1.0}) is not None for m, g in pairs)]
 
@@ -141,7 +143,7 @@ class ProgressResult:
     lines: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def latest(self):
+    def latest(self) -> Any:
         """The rows of the latest session (one per measure)."""
         t = self.table
         return t[t.session_id == t.session_id.iloc[-1]]
@@ -161,7 +163,7 @@ class ProgressResult:
         return path
 
 
-def _open_store(store):
+def _open_store(store: Any) -> Any:
     from kinemyo.store import SessionStore
 
     if isinstance(store, SessionStore):
@@ -169,14 +171,14 @@ def _open_store(store):
     return SessionStore(store), True
 
 
-def _latest_analyses(m):
+def _latest_analyses(m: Any) -> Any:
     """Per session inputs (content_hash), the most recent analysis only: a re-analysis by a newer kinemyo
     replaces the older one in the progress, while the store keeps both."""
     keep = m.sort_values("analysed_at").groupby("content_hash")["session_id"].last()
     return m[m.session_id.isin(set(keep))]
 
 
-def progress(patient: str, *, store=None, baseline: str | None = None, mic: dict | None = None) -> ProgressResult:
+def progress(patient: str, *, store: Any=None, baseline: str | None = None, mic: dict[str, Any] | None = None) -> ProgressResult:
     """The progress of ``patient`` across the sessions in ``store`` (a SessionStore, a path, or None for the
     default store). ``baseline``: the date (YYYY-MM-DD) of the session that changes are measured from (default
     the first); ``mic``: minimal important changes by measure name or questionnaire id."""
@@ -238,13 +240,13 @@ def progress(patient: str, *, store=None, baseline: str | None = None, mic: dict
 
 
 # --- the HTML report -------------------------------------------------------------------------------------------
-def _png(fig) -> str:
+def _png(fig: Any) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _bands(measure: str):
+def _bands(measure: str) -> Any:
     """Severity bands of a questionnaire score (kinemyo.questionnaire.instrument_info; sources cited there)."""
     from kinemyo.questionnaire import instrument_info
 
@@ -254,7 +256,7 @@ def _bands(measure: str):
     return (s["bands"], s["range"], info["citation"]) if s else ([], None, "")
 
 
-def _figure(rows, mic: float | None, base_value: float, base_date) -> str:
+def _figure(rows: Any, mic: float | None, base_value: float, base_date: Any) -> str:
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(7.5, 2.4))
@@ -320,7 +322,7 @@ def _html(p: ProgressResult) -> str:
 
 
 # --- comparing summary.json files ------------------------------------------------------------------------------
-def load_summary(x: dict | str | pathlib.Path, where: str) -> dict:
+def load_summary(x: dict[str, Any] | str | pathlib.Path, where: str) -> dict[str, Any]:
     """A session summary: a dict as it is, or read from a summary.json path (ValueError naming the file and what is
     wrong for anything else: missing, not UTF-8, not JSON, not a kinemyo summary)."""
     if isinstance(x, dict):
@@ -344,7 +346,7 @@ def load_summary(x: dict | str | pathlib.Path, where: str) -> dict:
     return data
 
 
-def compare_summaries(summaries, mic: dict | None = None):
+def compare_summaries(summaries: Any, mic: dict[str, Any] | None = None) -> Any:
     """A readable comparison of two or more session summaries (dicts or summary.json paths), oldest first: one
     row per measure (as in :func:`kinemyo.tables.measures_from_summary`) with each session's value, the change
     from the first to the last, its MIC and status (see :func:`change_status`). Returns ``(table, warnings)``;
@@ -384,7 +386,7 @@ def compare_summaries(summaries, mic: dict | None = None):
     return table, warnings
 
 
-def format_table(table, fmt: str = "text") -> str:
+def format_table(table: Any, fmt: str = "text") -> str:
     """A table as aligned text, CSV or an HTML fragment (numbers to 4 significant digits in text and HTML)."""
     if fmt == "csv":
         return table.to_csv(index=False)
@@ -406,7 +408,7 @@ def format_table(table, fmt: str = "text") -> str:
 class _CallableModule(types.ModuleType):
     """``kinemyo.progress(...)`` calls :func:`progress`; ``kinemyo.progress.X`` is this module's X."""
 
-    def __call__(self, *args, **kwargs) -> ProgressResult:
+    def __call__(self, *args: Any, **kwargs: Any) -> ProgressResult:
         return progress(*args, **kwargs)
 
 

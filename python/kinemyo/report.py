@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import base64
 import html
 import io
@@ -19,7 +21,7 @@ __all__ = ["write_report"]
 FIGURES = ("emg", "ratio", "angles", "rom", "gait_events", "gait_bars", "lower_back", "questionnaires")
 
 
-def _subplots(*grid, figsize=None, constrained_layout=False, **kw):
+def _subplots(*grid: Any, figsize: Any=None, constrained_layout: Any=False, **kw: Any) -> Any:
     """Like pyplot.subplots, but a bare Figure: no pyplot state and no global backend switch, so a notebook's
     inline plotting is untouched by writing a report."""
     from matplotlib.figure import Figure
@@ -28,13 +30,13 @@ def _subplots(*grid, figsize=None, constrained_layout=False, **kw):
     return fig, fig.subplots(*grid, **kw)
 
 
-def _png(fig) -> str:
+def _png(fig: Any) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _json_default(x):
+def _json_default(x: Any) -> Any:
     if isinstance(x, (np.floating, np.integer)):
         return x.item()
     if isinstance(x, np.ndarray):
@@ -44,7 +46,7 @@ def _json_default(x):
     raise TypeError(type(x).__name__)
 
 
-def _activation_table(name: str, d: dict, method: str):
+def _activation_table(name: str, d: dict[str, Any], method: str) -> Any:
     """A channel's activations as the session result keeps them (session-clock lists) back in the library's
     ActivationTable, times from the channel's first sample."""
     from kinemyo.emg import ActivationTable
@@ -56,7 +58,7 @@ def _activation_table(name: str, d: dict, method: str):
                            off_sample < n, fs, method, [name])
 
 
-def _ratio_table(d: dict):
+def _ratio_table(d: dict[str, Any]) -> Any:
     """The windows the session result keeps for a ratio (centre times, activation ratio) as an IndexTable; the
     other indices were not kept (NaN)."""
     from kinemyo.analysis import RATIO_WINDOW_S
@@ -148,11 +150,11 @@ def _figures(r: SessionResult) -> dict[str, tuple[str, str]]:
     return figs
 
 
-def _fmt(v, digits: int = 2) -> str:
+def _fmt(v: Any, digits: int = 2) -> str:
     return "n/a" if v is None else f"{v:.{digits}f}"
 
 
-def key_results(summary: dict) -> list[tuple[str, str]]:
+def key_results(summary: dict[str, Any]) -> list[tuple[str, str]]:
     """The report's key-results table: (what, value) rows, every value formatted from ``summary``."""
     rows = []
     for name, e in summary.get("emg", {}).items():

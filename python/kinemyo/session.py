@@ -36,6 +36,8 @@ Keys (``?`` optional):
 
 from __future__ import annotations
 
+from typing import Any
+
 import json
 import math
 import pathlib
@@ -89,7 +91,7 @@ class EmgRecording:
     units: str
     channels: list[EmgChannel]
     rest: tuple[float, float] | None = None
-    onset: dict = field(default_factory=dict)
+    onset: dict[str, Any] = field(default_factory=dict[str, Any])
     timing: Timing = Timing()
 
 
@@ -130,18 +132,18 @@ class Session:
     emg: list[EmgRecording] = field(default_factory=list)
     ratios: list[tuple[str, str]] = field(default_factory=list)
     imu: list[ImuSensor] = field(default_factory=list)
-    questionnaires: dict[str, list] = field(default_factory=dict)
+    questionnaires: dict[str, list[Any]] = field(default_factory=dict)
     fhir: list[pathlib.Path] = field(default_factory=list)
     mic: dict[str, float] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
     static_pose: tuple[float, float] | None = None
 
 
-def _fail(where: str, what: str):
+def _fail(where: str, what: str) -> None:
     raise SessionError(f"{where}: {what}")
 
 
-def _get(d: dict, key: str, where: str, kind, required: bool = True, default=None):
+def _get(d: dict[str, Any], key: str, where: str, kind: Any, required: bool = True, default: Any=None) -> Any:
     if key not in d:
         if required:
             _fail(f"{where}.{key}" if where else key, "is required")
@@ -155,7 +157,7 @@ def _get(d: dict, key: str, where: str, kind, required: bool = True, default=Non
     return value
 
 
-def _choice(value, allowed, where):
+def _choice(value: Any, allowed: Any, where: Any) -> Any:
     if value not in allowed:
         _fail(where, f"must be one of {', '.join(map(str, allowed))}, got {value!r}")
     return value
@@ -173,13 +175,13 @@ def _file(base: pathlib.Path, allow_outside: bool, value: str, where: str) -> pa
     return p
 
 
-def _positive(value, where):
+def _positive(value: Any, where: Any) -> Any:
     if not (math.isfinite(value) and value > 0):
         _fail(where, f"must be finite and > 0, got {value}")
     return value
 
 
-def _columns(value, where, fmt):
+def _columns(value: Any, where: Any, fmt: Any) -> Any:
     if fmt == "gaitmap_csv":
         if not isinstance(value, str):
             _fail(where, "must be the sensor name (e.g. 'left_sensor') for gaitmap_csv")
@@ -189,11 +191,11 @@ def _columns(value, where, fmt):
     return value
 
 
-def _finite_number(v) -> bool:
+def _finite_number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
-def _interval(value, where):
+def _interval(value: Any, where: Any) -> Any:
     if value is None:
         return None
     if not (isinstance(value, list) and len(value) == 2 and all(map(_finite_number, value)) and value[0] < value[1]):
@@ -201,7 +203,7 @@ def _interval(value, where):
     return float(value[0]), float(value[1])
 
 
-def _timing(entry: dict, where: str, fmt: str) -> Timing:
+def _timing(entry: dict[str, Any], where: str, fmt: str) -> Timing:
     start = _get(entry, "start_s", where, float, required=False, default=0.0)
     if not math.isfinite(start):
         _fail(f"{where}.start_s", f"must be finite, got {start}")
@@ -215,7 +217,7 @@ def _timing(entry: dict, where: str, fmt: str) -> Timing:
     return Timing(start, column, units)
 
 
-def _axis(value, where):
+def _axis(value: Any, where: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, str):
@@ -231,7 +233,7 @@ def _axis(value, where):
     return tuple(v / norm for v in value)
 
 
-def _tables(data: dict, key: str):
+def _tables(data: dict[str, Any], key: str) -> Any:
     """(where, table) for each entry of an optional list of tables."""
     for i, entry in enumerate(_get(data, key, "", list, required=False, default=[])):
         where = f"{key}[{i}]"
@@ -240,7 +242,7 @@ def _tables(data: dict, key: str):
         yield where, entry
 
 
-def parse_session(data: dict, path: pathlib.Path, *, allow_outside: bool = False) -> Session:
+def parse_session(data: dict[str, Any], path: pathlib.Path, *, allow_outside: bool = False) -> Session:
     """Validate a session dictionary (as read from JSON/TOML); paths relative to ``path``'s folder, and inside it
     unless ``allow_outside``."""
     if not isinstance(data, dict):

@@ -21,6 +21,8 @@ else ``$XDG_DATA_HOME/kinemyo/sessions.sqlite`` (``~/.local/share/kinemyo/sessio
 
 from __future__ import annotations
 
+from typing import Any
+
 import datetime
 import json
 import os
@@ -82,7 +84,7 @@ def default_store_path() -> pathlib.Path:
     return pathlib.Path(data) / "kinemyo" / "sessions.sqlite"
 
 
-def _sql_value(v):
+def _sql_value(v: Any) -> Any:
     """A DataFrame cell as an SQLite value: missing (NaN, NA, None) -> NULL, NumPy scalars -> Python."""
     import pandas as pd
 
@@ -91,7 +93,7 @@ def _sql_value(v):
     return v.item() if hasattr(v, "item") else v
 
 
-def default_parameters(result) -> dict:
+def default_parameters(result: Any) -> dict[str, Any]:
     """The processing parameters of an analysed session, by name: ``emg_processing`` (the ISEK-style processing
     report of each EMG recording's envelope chain, :func:`kinemyo.emg.processing_report_dict`), ``emg_onset`` (the
     onset settings and rest baseline per channel) and ``mic`` (the session file's minimal important changes)."""
@@ -103,7 +105,7 @@ def default_parameters(result) -> dict:
         fs = summary[rec.channels[0].name]["fs_hz"]
         chain = emg.EnvelopePipeline(fs, [emg.ChannelConfig(name=c.name, profile=c.profile) for c in rec.channels])
         reports.append({"file": rec.file.name, "fs_hz": fs, "isek_report": emg.processing_report_dict(chain)})
-    out: dict = {}
+    out: dict[str, Any] = {}
     if reports:
         out["emg_processing"] = reports
         out["emg_onset"] = {ch: {"onset_config": e["onset_config"], "onset_baseline": e["onset_baseline"],
@@ -119,7 +121,7 @@ class SessionStore:
     ``SessionStore(path=None)``: ``path`` defaults to :func:`default_store_path`.
     """
 
-    def __init__(self, path: str | os.PathLike | None = None):
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = pathlib.Path(path).expanduser() if path is not None else default_store_path()
         if self.path.is_dir():
             raise StoreError(f"store: {self.path}: is a folder, not a store file")
@@ -187,17 +189,17 @@ class SessionStore:
     def close(self) -> None:
         self._db.close()
 
-    def __enter__(self):
+    def __enter__(self) -> Any:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> None:
         self.close()
 
     def __repr__(self) -> str:
         return f"SessionStore({str(self.path)!r})"
 
     # --- writing -------------------------------------------------------------------------------------------
-    def _insert(self, table: str, frame, columns, extra: dict | None = None) -> None:
+    def _insert(self, table: str, frame: Any, columns: Any, extra: dict[str, Any] | None = None) -> None:
         cols = list(columns) + list(extra or {})
         rows = [[_sql_value(v) for v in row] + list((extra or {}).values())
                 for row in frame[list(columns)].itertuples(index=False, name=None)]
@@ -205,7 +207,7 @@ class SessionStore:
             names = ", ".join(f'"{c}"' for c in cols)
             self._db.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(cols))})", rows)
 
-    def _write(self, session_id: str, write, *, replace_failure: bool) -> bool:
+    def _write(self, session_id: str, write: Any, *, replace_failure: bool) -> bool:
         """Run ``write()`` in one transaction unless the session is stored already: as analysed ('ok'), or as
         failed and not ``replace_failure``. True when written."""
         try:
@@ -229,7 +231,7 @@ class SessionStore:
                 raise StoreError(f"store: {self.path}: session not recorded ({exc})") from exc
             raise
 
-    def record(self, result, *, report_paths: dict | None = None, parameters: dict | None = None,
+    def record(self, result: Any, *, report_paths: dict[str, Any] | None = None, parameters: dict[str, Any] | None = None,
                patient: str | None = None, date: str | None = None,
                content_hash: str | None = None) -> tuple[str, bool]:
         """Record an analysed session (a :class:`~kinemyo.analysis.SessionResult`): all its tables, its processing
@@ -248,7 +250,7 @@ class SessionStore:
         params_json = {str(name): json.dumps(strict_json(value), allow_nan=False, default=_json_default(name))
                        for name, value in params.items()}  # NaN written as null, as in summary.json
 
-        def ok():
+        def ok() -> None:
             self._insert("sessions", tables["sessions"], SESSION_COLUMNS, {"content_hash": ch})
             self._insert("measures", tables["measures"], MEASURE_COLUMNS)
             for name, cols in (("strides", ["session_id", "source", *STRIDE_COLUMNS]),
@@ -263,7 +265,7 @@ class SessionStore:
 
         return sid, self._write(sid, ok, replace_failure=True)
 
-    def record_failure(self, session, error, *, patient: str | None = None, date: str | None = None,
+    def record_failure(self, session: Any, error: Any, *, patient: str | None = None, date: str | None = None,
                        kinemyo_version: str | None = None, content_hash: str | None = None) -> tuple[str, bool]:
         """Record that analysing ``session`` (a Session or a session file path) failed with ``error`` (an
         exception or its text): a ``sessions`` row with status 'failed' and the error, nothing else. A stored
@@ -289,7 +291,7 @@ class SessionStore:
                "affected_side": s.affected_side if s else None, "analysed_at": _now(), "status": "failed",
                "error": text}
 
-        def failure():
+        def failure() -> None:
             self._db.execute(f"INSERT INTO sessions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                              list(row.values()))
 
@@ -300,18 +302,18 @@ class SessionStore:
         """True when the session ``input_hash`` (:func:`kinemyo.tables.input_hash`) is stored as analysed (or,
         with ``include_failed``, as failed), by kinemyo ``version`` when given."""
         sql = "SELECT 1 FROM sessions WHERE session_id = ?" + ("" if include_failed else " AND status = 'ok'")
-        args: list = [input_hash]
+        args: list[Any] = [input_hash]
         if version is not None:
             sql += " AND kinemyo_version = ?"
             args.append(version)
         return self._db.execute(sql, args).fetchone() is not None
 
-    def _frame(self, sql: str, args=()):
+    def _frame(self, sql: str, args: Any=()) -> Any:
         import pandas as pd
 
         return pd.read_sql_query(sql, self._db, params=list(args))
 
-    def sessions(self, patient: str | None = None):
+    def sessions(self, patient: str | None = None) -> Any:
         """The ``sessions`` table (every analysis, failed ones too), by patient, date and analysis time."""
         where, args = ("WHERE patient = ?", [patient]) if patient is not None else ("", [])
         return self._frame(f"SELECT * FROM sessions {where} ORDER BY patient, date, analysed_at", args)
@@ -322,7 +324,7 @@ class SessionStore:
                                 "ORDER BY patient").fetchall()
         return [r[0] for r in rows]
 
-    def _by_session(self, table: str, patient: str | None, session_id: str | None, order: str):
+    def _by_session(self, table: str, patient: str | None, session_id: str | None, order: str) -> Any:
         cond, args = ["s.status = 'ok'"], []
         if patient is not None:
             cond.append("s.patient = ?")
@@ -334,25 +336,25 @@ class SessionStore:
                            f"FROM {table} t JOIN sessions s USING (session_id) WHERE {' AND '.join(cond)} "
                            f"ORDER BY s.date, s.analysed_at, {order}", args)
 
-    def measures(self, patient: str | None = None, *, session_id: str | None = None):
+    def measures(self, patient: str | None = None, *, session_id: str | None = None) -> Any:
         """Every measure of the analysed sessions (of ``patient`` / ``session_id`` when given) with the session's
         patient, date, kinemyo_version, analysed_at and content_hash: one row per session x measure."""
         return self._by_session("measures", patient, session_id, "t.rowid")
 
-    def strides(self, patient: str | None = None, *, session_id: str | None = None):
+    def strides(self, patient: str | None = None, *, session_id: str | None = None) -> Any:
         """The per-stride / per-step tables (:data:`kinemyo.tables.STRIDE_COLUMNS`)."""
         frame = self._by_session("strides", patient, session_id, "t.row").drop(columns="row")
         for col, dtype in STRIDE_COLUMNS.items():  # a column NULL throughout comes back untyped
             frame[col] = frame[col].astype(dtype) if dtype != "object" else frame[col].astype(object)
         return frame
 
-    def activations(self, patient: str | None = None, *, session_id: str | None = None):
+    def activations(self, patient: str | None = None, *, session_id: str | None = None) -> Any:
         return self._by_session("activations", patient, session_id, "t.row").drop(columns="row")
 
-    def questionnaires(self, patient: str | None = None, *, session_id: str | None = None):
+    def questionnaires(self, patient: str | None = None, *, session_id: str | None = None) -> Any:
         return self._by_session("questionnaires", patient, session_id, "t.rowid")
 
-    def parameters(self, session_id: str) -> dict:
+    def parameters(self, session_id: str) -> dict[str, Any]:
         """The processing parameters of one session, by name (decoded JSON)."""
         rows = self._db.execute("SELECT name, value_json FROM parameters WHERE session_id = ?", (session_id,))
         return {name: json.loads(value) for name, value in rows}
@@ -370,13 +372,13 @@ def _now() -> str:
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
 
 
-def _json_default(name: str):
-    def default(x):
+def _json_default(name: str) -> Any:
+    def default(x: Any) -> None:
         raise TypeError(f"parameters.{name}: {type(x).__name__} is not JSON data")
     return default
 
 
-def _content(session, given: str | None) -> str:
+def _content(session: Any, given: str | None) -> str:
     if given is None:
         return content_hash(session)
     if not (isinstance(given, str) and len(given) == 64 and all(c in "0123456789abcdef" for c in given)):

@@ -28,6 +28,8 @@ A value that could not be computed is missing (NaN / None), never 0.
 
 from __future__ import annotations
 
+from typing import Any
+
 import datetime
 import hashlib
 import pathlib
@@ -75,17 +77,17 @@ def _words(column: str) -> str:
     return column.replace("_", " ")
 
 
-def _number(v) -> float:
+def _number(v: Any) -> float:
     return float("nan") if v is None else float(v)
 
 
-def measures_from_summary(summary: dict) -> list[dict]:
+def measures_from_summary(summary: dict[str, Any]) -> list[dict[str, Any]]:
     """The measures of a session summary (``SessionResult.summary`` or a summary.json) as rows of
     (measure, group, label, value, unit, direction), in summary order. Activation durations, which the summary
     does not hold, are added by :func:`session_tables` from the result."""
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
 
-    def add(measure, group, label, value, unit, direction="none"):
+    def add(measure: Any, group: Any, label: Any, value: Any, unit: Any, direction: Any="none") -> None:
         rows.append({"measure": measure, "group": group, "label": label, "value": _number(value), "unit": unit,
                      "direction": direction})
 
@@ -133,7 +135,7 @@ def measures_from_summary(summary: dict) -> list[dict]:
     return rows
 
 
-def _activation_rows(result) -> list[dict]:
+def _activation_rows(result: Any) -> list[dict[str, Any]]:
     rows = []
     for ch, d in result.emg.items():
         e = result.summary["emg"][ch]
@@ -143,7 +145,7 @@ def _activation_rows(result) -> list[dict]:
     return rows
 
 
-def _activation_measures(result) -> list[dict]:
+def _activation_measures(result: Any) -> list[dict[str, Any]]:
     """Activation timing per channel: first onset and median duration (session clock), from the detected
     activations (result.emg), which the summary counts but does not list."""
     rows = []
@@ -158,7 +160,7 @@ def _activation_measures(result) -> list[dict]:
     return rows
 
 
-def _strides(result, session_id: str):
+def _strides(result: Any, session_id: str) -> Any:
     import pandas as pd
 
     parts = []
@@ -175,7 +177,7 @@ def _strides(result, session_id: str):
     return out.reset_index(drop=True)
 
 
-def _check_date(date) -> str | None:
+def _check_date(date: Any) -> str | None:
     if date is None:
         return None
     if not isinstance(date, str):
@@ -189,7 +191,7 @@ def _check_date(date) -> str | None:
     return date
 
 
-def session_tables(result, *, input_hash: str, patient: str | None, date: str | None) -> dict:
+def session_tables(result: Any, *, input_hash: str, patient: str | None, date: str | None) -> dict[str, Any]:
     """The tidy tables of one analysed session (see the module docstring for the schema): a dict of
     ``sessions``, ``measures``, ``strides``, ``activations`` and ``questionnaires`` DataFrames, each keyed by
     ``session_id = input_hash``. ``patient`` and ``date`` (ISO ``YYYY-MM-DD``) may be None when unknown."""
@@ -229,12 +231,12 @@ def session_tables(result, *, input_hash: str, patient: str | None, date: str | 
             "activations": activations, "questionnaires": questionnaires}
 
 
-def _input_files(session) -> list[pathlib.Path]:
+def _input_files(session: Any) -> list[pathlib.Path]:
     files = [r.file for r in session.emg] + [s.file for s in session.imu] + list(session.fhir)
     return sorted(set(pathlib.Path(f).resolve() for f in files))
 
 
-def content_hash(session) -> str:
+def content_hash(session: Any) -> str:
     """SHA-256 (hex) of a session's inputs alone: the session file's bytes and every recording and FHIR file it
     names (each as its path relative to the session file's folder, or absolute when outside it, and its bytes,
     sorted by path). The same inputs in another folder hash alike. ``session``: a Session or a session file path."""
@@ -265,7 +267,7 @@ def versioned_hash(content: str, version: str) -> str:
     return hashlib.sha256(f"kinemyo {version}\n{content}".encode()).hexdigest()
 
 
-def input_hash(session) -> str:
+def input_hash(session: Any) -> str:
     """SHA-256 (hex) of a session's inputs and kinemyo's version (``kinemyo._core.__version__``): the same inputs
     analysed by the same version hash alike, and a new version or any changed input byte gives a new hash (see
     :func:`content_hash` for what the inputs are). This is the ``session_id`` of :func:`session_tables`."""
