@@ -16,6 +16,10 @@ OUT="${KINEMYO_DOCS_BUILD:-$KINEMYO_ROOT/build/docs}"
 export KINEMYO_DOCS_BUILD="$OUT"
 mkdir -p "$OUT/doxygen"
 
+# Header comments that document declarations must be Doxygen comments (///), or Doxygen silently skips them.
+"$PYTHON" "$KINEMYO_ROOT/docs/convert_header_comments.py" --check || {
+  echo "docs: run python docs/convert_header_comments.py to convert the header comments listed above" >&2; exit 1; }
+
 # Doxygen reads its paths relative to the repository root; only the output folder follows KINEMYO_DOCS_BUILD.
 set +e
 { cat docs/Doxyfile; echo "OUTPUT_DIRECTORY = $OUT/doxygen"; echo "WARN_LOGFILE = $OUT/doxygen/warnings.log"; } | doxygen -

@@ -6,7 +6,7 @@
 
 namespace kinemyo {
 
-// Largest channel count or window length (in samples) an argument may ask for: 2^24 = 16777216.
+/// Largest channel count or window length (in samples) an argument may ask for: 2^24 = 16777216.
 inline constexpr std::size_t kMaxCount = std::size_t{1} << 24;
 
 }  // namespace kinemyo

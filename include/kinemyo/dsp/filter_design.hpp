@@ -14,12 +14,12 @@ using Sos = std::vector<Section>;
 
 enum class FilterKind { lowpass, highpass, bandpass, bandstop };
 
-// Lowest cutoff a design accepts, as a fraction of fs: below it the bilinear transform's poles round onto z = 1 in
-// double precision (no steady state), e.g. a 20 Hz high-pass at fs = 1e300.
+/// Lowest cutoff a design accepts, as a fraction of fs: below it the bilinear transform's poles round onto z = 1 in
+/// double precision (no steady state), e.g. a 20 Hz high-pass at fs = 1e300.
 inline constexpr double kMinRelativeCutoff = 1e-9;
 
-// Throws std::invalid_argument naming `parameter` unless 0 < f_hz < fs/2 and f_hz >= kMinRelativeCutoff * fs: the
-// cutoffs butterworth_sos can design (fs is the caller's to validate).
+/// Throws std::invalid_argument naming `parameter` unless 0 < f_hz < fs/2 and f_hz >= kMinRelativeCutoff * fs: the
+/// cutoffs butterworth_sos can design (fs is the caller's to validate).
 void require_cutoff(const std::string& parameter, double f_hz, double fs);
 
 /// Digital Butterworth filter (bilinear transform with pre-warping), identical to
