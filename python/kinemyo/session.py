@@ -36,11 +36,12 @@ Keys (``?`` optional):
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 import json
 import math
 import pathlib
+import sys
 from dataclasses import dataclass, field
 
 __all__ = ["EmgChannel", "EmgRecording", "ImuSensor", "Session", "SessionError", "load_session"]
@@ -139,7 +140,7 @@ class Session:
     static_pose: tuple[float, float] | None = None
 
 
-def _fail(where: str, what: str) -> None:
+def _fail(where: str, what: str) -> NoReturn:
     raise SessionError(f"{where}: {what}")
 
 
@@ -372,9 +373,9 @@ def load_session(path: str | pathlib.Path, *, allow_outside: bool = False) -> Se
         raise SessionError(f"session: {path.name} cannot be read ({exc.strerror})") from exc
     try:
         if path.suffix.lower() == ".toml":
-            try:
+            if sys.version_info >= (3, 11):
                 import tomllib
-            except ModuleNotFoundError:  # Python < 3.11: the same parser as the tomli package
+            else:  # Python < 3.11: the same parser as the tomli package
                 try:
                     import tomli as tomllib
                 except ModuleNotFoundError:
