@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -56,7 +56,7 @@ def lsl_blocks(stream_name: str, timeout_s: float = 5.0) -> tuple[float, int, It
     inlet = pylsl.StreamInlet(found[0])
     info = inlet.info()
 
-    def blocks() -> Any:
+    def blocks() -> Iterator[np.ndarray]:
         while True:
             chunk, _ = inlet.pull_chunk(timeout=1.0)
             if chunk:
@@ -78,8 +78,8 @@ def run_biofeedback(blocks: Iterator[np.ndarray], channels: list[emg.ChannelConf
     out_fs = pipeline.output_rate_hz
     names = [c.name for c in channels]
     rest: list[np.ndarray] = []
-    rest_level = None
-    tracker = None
+    rest_level: np.ndarray | None = None
+    tracker: emg.TargetZoneTracker | None = None
     frames: list[BiofeedbackFrame] = []
     show = show or _terminal
     n_out = 0
@@ -89,7 +89,7 @@ def run_biofeedback(blocks: Iterator[np.ndarray], channels: list[emg.ChannelConf
         for row in env:  # the display-rate envelope frames, each with its own time however the blocks arrive
             n_out += 1
             t = n_out / out_fs
-            if rest_level is None:
+            if rest_level is None or tracker is None:  # both are set together, after the rest period
                 if t > settle_s:
                     rest.append(row)
                 if t >= settle_s + rest_s:
@@ -112,7 +112,7 @@ def run_biofeedback(blocks: Iterator[np.ndarray], channels: list[emg.ChannelConf
     return _finish(frames, show)
 
 
-def _finish(frames: Any, show: Any) -> Any:
+def _finish(frames: list[BiofeedbackFrame], show: Callable[[BiofeedbackFrame], None]) -> list[BiofeedbackFrame]:
     if show is _terminal and sys.stdout.isatty():
         print()
     return frames

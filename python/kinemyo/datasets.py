@@ -20,9 +20,12 @@ are in ``kinemyo/data/README.md``.
 from __future__ import annotations
 
 import pathlib
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from kinemyo.session import Session
 
 __all__ = ["EmgRecording", "FeetRecording", "biosppy_emg_path", "demo_session_path", "load_biosppy_emg",
            "load_demo_emg", "load_demo_feet", "load_demo_questionnaires"]
@@ -63,10 +66,16 @@ def biosppy_emg_path() -> pathlib.Path:
     return _DATA / "biosppy_emg.txt"
 
 
-def _demo_session() -> Any:
+def _demo_session() -> Session:
     from kinemyo.session import load_session
 
     return load_session(demo_session_path())
+
+
+def _column_name(column: str | int) -> str:
+    if isinstance(column, int):  # a CSV's columns are named; an index is not a column of it
+        raise ValueError(f"demo session: EMG column {column} is an index, not a column name")
+    return column
 
 
 def load_demo_emg() -> EmgRecording:
@@ -75,8 +84,10 @@ def load_demo_emg() -> EmgRecording:
     from kinemyo.io import read_delimited
 
     rec = _demo_session().emg[0]
+    if rec.fs is None:  # the demo EMG is a CSV, whose rate the session file must give
+        raise ValueError(f"demo session: emg[0].fs is missing for {rec.file.name}")
     r = read_delimited(rec.file, fs=rec.fs, delimiter="," if rec.format == "csv" else "\t")
-    cols = [r.labels.index(ch.column) for ch in rec.channels]
+    cols = [r.labels.index(_column_name(ch.column)) for ch in rec.channels]
     return EmgRecording(np.ascontiguousarray(r.data[:, cols]), float(r.fs), tuple(ch.name for ch in rec.channels),
                         rec.units)
 
@@ -88,14 +99,15 @@ def load_demo_feet() -> FeetRecording:
 
     feet = {s.side: s for s in _demo_session().imu if s.placement == "foot"}
     r = read_gaitmap_csv(feet["left"].file, fs=feet["left"].fs)
-    out = []
+    out: list[np.ndarray] = []
     for side in ("left", "right"):
         s = feet[side]
         for kind, sensor, units in (("gyr", s.gyr, s.gyr_units), ("acc", s.acc, s.acc_units)):
             v = np.column_stack([r.data[:, r.labels.index(f"{sensor}/{kind}_{a}")] for a in "xyz"])
             v = np.radians(v) if units == "deg/s" else v * 9.80665 if units == "g" else v
             out.append(np.ascontiguousarray(v))
-    return FeetRecording(*out, float(r.fs))
+    left_gyr, left_acc, right_gyr, right_acc = out
+    return FeetRecording(left_gyr, left_acc, right_gyr, right_acc, float(r.fs))
 
 
 def load_demo_questionnaires() -> dict[str, list[int | None]]:
