@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import pathlib
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, TypedDict
 
 import numpy as np
 
 from kinemyo import _core, emg, gait, imu, questionnaire
-from kinemyo.io import read_c3d, read_delimited, read_gaitmap_csv, read_simple_text
-from kinemyo.session import EMG_UNITS, TIME_UNITS, Session, SessionError, load_session
+from kinemyo.gait import FootEvents, GaitAnalysis, LowerBackGait
+from kinemyo.io import Recording, read_c3d, read_delimited, read_gaitmap_csv, read_simple_text
+from kinemyo.session import EMG_UNITS, TIME_UNITS, EmgRecording, ImuSensor, Session, SessionError, load_session
 from kinemyo.timebase import TimeBase, common_grid, regularize, resample, resample_quaternions
 
 __all__ = ["SessionResult", "analyze_session", "plan_steps", "read_emg_recording"]
@@ -32,6 +33,33 @@ FATIGUE_WINDOW_S = 1.0
 # Repetitions of a joint angle count when both the rise and the return exceed this (smaller wiggles are noise).
 REPETITION_MIN_RANGE = np.radians(10.0)
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+# Recordings already read, by (file, format, fs): several sensors may share one file.
+_FileCache = dict[tuple[pathlib.Path, str, float], Recording]
+Gaps = list[tuple[float, float]]
+
+
+class _ImuData(TypedDict):
+    """One sensor's gyr/acc/mag (SI units, (n, 3) each; mag None without one) and its place on the session clock."""
+
+    gyr: np.ndarray
+    acc: np.ndarray
+    mag: np.ndarray | None
+    base: TimeBase
+    gaps: Gaps
+
+
+def _table(value: object, what: str) -> pd.DataFrame:
+    """A gait result's table (``GaitAnalysis.strides``, ``LowerBackGait.steps`` / ``bouts`` / ``turns``, typed
+    ``object`` in kinemyo.gait, which loads pandas on first use) as the DataFrame it is."""
+    import pandas as pd
+
+    if not isinstance(value, pd.DataFrame):
+        raise TypeError(f"{what}: expected a pandas DataFrame, got {type(value).__name__}")
+    return value
+
 
 @dataclass
 class SessionResult:
@@ -43,10 +71,10 @@ class SessionResult:
     summary: dict[str, Any]
     emg: dict[str, Any] = field(default_factory=dict[str, Any])          # channel -> arrays for plots
     ratios: dict[str, Any] = field(default_factory=dict[str, Any])       # "num:den" -> {"t": ..., "ratio": ...}
-    gait: gait.GaitAnalysis | None = None
+    gait: GaitAnalysis | None = None
     gait_base: TimeBase | None = None                # the feet's common grid (event indices count from its start)
     gait_signals: dict[str, Any] = field(default_factory=dict[str, Any])  # side -> sagittal rate for plots, on gait_base
-    lower_back: gait.LowerBackGait | None = None     # lower-back gait, times on the session clock
+    lower_back: LowerBackGait | None = None     # lower-back gait, times on the session clock
     lower_back_signal: dict[str, Any] = field(default_factory=dict[str, Any])  # {"t": ..., "acc_norm": ...} for plots
     angles: dict[str, Any] = field(default_factory=dict[str, Any])       # name -> {"t": ..., "angles": {...}, "repetitions": {...}}
     questionnaires: dict[str, Any] = field(default_factory=dict[str, Any])  # id -> ScoreResult
@@ -68,9 +96,9 @@ class SessionResult:
         if self.ratios:
             parts.append(f"ratios={names(self.ratios)}")
         if self.gait is not None:
-            parts.append(f"gait={len(self.gait.strides)} strides")
+            parts.append(f"gait={len(_table(self.gait.strides, 'gait.strides'))} strides")
         if self.lower_back is not None:
-            parts.append(f"lower_back={len(self.lower_back.steps)} steps")
+            parts.append(f"lower_back={len(_table(self.lower_back.steps, 'lower_back.steps'))} steps")
         if self.angles:
             parts.append(f"angles={names(self.angles)}")
         if self.questionnaires:
@@ -78,13 +106,14 @@ class SessionResult:
         return f"SessionResult({', '.join(parts)})"
 
 
-def _file_rate(given: Any, found: Any, where: Any) -> Any:
+def _file_rate(given: float | None, found: float, where: str) -> float:
     if given is not None and abs(given - found) > 1e-9 * found:
         raise SessionError(f"{where}.fs: {given} Hz in the session, {found} Hz in the file")
     return found
 
 
-def _on_session_clock(x: Any, fs: Any, entry: Any, r: Any, where: Any) -> Any:
+def _on_session_clock(x: np.ndarray, fs: float, entry: EmgRecording | ImuSensor, r: Recording,
+                      where: str) -> tuple[np.ndarray, TimeBase, Gaps]:
     """Samples of a recording on the session clock: (samples, TimeBase, gaps)."""
     timing = entry.timing
     if timing.time_column is None:
@@ -99,7 +128,7 @@ def _on_session_clock(x: Any, fs: Any, entry: Any, r: Any, where: Any) -> Any:
         raise SessionError(str(exc)) from exc
 
 
-def read_emg_recording(rec: Any, where: str = "emg") -> Any:
+def read_emg_recording(rec: EmgRecording, where: str = "emg") -> tuple[np.ndarray, TimeBase, Gaps]:
     """The session EMG recording's channels on the session clock.
 
     Parameters
@@ -129,10 +158,12 @@ def read_emg_recording(rec: Any, where: str = "emg") -> Any:
         r = read_simple_text(rec.file) if rec.format == "simple_text" else read_c3d(rec.file)
         fs = _file_rate(rec.fs, r.fs, where)
     else:
+        if rec.fs is None:  # parse_session requires it for csv/tsv
+            raise SessionError(f"{where}.fs: is required for a {rec.format} recording")
         r, fs = read_delimited(rec.file, fs=rec.fs, delimiter="," if rec.format == "csv" else "\t"), rec.fs
     cols = []
     for i, ch in enumerate(rec.channels):
-        idx = r.labels.index(ch.column) if ch.column in r.labels else None
+        idx = r.labels.index(ch.column) if isinstance(ch.column, str) and ch.column in r.labels else None
         if by_index and isinstance(ch.column, int):
             idx = ch.column
         if idx is None or not 0 <= idx < r.data.shape[1]:
@@ -143,40 +174,42 @@ def read_emg_recording(rec: Any, where: str = "emg") -> Any:
     return _on_session_clock(np.column_stack(cols), fs, rec, r, where)
 
 
-def _read_imu(s: Any, files: dict[str, Any], where: str) -> Any:
+def _read_imu(s: ImuSensor, files: _FileCache, where: str) -> _ImuData:
     """The sensor's gyr/acc/mag in SI units and its place on the session clock (``base``, ``gaps``); ``files``
     caches recordings by file, as several sensors may share one (both feet in a gaitmap file, a C3D)."""
     key = (s.file, s.format, s.fs)
     if key not in files:
-        readers = {"gaitmap_csv": lambda: read_gaitmap_csv(s.file, fs=s.fs), "c3d": lambda: read_c3d(s.file),
+        readers: dict[str, Callable[[], Recording]] = {"gaitmap_csv": lambda: read_gaitmap_csv(s.file, fs=s.fs), "c3d": lambda: read_c3d(s.file),
                    "csv": lambda: read_delimited(s.file, fs=s.fs, delimiter=","), "tsv": lambda: read_delimited(s.file, fs=s.fs, delimiter="\t")}
         files[key] = readers[s.format]()
     r = files[key]
+    names: dict[str, list[str] | str | None]
     if s.format == "gaitmap_csv":
-        pick = lambda sensor, kind: [f"{sensor}/{kind}_{a}" for a in "xyz"]  # noqa: E731
+        def pick(sensor: list[str] | str, kind: str) -> list[str]:
+            return [f"{sensor}/{kind}_{a}" for a in "xyz"]
+
         names = {"gyr": pick(s.gyr, "gyr"), "acc": pick(s.acc, "acc"), "mag": pick(s.mag, "mag") if s.mag else None}
     else:
         if s.format == "c3d":
             _file_rate(s.fs, r.fs, where)
         names = {"gyr": s.gyr, "acc": s.acc, "mag": s.mag}
-    out = {}
+    arrays: dict[str, np.ndarray] = {}  # the sensors present (mag is optional)
     for kind, cols in names.items():
         if cols is None:
-            out[kind] = None
             continue
         missing = [c for c in cols if c not in r.labels]
         if missing:
             raise SessionError(f"{where}.{kind}: {', '.join(missing)} not in {s.file.name} (columns: {', '.join(r.labels)})")
-        out[kind] = np.column_stack([r.data[:, r.labels.index(c)] for c in cols])
+        arrays[kind] = np.column_stack([r.data[:, r.labels.index(c)] for c in cols])
     if s.gyr_units == "deg/s":
-        out["gyr"] = np.radians(out["gyr"])
+        arrays["gyr"] = np.radians(arrays["gyr"])
     if s.acc_units == "g":
-        out["acc"] = out["acc"] * 9.80665
-    kinds = [k for k in ("gyr", "acc", "mag") if out[k] is not None]
-    x, out["base"], out["gaps"] = _on_session_clock(np.column_stack([out[k] for k in kinds]), r.fs, s, r, where)
+        arrays["acc"] = arrays["acc"] * 9.80665
+    kinds = [k for k in ("gyr", "acc", "mag") if k in arrays]
+    x, base, gaps = _on_session_clock(np.column_stack([arrays[k] for k in kinds]), r.fs, s, r, where)
     for j, k in enumerate(kinds):
-        out[k] = np.ascontiguousarray(x[:, 3 * j:3 * j + 3])
-    return out
+        arrays[k] = np.ascontiguousarray(x[:, 3 * j:3 * j + 3])
+    return {"gyr": arrays["gyr"], "acc": arrays["acc"], "mag": arrays.get("mag"), "base": base, "gaps": gaps}
 
 
 def _quietest(env: np.ndarray, fs: float, seconds: float = 3.0) -> slice:
@@ -189,23 +222,23 @@ def _quietest(env: np.ndarray, fs: float, seconds: float = 3.0) -> slice:
     return slice(start, start + n)
 
 
-def _feet(s: Session) -> dict[str, Any]:
+def _feet(s: Session) -> dict[str | None, ImuSensor]:
     return {sns.side: sns for sns in s.imu if sns.placement == "foot"}
 
 
-def _lower_back(s: Session) -> Any:
+def _lower_back(s: Session) -> ImuSensor | None:
     return next((sns for sns in s.imu if sns.placement == "lower_back"), None)
 
 
-def _segments(s: Session) -> list[Any]:
+def _segments(s: Session) -> list[ImuSensor]:
     return [sns for sns in s.imu if sns.placement != "foot"]
 
 
-def _sensor_key(sns: Any) -> str:
+def _sensor_key(sns: ImuSensor) -> str:
     return sns.placement + (f"_{sns.side}" if sns.side else "")
 
 
-def _where(s: Session, sns: Any) -> str:
+def _where(s: Session, sns: ImuSensor) -> str:
     return f"imu[{next(i for i, x in enumerate(s.imu) if x is sns)}]"
 
 
@@ -217,7 +250,14 @@ def _angles_skipped(s: Session) -> str | None:
     return f"joint angles need {', '.join(missing)}" if missing else None
 
 
-def _shared_grid(bases: Any, where: str, fs: float | None = None) -> TimeBase:
+def _anterior(s: Session, sns: ImuSensor) -> tuple[float, float, float]:
+    """A segment sensor's anterior axis (present: :func:`_angles_skipped` reports a missing one first)."""
+    if sns.anterior is None:
+        raise SessionError(f"{_where(s, sns)}.anterior: joint angles need it")
+    return sns.anterior
+
+
+def _shared_grid(bases: list[TimeBase], where: str, fs: float | None = None) -> TimeBase:
     try:
         return common_grid(bases, fs=fs, where=where)
     except ValueError as exc:
@@ -378,30 +418,32 @@ def analyze_session(session: Session | str | pathlib.Path, *,
         summary["ratios"] = ratios
 
     # --- IMU: gait from feet, orientation and angles ----------------------------------------------------------
-    imu_files: dict[str, Any] = {}
+    imu_files: _FileCache = {}
     feet = _feet(s)
     if set(feet) == {"left", "right"}:
         step("gait (feet)")
         data = {side: _read_imu(feet[side], imu_files, _where(s, feet[side])) for side in ("left", "right")}
         # Both feet on one grid: their shared span at the higher rate (identical grids pass through unchanged).
         grid = _shared_grid([data[side]["base"] for side in ("left", "right")], "imu (feet)")
-        on_grid = {side: {k: resample(data[side][k], data[side]["base"], grid) for k in ("gyr", "acc")}
+        on_grid = {side: {"gyr": resample(data[side]["gyr"], data[side]["base"], grid),
+                          "acc": resample(data[side]["acc"], data[side]["base"], grid)}
                    for side in ("left", "right")}
         res = gait.analyze_feet(on_grid["left"]["gyr"], on_grid["left"]["acc"], on_grid["right"]["gyr"],
                                 on_grid["right"]["acc"], fs=grid.fs, ml_axis=feet["left"].ml_axis,
                                 ml_sign=feet["left"].ml_sign)
+        strides = _table(res.strides, "gait.strides")
         for col in ("initial_contact_s", "terminal_contact_s", "next_initial_contact_s"):
-            res.strides[col] += grid.start_s  # event times on the session clock
+            strides[col] += grid.start_s  # event times on the session clock
         result.gait, result.gait_base = res, grid
         result.gait_signals = {side: feet[side].ml_sign * on_grid[side]["gyr"][:, feet[side].ml_axis]
                                for side in ("left", "right")}
-        asym = gait.asymmetry_summary(res.strides, affected=s.affected_side)
-        kept = res.strides[~res.strides["excluded"]]
+        asym = gait.asymmetry_summary(strides, affected=s.affected_side)
+        kept = strides[~strides["excluded"]]
         summary["gait"] = {
             "fs_hz": grid.fs, "span_s": [grid.start_s, grid.stop_s],
             "gaps_s": {side: [list(g) for g in data[side]["gaps"]] for side in ("left", "right")},
-            "strides": int(len(res.strides)), "strides_kept": int(len(kept)),
-            "excluded": {f: int(res.strides["qc_flags"].str.contains(f).sum()) for f in gait.FLAG_NAMES.values()},
+            "strides": int(len(strides)), "strides_kept": int(len(kept)),
+            "excluded": {f: int(strides["qc_flags"].str.contains(f).sum()) for f in gait.FLAG_NAMES.values()},
             "median": {col: {side: float(kept.loc[kept.side == side, col].median()) for side in ("left", "right")}
                        for col in ("stride_time_s", "stance_time_s", "swing_time_s", "step_time_s",
                                    "single_support_s", "cadence_steps_per_min", "stride_length_m", "gait_speed_m_per_s")},
@@ -410,18 +452,20 @@ def analyze_session(session: Session | str | pathlib.Path, *,
         }
         foot_angles = {}
         for side in ("left", "right"):
-            if feet[side].anterior is not None:
+            anterior = feet[side].anterior
+            if anterior is not None:
                 step(f"foot angle {side}")
-                foot_angles[side] = _foot_angle(side, on_grid[side], grid, feet[side].anterior,
+                foot_angles[side] = _foot_angle(side, on_grid[side], grid, anterior,
                                                 res.left if side == "left" else res.right,
                                                 kept[kept.side == side], result)
         if foot_angles:
             summary["gait"]["foot_angle_deg"] = foot_angles
     elif feet:
         summary["gait"] = {"skipped": "gait needs a left and a right foot sensor"}
-    if _lower_back(s) is not None:
+    lower_back = _lower_back(s)
+    if lower_back is not None:
         step("gait (lower back)")
-        summary["gait_lower_back"] = _lower_back_gait(s, imu_files, result)
+        summary["gait_lower_back"] = _lower_back_gait(s, lower_back, imu_files, result)
     if _segments(s):
         summary["imu"] = _segment_angles(s, imu_files, result, step)
 
@@ -450,10 +494,9 @@ def analyze_session(session: Session | str | pathlib.Path, *,
     return result
 
 
-def _lower_back_gait(s: Session, files: dict[str, Any], result: SessionResult) -> dict[str, Any]:
-    """Walking bouts, contacts and the step table of the lower-back sensor (gait.lower_back_gait), on the session
-    clock, and its summary."""
-    sns = _lower_back(s)
+def _lower_back_gait(s: Session, sns: ImuSensor, files: _FileCache, result: SessionResult) -> dict[str, Any]:
+    """Walking bouts, contacts and the step table of the lower-back sensor ``sns`` (gait.lower_back_gait), on the
+    session clock, and its summary."""
     where = _where(s, sns)
     data = _read_imu(sns, files, where)
     base = data["base"]
@@ -462,12 +505,12 @@ def _lower_back_gait(s: Session, files: dict[str, Any], result: SessionResult) -
     except ValueError as exc:
         raise SessionError(f"{where}: {exc}") from exc
     shift = base.start_s
-    steps = r.steps.copy()
+    steps = _table(r.steps, "lower_back.steps").copy()
     steps[["start_s", "end_s"]] += shift
-    bouts, turns = r.bouts.copy(), r.turns.copy()
+    bouts, turns = _table(r.bouts, "lower_back.bouts").copy(), _table(r.turns, "lower_back.turns").copy()
     bouts[["start_s", "end_s"]] += shift
     turns[["start_s", "end_s"]] += shift
-    r = gait.LowerBackGait(r.initial_contact + shift, r.initial_contact_side, r.side_confidence, r.bout,
+    r = LowerBackGait(r.initial_contact + shift, r.initial_contact_side, r.side_confidence, r.bout,
                            r.final_contact + shift, r.final_contact_side, bouts, turns, steps, r.vertical_axis,
                            r.vertical_deviation_rad)
     result.lower_back = r
@@ -475,7 +518,10 @@ def _lower_back_gait(s: Session, files: dict[str, Any], result: SessionResult) -
                                 "acc_norm": np.linalg.norm(data["acc"], axis=1) - 9.80665}
     kept = steps[~steps["excluded"]]
     asym = gait.asymmetry_summary(steps, affected=s.affected_side) if len(kept) else None
-    med = lambda col, side: float(kept.loc[kept.side == side, col].median()) if len(kept) else None  # noqa: E731
+
+    def med(col: str, side: str) -> float | None:
+        return float(kept.loc[kept.side == side, col].median()) if len(kept) else None
+
     return {
         "fs_hz": base.fs, "span_s": [base.start_s, base.stop_s], "gaps_s": [list(g) for g in data["gaps"]],
         "vertical_axis": r.vertical_axis, "vertical_deviation_deg": float(np.degrees(r.vertical_deviation_rad)),
@@ -503,7 +549,8 @@ def _record_angles(result: SessionResult, name: str, t: np.ndarray, angles: dict
     return out
 
 
-def _foot_angle(side: str, d: dict[str, Any], grid: TimeBase, anterior: Any, events: Any, strides: Any, result: SessionResult) -> dict[str, Any]:
+def _foot_angle(side: str, d: dict[str, np.ndarray], grid: TimeBase, anterior: tuple[float, float, float],
+                events: FootEvents, strides: pd.DataFrame, result: SessionResult) -> dict[str, Any]:
     """The foot's sagittal angle (gait.foot_angle) with its extremes per kept stride."""
     angle = gait.foot_angle(d["gyr"], d["acc"], events.mid_stance, fs=grid.fs, anterior=anterior)
     peaks, troughs = [], []
@@ -519,7 +566,7 @@ def _foot_angle(side: str, d: dict[str, Any], grid: TimeBase, anterior: Any, eve
             "min_per_stride_median": float(np.degrees(np.median(troughs))) if troughs else None}
 
 
-def _segment_angles(s: Session, files: dict[str, Any], result: SessionResult, step: Any) -> dict[str, Any]:
+def _segment_angles(s: Session, files: _FileCache, result: SessionResult, step: Callable[[str], None]) -> dict[str, Any]:
     """The non-foot sensors on one grid; with a static pose and each sensor's anterior axis, their orientations,
     the sensor-to-segment calibration, hip and lumbo-pelvic joint angles, segment inclination and repetitions."""
     data = {}
@@ -534,21 +581,25 @@ def _segment_angles(s: Session, files: dict[str, Any], result: SessionResult, st
     if skipped:
         out["angles_skipped"] = skipped
         return out
+    static_pose = s.static_pose
+    if static_pose is None:  # _angles_skipped reports a missing static pose; checked again for the type checker
+        raise SessionError("static_pose: joint angles need static_pose")
     quats = {}
     for key, (d, _) in data.items():
         step(f"orientation {key}")
         r = imu.robust_orientation(d["gyr"], d["acc"], d["mag"], fs=d["base"].fs)
         quats[key] = resample_quaternions(r.quat_9d if d["mag"] is not None else r.quat_6d, d["base"], grid)
     step("joint angles")
-    pose = slice(grid.index(s.static_pose[0]), grid.index(s.static_pose[1]))
+    pose = slice(grid.index(static_pose[0]), grid.index(static_pose[1]))
     if pose.stop - pose.start < 2:
-        raise SessionError(f"static_pose: {list(s.static_pose)} s is outside the IMU recordings' shared span "
+        raise SessionError(f"static_pose: {list(static_pose)} s is outside the IMU recordings' shared span "
                            f"({grid.start_s:g}-{grid.stop_s:g} s)")
     keys = list(quats)
     pelvis = keys.index("pelvis") if "pelvis" in keys else 0
+    anteriors = [_anterior(s, data[k][1]) for k in keys]
     try:
         cal = imu.calibrate_static_pose(np.stack([imu.mean_orientation(quats[k][pose]) for k in keys]),
-                                        np.stack([data[k][1].anterior for k in keys]), pelvis,
+                                        np.stack(anteriors), pelvis,
                                         shared_heading=all(d["mag"] is not None for d, _ in data.values()))
     except ValueError as exc:
         raise SessionError(f"static_pose: {exc}") from exc
@@ -563,15 +614,16 @@ def _segment_angles(s: Session, files: dict[str, Any], result: SessionResult, st
         if k in seg:
             series[k.replace('_', ' ')] = {"inclination": imu.inclination(seg[k])}
     t = grid.times()
-    out.update({"fs_hz": grid.fs, "span_s": [grid.start_s, grid.stop_s], "static_pose_s": list(s.static_pose),
+    out.update({"fs_hz": grid.fs, "span_s": [grid.start_s, grid.stop_s], "static_pose_s": list(static_pose),
                 "angles_deg": {name: _record_angles(result, name, t, angles) for name, angles in series.items()}})
     return out
 
 
-def _score_summary(r: Any) -> dict[str, Any]:
-    out = {"classification": r.classification or None, "warnings": list(r.warnings), "scores": {}}
+def _score_summary(r: questionnaire.ScoreResult) -> dict[str, Any]:
+    scores: dict[str, dict[str, Any]] = {}
+    out = {"classification": r.classification or None, "warnings": list(r.warnings), "scores": scores}
     for name, v in r.scores.items():
-        out["scores"][name] = {"value": None if not v.computable else float(v.value), "band": v.band or None,
+        scores[name] = {"value": None if not v.computable else float(v.value), "band": v.band or None,
                                "cutoffs": dict(v.cutoffs), "n_answered": v.n_answered, "n_items": v.n_items,
                                "reason": v.reason or None}
     return out

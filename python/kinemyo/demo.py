@@ -91,62 +91,68 @@ def run_emg_demo(out_dir: str | pathlib.Path, *, quiet: bool = False) -> dict[st
 
     f, pxx = dsp.welch(filtered, fs=fs, nperseg=int(fs))
     band_mask = (f >= 20.0) & (f <= 450.0)
-    summary = {
+    recording: dict[str, str | float] = {
+        "source": "BioSPPy examples/emg.txt (BSD 3-Clause, Instituto de Telecomunicacoes)",
+        "file": rec.source,
+        "sampling_rate_hz": fs,
+        "duration_s": rec.duration_s,
+        "units": "ADC counts (12-bit, unknown gain)",
+    }
+    chain: dict[str, str | float] = {
+        "band_pass": "Butterworth high-pass 20 Hz order 4 + low-pass 450 Hz order 4, causal SOS",
+        "rectification": "full-wave",
+        "envelope": f"Butterworth low-pass {ENVELOPE_CUTOFF_HZ} Hz order 2, causal",
+        "moving_rms_window_s": rms_window / fs,
+        "offline_envelope": "zero-phase, design cutoff 6 Hz / 0.802 (Winter correction for two passes)",
+        "block_s": BLOCK_S,
+    }
+    latency: dict[str, float] = {
+        "envelope_group_delay_at_dc_ms": predicted_ms,
+        "measured_lag_vs_zero_phase_ms": measured_ms,
+        "band_pass_group_delay_at_100hz_ms": 1e3 * float(dsp.sos_group_delay(band, [100.0], fs=fs)[0]),
+        "moving_rms_delay_ms": 1e3 * moving_rms.latency_samples / fs,
+    }
+    envelope_stats: dict[str, float] = {
+        "median": float(np.median(envelope)),
+        "p95": float(np.percentile(envelope, 95)),
+        "peak": float(envelope.max()),
+        "peak_time_s": float(np.argmax(envelope) / fs),
+        "causal_vs_zero_phase_correlation": float(np.corrcoef(envelope[max_lag:], offline[max_lag:])[0, 1]),
+    }
+    spectrum: dict[str, float] = {
+        "median_frequency_hz": _median_frequency(f[band_mask], pxx[band_mask]),
+        "mean_frequency_hz": float(np.sum(f[band_mask] * pxx[band_mask]) / np.sum(pxx[band_mask])),
+        "welch_nperseg": int(fs),
+    }
+    performance: dict[str, float] = {
+        "streaming_seconds": stream_seconds,
+        "real_time_factor": rec.duration_s / stream_seconds,
+    }
+    summary: dict[str, Any] = {
         "kinemyo_version": _core.__version__,
         "fft_backend": _core.fft_backend,
-        "recording": {
-            "source": "BioSPPy examples/emg.txt (BSD 3-Clause, Instituto de Telecomunicacoes)",
-            "file": rec.source,
-            "sampling_rate_hz": fs,
-            "duration_s": rec.duration_s,
-            "units": "ADC counts (12-bit, unknown gain)",
-        },
-        "chain": {
-            "band_pass": "Butterworth high-pass 20 Hz order 4 + low-pass 450 Hz order 4, causal SOS",
-            "rectification": "full-wave",
-            "envelope": f"Butterworth low-pass {ENVELOPE_CUTOFF_HZ} Hz order 2, causal",
-            "moving_rms_window_s": rms_window / fs,
-            "offline_envelope": "zero-phase, design cutoff 6 Hz / 0.802 (Winter correction for two passes)",
-            "block_s": BLOCK_S,
-        },
-        "latency": {
-            "envelope_group_delay_at_dc_ms": predicted_ms,
-            "measured_lag_vs_zero_phase_ms": measured_ms,
-            "band_pass_group_delay_at_100hz_ms": 1e3 * float(dsp.sos_group_delay(band, [100.0], fs=fs)[0]),
-            "moving_rms_delay_ms": 1e3 * moving_rms.latency_samples / fs,
-        },
-        "envelope": {
-            "median": float(np.median(envelope)),
-            "p95": float(np.percentile(envelope, 95)),
-            "peak": float(envelope.max()),
-            "peak_time_s": float(np.argmax(envelope) / fs),
-            "causal_vs_zero_phase_correlation": float(np.corrcoef(envelope[max_lag:], offline[max_lag:])[0, 1]),
-        },
-        "spectrum": {
-            "median_frequency_hz": _median_frequency(f[band_mask], pxx[band_mask]),
-            "mean_frequency_hz": float(np.sum(f[band_mask] * pxx[band_mask]) / np.sum(pxx[band_mask])),
-            "welch_nperseg": int(fs),
-        },
-        "performance": {
-            "streaming_seconds": stream_seconds,
-            "real_time_factor": rec.duration_s / stream_seconds,
-        },
+        "recording": recording,
+        "chain": chain,
+        "latency": latency,
+        "envelope": envelope_stats,
+        "spectrum": spectrum,
+        "performance": performance,
     }
     (out / "summary.json").write_text(json.dumps(strict_json(summary), indent=2, allow_nan=False) + "\n")
     _plot(out / "emg_demo.png", fs, x, filtered, envelope, rms, offline, f, pxx, summary)
     if not quiet:
-        lat = summary["latency"]
-        print(f"kinemyo {summary['kinemyo_version']} EMG demo: {rec.duration_s:.0f} s at {fs:.0f} Hz "
-              f"({summary['recording']['source']})")
-        print(f"  envelope delay: {lat['envelope_group_delay_at_dc_ms']:.1f} ms predicted, "
-              f"{lat['measured_lag_vs_zero_phase_ms']:.1f} ms measured against the zero-phase envelope")
-        print(f"  median frequency {summary['spectrum']['median_frequency_hz']:.1f} Hz; "
-              f"streaming ran {summary['performance']['real_time_factor']:.0f}x faster than real time")
+        print(f"kinemyo {_core.__version__} EMG demo: {rec.duration_s:.0f} s at {fs:.0f} Hz "
+              f"({recording['source']})")
+        print(f"  envelope delay: {latency['envelope_group_delay_at_dc_ms']:.1f} ms predicted, "
+              f"{latency['measured_lag_vs_zero_phase_ms']:.1f} ms measured against the zero-phase envelope")
+        print(f"  median frequency {spectrum['median_frequency_hz']:.1f} Hz; "
+              f"streaming ran {performance['real_time_factor']:.0f}x faster than real time")
         print(f"  wrote {out / 'summary.json'} and {out / 'emg_demo.png'}")
     return summary
 
 
-def _plot(path: Any, fs: Any, x: Any, filtered: Any, envelope: Any, rms: Any, offline: Any, f: Any, pxx: Any, summary: Any) -> None:
+def _plot(path: pathlib.Path, fs: float, x: np.ndarray, filtered: np.ndarray, envelope: np.ndarray, rms: np.ndarray,
+          offline: np.ndarray, f: np.ndarray, pxx: np.ndarray, summary: dict[str, Any]) -> None:
     from kinemyo.report import _subplots
 
     t = np.arange(x.size) / fs

@@ -36,7 +36,7 @@ Keys (``?`` optional):
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn
 
 import json
 import math
@@ -77,7 +77,7 @@ class EmgChannel:
     column: str | int
     muscle: str | None = None
     side: str | None = None
-    profile: str = "limb"
+    profile: Literal["limb", "trunk"] = "limb"
 
 
 @dataclass(frozen=True)
