@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import base64
 import html
@@ -14,23 +14,28 @@ import pathlib
 import numpy as np
 
 from kinemyo._jsonutil import strict_json
-from kinemyo.analysis import SessionResult
+from kinemyo.analysis import SessionResult, _table
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["write_report"]
 
 FIGURES = ("emg", "ratio", "angles", "rom", "gait_events", "gait_bars", "lower_back", "questionnaires")
 
 
-def _subplots(*grid: Any, figsize: Any=None, constrained_layout: Any=False, **kw: Any) -> Any:
+def _subplots(*grid: int, figsize: tuple[float, float] | None = None, constrained_layout: bool = False,
+              **kw: Any) -> tuple[Figure, Any]:
     """Like pyplot.subplots, but a bare Figure: no pyplot state and no global backend switch, so a notebook's
-    inline plotting is untouched by writing a report."""
+    inline plotting is untouched by writing a report. The second item is an Axes or an array of them, as
+    ``Figure.subplots`` returns for ``grid`` and ``squeeze``."""
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=figsize, constrained_layout=constrained_layout)
     return fig, fig.subplots(*grid, **kw)
 
 
-def _png(fig: Any) -> str:
+def _png(fig: Figure) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
     return base64.b64encode(buf.getvalue()).decode("ascii")
@@ -122,6 +127,8 @@ def _figures(r: SessionResult) -> dict[str, tuple[str, str]]:
             ax.set_xlabel("range of motion per repetition (deg)")
             figs["rom"] = ("Range of motion per repetition (valley to peak, rises and returns over 10 deg)", _png(fig))
     if r.gait is not None:
+        if r.gait_base is None:  # analyze_session sets both together
+            raise ValueError("session result: gait without gait_base (the feet's time base)")
         fig, axes = _subplots(2, 1, figsize=(10, 4.2), sharex=True)
         t0 = r.gait_base.start_s  # event times count from the feet grid's start; plotted on the session clock
         for ax, side in zip(axes, ("left", "right")):
@@ -137,7 +144,7 @@ def _figures(r: SessionResult) -> dict[str, tuple[str, str]]:
         figs["gait_bars"] = ("Left and right step, stance, swing and single-support times with symmetry indices", _png(fig))
     if r.lower_back is not None and len(r.lower_back.initial_contact):
         t = r.lower_back_signal["t"]
-        start = r.lower_back.bouts.start_s.iloc[0] - 1.0
+        start = _table(r.lower_back.bouts, "lower_back.bouts").start_s.iloc[0] - 1.0
         fig, ax = _subplots(figsize=(10, 2.8))
         plot.gait_events(r.lower_back_signal["acc_norm"], r.lower_back, fs=r.summary["gait_lower_back"]["fs_hz"],
                          start_s=t[0], span_s=(max(start, t[0]), max(start, t[0]) + 12.0), ax=ax)
@@ -227,10 +234,10 @@ def _write_files(result: SessionResult, out: pathlib.Path) -> dict[str, pathlib.
     paths["summary"].write_text(summary_json, encoding="utf-8")
     if result.gait is not None:
         paths["strides"] = out / "strides.csv"
-        result.gait.strides.to_csv(paths["strides"], index=False)
+        _table(result.gait.strides, "gait.strides").to_csv(paths["strides"], index=False)
     if result.lower_back is not None:
         paths["steps"] = out / "steps.csv"
-        result.lower_back.steps.to_csv(paths["steps"], index=False)
+        _table(result.lower_back.steps, "lower_back.steps").to_csv(paths["steps"], index=False)
     figs = _figures(result)
     s = result.session
     parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>kinemyo session {html.escape(s.name)}</title>",
