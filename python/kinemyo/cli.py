@@ -20,7 +20,7 @@ Ctrl-C exits with 130 and leaves any previous results untouched.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Literal, TextIO, TypeVar
 
 import argparse
 import json
@@ -29,12 +29,17 @@ import sys
 
 from kinemyo import _core
 
+if TYPE_CHECKING:
+    from kinemyo.session import Session
+
+_T = TypeVar("_T")
+
 
 class ProgressBar:
     """Progress of a long job on ``stream`` (stderr): a bar redrawn in place on a terminal, one line per step
     otherwise (logs, pipes); nothing when ``quiet``. Called as ``bar(done, total, message)``."""
 
-    def __init__(self, quiet: bool = False, stream: Any=None, width: int = 28) -> None:
+    def __init__(self, quiet: bool = False, stream: TextIO | None = None, width: int = 28) -> None:
         self.quiet, self.stream, self.width = quiet, stream if stream is not None else sys.stderr, width
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
 
@@ -50,8 +55,8 @@ class ProgressBar:
         self.stream.flush()
 
 
-def _analyze(session: Any, out: str, quiet: bool, force: bool = False, allow_outside: bool = False,
-             store: str | bool | None = None) -> int:
+def _analyze(session: Session | str | pathlib.Path, out: str, quiet: bool, force: bool = False,
+             allow_outside: bool = False, store: str | Literal[False] | None = None) -> int:
     """``store``: a store path, None for the default store, False to record nothing."""
     from kinemyo._outdir import check_output
     from kinemyo.analysis import analyze_session
@@ -74,7 +79,7 @@ def _analyze(session: Any, out: str, quiet: bool, force: bool = False, allow_out
 
 
 def _mic_args(items: list[str]) -> dict[str, float]:
-    mic = {}
+    mic: dict[str, float] = {}
     for item in items:
         key, sep, value = item.rpartition("=")
         try:
@@ -97,7 +102,7 @@ def _emit(text: str, out: str | None, name: str) -> None:
     print(f"{name.split('.')[0]}: {path}")
 
 
-def _compare(args: Any) -> int:
+def _compare(args: argparse.Namespace) -> int:
     from kinemyo.progress import compare_summaries, format_table
 
     if len(args.summaries) < 2:
@@ -113,7 +118,7 @@ def _compare(args: Any) -> int:
     return 0
 
 
-def _progress(args: Any) -> int:
+def _progress(args: argparse.Namespace) -> int:
     from kinemyo.progress import format_table, progress
 
     result = progress(args.patient, store=args.store, baseline=args.baseline, mic=_mic_args(args.mic))
@@ -128,7 +133,7 @@ def _progress(args: Any) -> int:
     return 0
 
 
-def _cohort(args: Any) -> int:
+def _cohort(args: argparse.Namespace) -> int:
     from kinemyo.cohort import analyze_cohort
 
     result = analyze_cohort(args.sessions, out=args.out, scheduler=args.scheduler, workers=args.workers,
@@ -144,7 +149,7 @@ def _cohort(args: Any) -> int:
     return 0
 
 
-def _biofeedback(args: Any) -> int:
+def _biofeedback(args: argparse.Namespace) -> int:
     from kinemyo import emg
     from kinemyo.biofeedback import lsl_blocks, replay_blocks, run_biofeedback
 
@@ -155,6 +160,7 @@ def _biofeedback(args: Any) -> int:
         else:
             from kinemyo.analysis import read_emg_recording
             from kinemyo.session import load_session
+            from kinemyo.store import _emg_profile
 
             session = load_session(args.session or demo_session_path())
             if not session.emg:
@@ -163,13 +169,16 @@ def _biofeedback(args: Any) -> int:
             rec = session.emg[0]
             x, base, _gaps = read_emg_recording(rec)
             fs = base.fs
-            channels = [emg.ChannelConfig(name=c.name, profile=c.profile) for c in rec.channels]
+            channels = [emg.ChannelConfig(name=c.name, profile=_emg_profile(c.profile)) for c in rec.channels]
             blocks = replay_blocks(x, fs=fs, speed=args.speed)
     except RuntimeError as exc:
         print(f"kinemyo: {exc}", file=sys.stderr)
         return 2
     names = [c.name for c in channels]
-    pick = lambda name, default: names.index(name) if name in names else default  # noqa: E731
+
+    def pick(name: str | None, default: _T) -> int | _T:
+        return names.index(name) if name in names else default
+
     for opt in (args.numerator, args.denominator):
         if opt is not None and opt not in names:
             print(f"kinemyo: --numerator/--denominator: {opt!r} is not a channel ({', '.join(names)})", file=sys.stderr)
@@ -274,7 +283,7 @@ def _one_line(exc: BaseException) -> str:
     return text[:500]
 
 
-def _run(args: Any) -> int:
+def _run(args: argparse.Namespace) -> int:
     if args.command == "biofeedback":
         return _biofeedback(args)
     if args.command == "demo":

@@ -39,7 +39,14 @@ import time
 import urllib.parse
 import uuid
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, TypedDict, TypeVar, cast
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from distributed import Client, Future, LocalCluster
+
+    from kinemyo.analysis import SessionResult
+    from kinemyo.session import Session
 
 __all__ = ["CohortResult", "analyze_cohort", "parquet_schema", "process_session", "read_table", "write_cohort_report"]
 
@@ -52,6 +59,30 @@ LOCAL_WORKERS = 2
 LOCAL_MEMORY_LIMIT = "2GiB"
 _FLOAT_COLUMNS = {"value", "onset_s", "offset_s", "duration_s"}
 _INT_COLUMNS = {"n_answered", "n_items"}
+_T = TypeVar("_T")
+
+
+class TaskOutcome(TypedDict):
+    """A session file's row of :attr:`CohortResult.sessions`: what every outcome has, also a task that never
+    returned (its worker died repeatedly: ``session_id`` None, status 'failed', the error)."""
+
+    session_file: str
+    session_id: str | None
+    patient: str | None
+    date: str | None
+    status: str  # 'ok' | 'failed'
+    error: str | None
+    skipped: bool  # the earlier run's outcome was kept
+
+
+class SessionStatus(TaskOutcome):
+    """The status record :func:`process_session` returns (its docstring says what each key means)."""
+
+    rows: dict[str, int]
+    seconds: float
+    cpu_seconds: float
+    worker_pid: int
+    peak_rss_bytes: int
 
 
 def parquet_schema(table: str, *, with_patient: bool = True) -> Any:
@@ -103,7 +134,7 @@ def _atomic_write(path: pathlib.Path, write: Callable[[pathlib.Path], None]) -> 
             tmp.unlink()
 
 
-def _write_parquet(frame: Any, table: str, path: pathlib.Path) -> None:
+def _write_parquet(frame: pd.DataFrame, table: str, path: pathlib.Path) -> None:
     from kinemyo._optional import require
 
     pa, pq = require("pyarrow", "kinemyo.cohort"), require("pyarrow.parquet", "kinemyo.cohort")
@@ -121,7 +152,8 @@ def _read_manifest(path: pathlib.Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _failed_tables(session_id: str, patient: Any, date: Any, name: Any, path: pathlib.Path, error: str) -> dict[str, Any]:
+def _failed_tables(session_id: str, patient: str | None, date: str | None, name: str | None, path: pathlib.Path,
+                   error: str) -> dict[str, pd.DataFrame]:
     import pandas as pd
 
     from kinemyo import _core, tables
@@ -137,7 +169,8 @@ def _one_line(exc: BaseException) -> str:
     return (" ".join(str(exc).split()) or type(exc).__name__)[:1000]
 
 
-def process_session(path: str | os.PathLike[str], out: str | os.PathLike[str], store: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+def process_session(path: str | os.PathLike[str], out: str | os.PathLike[str],
+                    store: str | os.PathLike[str] | None = None) -> SessionStatus:
     """Analyse one session file into the dataset at ``out`` (one Dask task; also the serial path) and, when given,
     the SQLite session ``store`` (:class:`kinemyo.store.SessionStore`, one transaction); return its status record:
     session_file, session_id, patient, date, status ('ok' | 'failed'), error, skipped (the earlier run's outcome
@@ -155,74 +188,88 @@ def process_session(path: str | os.PathLike[str], out: str | os.PathLike[str], s
     path, out = pathlib.Path(path).resolve(), pathlib.Path(out)
     manifest_path = out / MANIFEST_DIR / f"{_slot(path)}.json"
     old = _read_manifest(manifest_path) or {}
-    status = {"session_file": str(path), "session_id": None, "patient": None, "date": None, "status": "ok",
-              "error": None, "skipped": False}
-    s = result = None
+    patient: str | None = None
+    date: str | None = None
+    state, skipped = "ok", False
+    error: str | None = None
+    rows: dict[str, int]  # per table
+    s: Session | None
     try:
         s = load_session(path)
-        status.update(patient=s.subject, date=s.date)
+        patient, date = s.subject, s.date
         content = content_hash(s)
     except Exception as exc:  # noqa: BLE001  an unusable session is recorded, and the cohort goes on
-        status.update(status="failed", error=_one_line(exc))
+        state, error = "failed", _one_line(exc)
         s, content = None, hashlib.sha256(b"unreadable " + str(path).encode()).hexdigest()
-    status["session_id"] = versioned_hash(content, _core.__version__)  # = tables.input_hash when readable
-    stored = store is None or _store_has(store, status["session_id"])
-    if s is not None and stored and old.get("session_id") == status["session_id"] \
+    session_id = versioned_hash(content, _core.__version__)  # = tables.input_hash when readable
+    stored = store is None or _store_has(store, session_id)
+    if s is not None and stored and old.get("session_id") == session_id \
             and old.get("kinemyo_version") == _core.__version__:
-        status.update(status=old.get("status", "ok"), error=old.get("error"), skipped=True, rows=old.get("rows", {}))
+        state, error, skipped, rows = old.get("status", "ok"), old.get("error"), True, old.get("rows", {})
     else:
+        result: SessionResult | None = None
+        tables: dict[str, pd.DataFrame] | None = None
         if s is not None:
             try:
                 result = analyze_session(s)
-                tables = session_tables(result, input_hash=status["session_id"], patient=s.subject, date=s.date)
+                tables = session_tables(result, input_hash=session_id, patient=s.subject, date=s.date)
             except Exception as exc:  # noqa: BLE001
-                status.update(status="failed", error=_one_line(exc))
-                result = None
-        if result is None:
-            tables = _failed_tables(status["session_id"], s and s.subject, s and s.date, s and s.name, path,
-                                    status["error"])
-        files = [f"{t}/{_partition(status['patient'])}/{status['session_id']}.parquet" for t in tables]
+                state, error = "failed", _one_line(exc)
+                result = tables = None
+        if tables is None:
+            if error is None:  # every path that leaves the session without tables sets error
+                raise RuntimeError(f"{path}: neither analysed nor failed with an error")
+            tables = (_failed_tables(session_id, s.subject, s.date, s.name, path, error) if s is not None
+                      else _failed_tables(session_id, None, None, None, path, error))
+        files = [f"{t}/{_partition(patient)}/{session_id}.parquet" for t in tables]
         # an earlier run's files of this session file that the new outcome does not overwrite (changed inputs,
         # another patient) go first: a crash from here on leaves the session absent, never twice in the dataset
         for f in set(old.get("files", [])) - set(files):
             (out / f).unlink(missing_ok=True)
         for t in sorted(tables, key=lambda t: t == "sessions"):  # sessions last: its row says the rest is there
-            _write_parquet(tables[t], t, out / f"{t}/{_partition(status['patient'])}/{status['session_id']}.parquet")
+            _write_parquet(tables[t], t, out / f"{t}/{_partition(patient)}/{session_id}.parquet")
         if store is not None:
-            _record(store, result, s or path, status, content)
-        status["rows"] = {t: len(frame) for t, frame in tables.items()}
-        record = {"session_file": str(path), "session_id": status["session_id"], "kinemyo_version": _core.__version__,
-                  "status": status["status"], "error": status["error"], "files": files, "rows": status["rows"]}
+            _record(store, result, s or path, error, patient, date, content)
+        rows = {t: len(frame) for t, frame in tables.items()}
+        record = {"session_file": str(path), "session_id": session_id, "kinemyo_version": _core.__version__,
+                  "status": state, "error": error, "files": files, "rows": rows}
         if s is not None:  # inputs that could not be read are retried on every run (a missing file may turn up)
-            _atomic_write(manifest_path, lambda tmp: tmp.write_text(json.dumps(record), encoding="utf-8"))
+            _atomic_write(manifest_path, lambda tmp: _write_text(tmp, json.dumps(record)))
         else:
             manifest_path.unlink(missing_ok=True)
-    status.update(seconds=time.perf_counter() - t0, cpu_seconds=time.thread_time() - cpu0, worker_pid=os.getpid(),
-                  peak_rss_bytes=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
-    return status
+    return {"session_file": str(path), "session_id": session_id, "patient": patient, "date": date, "status": state,
+            "error": error, "skipped": skipped, "rows": rows, "seconds": time.perf_counter() - t0,
+            "cpu_seconds": time.thread_time() - cpu0, "worker_pid": os.getpid(),
+            "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
 
 
-def _store_has(store: Any, session_id: str) -> bool:
+def _write_text(path: pathlib.Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def _store_has(store: str | os.PathLike[str], session_id: str) -> bool:
     from kinemyo.store import SessionStore
 
     with SessionStore(store) as st:
         return st.has(session_id, include_failed=True)
 
 
-def _record(store: Any, result: Any, session: Any, status: dict[str, Any], content: str) -> None:
+def _record(store: str | os.PathLike[str], result: SessionResult | None, session: Session | pathlib.Path,
+            error: str | None, patient: str | None, date: str | None, content: str) -> None:
     """The session's outcome into the SQLite store in one transaction (the store's own; WAL + busy timeout let the
-    worker processes of one machine write concurrently)."""
+    worker processes of one machine write concurrently): its analysis ``result``, else its failure ``error``."""
     from kinemyo.store import SessionStore
 
     with SessionStore(store) as st:
         if result is not None:
             st.record(result, content_hash=content)
         else:
-            st.record_failure(session, status["error"], patient=status["patient"], date=status["date"],
-                              content_hash=content)
+            if error is None:
+                raise RuntimeError(f"{session}: a failed session without an error")
+            st.record_failure(session, error, patient=patient, date=date, content_hash=content)
 
 
-def read_table(out: str | os.PathLike[str], table: str, columns: list[str] | None = None) -> Any:
+def read_table(out: str | os.PathLike[str], table: str, columns: list[str] | None = None) -> pd.DataFrame:
     """One table of a cohort dataset as a pandas DataFrame (``patient`` from the partition folders)."""
     import pandas as pd
 
@@ -233,21 +280,21 @@ def read_table(out: str | os.PathLike[str], table: str, columns: list[str] | Non
     schema = parquet_schema(table)
     folder = pathlib.Path(out) / table
     if not folder.is_dir():
-        return schema.empty_table().to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+        return cast("pd.DataFrame", schema.empty_table().to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get))
     part = ds.HivePartitioning(pa.schema([("patient", pa.string())]), null_fallback=NULL_PARTITION,
                                segment_encoding="uri")
     data = ds.dataset(folder, format="parquet", schema=schema, partitioning=part).to_table(columns=columns)
-    return data.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+    return cast("pd.DataFrame", data.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get))  # pyarrow: untyped
 
 
 @dataclass
 class CohortResult:
     out: pathlib.Path
-    sessions: "object"  # pandas DataFrame: one status row per session file, in the order given
+    sessions: pd.DataFrame  # one status row (TaskOutcome / SessionStatus) per session file, in the order given
     report: pathlib.Path
 
     @property
-    def failed(self) -> Any:
+    def failed(self) -> pd.DataFrame:
         return self.sessions[self.sessions.status == "failed"]
 
     def __repr__(self) -> str:
@@ -282,12 +329,12 @@ def _check_paths(paths: Any) -> list[pathlib.Path]:
     return out
 
 
-def _check_out(out: Any) -> pathlib.Path:
+def _check_out(given: object) -> pathlib.Path:
     from kinemyo import _core
 
-    if not isinstance(out, (str, os.PathLike)):
-        raise TypeError(f"out: expected a folder path, got {type(out).__name__}")
-    out = pathlib.Path(out).absolute()
+    if not isinstance(given, (str, os.PathLike)):
+        raise TypeError(f"out: expected a folder path, got {type(given).__name__}")
+    out = pathlib.Path(given).absolute()
     if out.exists() and not out.is_dir():
         raise ValueError(f"out: {out} exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
@@ -299,16 +346,39 @@ def _check_out(out: Any) -> pathlib.Path:
     return out
 
 
-def _local_client(workers: int) -> Any:
-    from distributed import Client, LocalCluster
+# --- dask.distributed, typed here once: distributed leaves these calls unannotated (no-untyped-call) --------------
+def _connect(address: str | LocalCluster) -> Client:
+    """A client of the scheduler at ``address`` or of a local cluster."""
+    from distributed import Client
 
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, memory_limit=LOCAL_MEMORY_LIMIT,
-                           dashboard_address=":0")
-    return Client(cluster), cluster
+    return Client(address)  # type: ignore[no-untyped-call]  # Client.__init__ is unannotated
 
 
-def analyze_cohort(paths: Iterable[str | os.PathLike[str]], *, out: str | os.PathLike[str], client: Any=None,
-                   scheduler: str | None = None, workers: int = LOCAL_WORKERS, store: str | os.PathLike[str] | None = None,
+def _local_client(workers: int) -> tuple[Client, LocalCluster]:
+    from distributed import LocalCluster
+
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1,  # type: ignore[no-untyped-call]  # unannotated
+                           processes=True, memory_limit=LOCAL_MEMORY_LIMIT, dashboard_address=":0")
+    return _connect(cluster), cluster
+
+
+def _as_completed(futures: list[Future[_T]]) -> Iterator[Future[_T]]:
+    from distributed import as_completed
+
+    return iter(as_completed(futures))  # type: ignore[no-untyped-call]  # as_completed.__init__ is unannotated
+
+
+def _release(future: Future[Any]) -> None:
+    future.release()  # type: ignore[no-untyped-call]  # Future.release is unannotated
+
+
+def _close(client: Client) -> None:
+    client.close()  # type: ignore[no-untyped-call]  # Client.close is unannotated
+
+
+def analyze_cohort(paths: Iterable[str | os.PathLike[str]], *, out: str | os.PathLike[str],
+                   client: Client | None = None, scheduler: str | None = None, workers: int = LOCAL_WORKERS,
+                   store: str | os.PathLike[str] | None = None,
                    progress: Callable[[int, int, str], None] | None = None) -> CohortResult:
     """Analyse every session file of ``paths`` on a Dask cluster into the dataset at ``out`` (see the module
     docstring) and write ``out/cohort_report.html``.
@@ -330,7 +400,6 @@ def analyze_cohort(paths: Iterable[str | os.PathLike[str]], *, out: str | os.Pat
 
     for module in ("distributed", "pyarrow"):  # before a cluster starts; _local_client and _run import them too
         require(module, "kinemyo.cohort.analyze_cohort")
-    from distributed import Client
 
     files = _check_paths(paths)
     if client is not None and scheduler is not None:
@@ -341,28 +410,32 @@ def analyze_cohort(paths: Iterable[str | os.PathLike[str]], *, out: str | os.Pat
         raise ValueError(f"workers: expected a positive integer, got {workers!r}")
     if store is not None and not isinstance(store, (str, os.PathLike)):
         raise TypeError(f"store: expected a file path, got {type(store).__name__}")
-    out = _check_out(out)
-    store = pathlib.Path(store).absolute() if store is not None else None
+    folder = _check_out(out)
+    store_file = pathlib.Path(store).absolute() if store is not None else None
     from kinemyo._outdir import _lock
 
-    with _lock(out.parent / f".{out.name}.lock"):
-        own = None
+    with _lock(folder.parent / f".{folder.name}.lock"):
+        own_client = own_cluster = None  # what this call opened, and closes at the end
         if client is None:
-            client, own = (Client(scheduler), None) if scheduler is not None else _local_client(workers)
-            own = own or client
+            if scheduler is not None:
+                client = own_client = _connect(scheduler)
+            else:
+                client, own_cluster = _local_client(workers)
+                own_client = client
         try:
-            if store is not None:
+            if store_file is not None:
                 _check_local(client)
-            statuses = _run(client, files, out, store, progress)
+            statuses = _run(client, files, folder, store_file, progress)
         finally:
-            if own is not None:
-                client.close()
-                own.close()
-        report = write_cohort_report(out)
-    return CohortResult(out, pd.DataFrame(statuses), report)
+            if own_client is not None:
+                _close(own_client)
+            if own_cluster is not None:
+                own_cluster.close()
+        report = write_cohort_report(folder)
+    return CohortResult(folder, pd.DataFrame(statuses), report)
 
 
-def _check_local(client: Any) -> None:
+def _check_local(client: Client) -> None:
     import socket
 
     me = {"127.0.0.1", "localhost", "::1", socket.gethostname()}
@@ -376,31 +449,34 @@ def _check_local(client: Any) -> None:
                          "run without a store (the Parquet dataset is the output) and fill the store on one machine")
 
 
-def _run(client: Any, files: list[pathlib.Path], out: pathlib.Path, store: Any, progress: Any) -> list[dict[str, Any]]:
-    from distributed import as_completed
-
+def _run(client: Client, files: list[pathlib.Path], out: pathlib.Path, store: pathlib.Path | None,
+         progress: Callable[[int, int, str], None] | None) -> list[TaskOutcome]:
     order = {}
     futures = []
     for i, f in enumerate(files):
         fut = client.submit(process_session, str(f), str(out), None if store is None else str(store), key=f"kinemyo-session-{f.parent.name}-{uuid.uuid4().hex}")
         order[fut.key] = i
         futures.append(fut)
-    statuses: list[dict[str, Any] | None] = [None] * len(files)
+    statuses: list[TaskOutcome | None] = [None] * len(files)
     if progress is not None:
         progress(0, len(files), f"{len(files)} sessions on {len(client.scheduler_info()['workers'])} workers")
-    for done, fut in enumerate(as_completed(futures), start=1):
+    for done, fut in enumerate(_as_completed(futures), start=1):
         i = order[fut.key]
+        st: TaskOutcome
         try:
             st = fut.result()
         except Exception as exc:  # noqa: BLE001  the worker died repeatedly, or out could not be written
             st = {"session_file": str(files[i]), "session_id": None, "patient": None, "date": None,
                   "status": "failed", "error": f"{type(exc).__name__}: {_one_line(exc)}", "skipped": False}
-        fut.release()  # the status is all the client keeps
+        _release(fut)  # the status is all the client keeps
         statuses[i] = st
         if progress is not None:
             note = "unchanged" if st.get("skipped") else st["status"]
             progress(done, len(files), f"{files[i].parent.name}/{files[i].name} {note}")
-    return statuses
+    done_statuses = [st for st in statuses if st is not None]
+    if len(done_statuses) != len(files):  # as_completed yields every future once
+        raise RuntimeError(f"{len(files) - len(done_statuses)} of {len(files)} session tasks never completed")
+    return done_statuses
 
 
 def write_cohort_report(out: str | os.PathLike[str]) -> pathlib.Path:
@@ -410,7 +486,7 @@ def write_cohort_report(out: str | os.PathLike[str]) -> pathlib.Path:
     path = out / "cohort_report.html"
     text = _render_report(read_table(out, "sessions"),
                           read_table(out, "measures", ["session_id", "measure", "label", "value", "unit"]))
-    _atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    _atomic_write(path, lambda tmp: _write_text(tmp, text))
     return path
 
 
@@ -424,7 +500,7 @@ MAX_DISTRIBUTIONS = 12
 MAX_TRAJECTORIES = 6
 
 
-def _key_measures(measures: Any) -> list[str]:
+def _key_measures(measures: pd.DataFrame) -> list[str]:
     import re
 
     names = measures.dropna(subset=["value"]).groupby("measure").size()
@@ -435,7 +511,7 @@ def _key_measures(measures: Any) -> list[str]:
     return chosen[:MAX_DISTRIBUTIONS]
 
 
-def _render_report(sessions: Any, measures: Any) -> str:
+def _render_report(sessions: pd.DataFrame, measures: pd.DataFrame) -> str:
     import html
 
     import numpy as np
@@ -477,8 +553,8 @@ def _render_report(sessions: Any, measures: Any) -> str:
                      f"<img alt='distributions' src='data:image/png;base64,{_png(fig)}'></figure>")
         dated = m.dropna(subset=["date", "value"])
         per_patient = dated.groupby(["measure", "patient"]).date.nunique()
-        trajectories = [k for k in keys if k in per_patient.index.get_level_values(0)
-                        and (per_patient[k] >= 2).any()][:MAX_TRAJECTORIES]
+        repeated = set(per_patient[per_patient >= 2].index.get_level_values(0))  # measures of a patient on 2+ dates
+        trajectories = [k for k in keys if k in repeated][:MAX_TRAJECTORIES]
         if trajectories:
             rows = -(-len(trajectories) // 2)
             fig, axes = _subplots(rows, 2, figsize=(12, 3.4 * rows), constrained_layout=True, squeeze=False)
@@ -500,7 +576,7 @@ def _render_report(sessions: Any, measures: Any) -> str:
                  .describe(percentiles=[0.25, 0.5, 0.75]).loc[keys])
         parts.append("<h2>Key measures</h2><table id='key-measures'><tr><th>measure</th><th>n</th><th>median</th>"
                      "<th>25 %</th><th>75 %</th><th>min</th><th>max</th></tr>" + "".join(
-                         f"<tr><td>{html.escape(k)}</td><td>{int(r['count'])}</td>" + "".join(
+                         f"<tr><td>{html.escape(str(k))}</td><td>{int(r['count'])}</td>" + "".join(
                              f"<td>{r[c]:.4g}</td>" for c in ("50%", "25%", "75%", "min", "max")) + "</tr>"
                          for k, r in table.iterrows()) + "</table>")
     parts.append("<p>Data: the Parquet dataset beside this file (sessions, measures, strides, activations, "

@@ -51,7 +51,7 @@ class Recording:
 
     @property
     def duration_s(self) -> float:
-        return self.data.shape[0] / self.fs
+        return int(self.data.shape[0]) / self.fs
 
 
 def read_simple_text(path: str | pathlib.Path) -> Recording:
@@ -264,7 +264,7 @@ def read_mobilised_matlab(path: str | pathlib.Path, reference: str = "INDIP") ->
     ValueError
         The file is not a Mobilise-D data file, or a trial's sensor data are malformed.
     """
-    import scipy.io
+    import scipy.io  # type: ignore[import-untyped]  # scipy ships no type hints; scipy-stubs is not a dependency
 
     path = pathlib.Path(path)
     try:
@@ -314,7 +314,13 @@ def read_mobilised_matlab(path: str | pathlib.Path, reference: str = "INDIP") ->
             bouts = system["MicroWB"]
             bouts = [bouts] if isinstance(bouts, dict) else list(np.atleast_1d(bouts))
             shift = 1.0 / float(system.get("Fs", fs))
-            wb, ic, ic_side, fc, fc_side, turns, bout_of_ic = [], [], [], [], [], [], []
+            wb: list[tuple[float, float]] = []
+            turns: list[tuple[float, float]] = []
+            ic: list[float] = []      # initial / final contact times (s) and their sides
+            fc: list[float] = []
+            ic_side: list[str] = []
+            fc_side: list[str] = []
+            bout_of_ic: list[int] = []
             for k, b in enumerate(bouts):
                 wb.append((float(b["Start"]) - shift, float(b["End"]) - shift))
                 times = _mat_list(b["InitialContact_Event"]) - shift

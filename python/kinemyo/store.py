@@ -21,7 +21,7 @@ else ``$XDG_DATA_HOME/kinemyo/sessions.sqlite`` (``~/.local/share/kinemyo/sessio
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, NoReturn
 
 import datetime
 import json
@@ -32,6 +32,12 @@ import sqlite3
 from kinemyo._jsonutil import strict_json
 from kinemyo.tables import (ACTIVATION_COLUMNS, MEASURE_COLUMNS, QUESTIONNAIRE_COLUMNS, SESSION_COLUMNS,
                             STRIDE_COLUMNS, content_hash, session_tables, versioned_hash)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kinemyo.analysis import SessionResult
+    from kinemyo.session import Session
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SessionStore", "StoreError", "default_store_path"]
 
@@ -93,7 +99,7 @@ def _sql_value(v: Any) -> Any:
     return v.item() if hasattr(v, "item") else v
 
 
-def default_parameters(result: Any) -> dict[str, Any]:
+def default_parameters(result: SessionResult) -> dict[str, Any]:
     """The processing parameters of an analysed session, by name: ``emg_processing`` (the ISEK-style processing
     report of each EMG recording's envelope chain, :func:`kinemyo.emg.processing_report_dict`), ``emg_onset`` (the
     onset settings and rest baseline per channel) and ``mic`` (the session file's minimal important changes)."""
@@ -103,7 +109,8 @@ def default_parameters(result: Any) -> dict[str, Any]:
     reports = []
     for rec in result.session.emg:
         fs = summary[rec.channels[0].name]["fs_hz"]
-        chain = emg.EnvelopePipeline(fs, [emg.ChannelConfig(name=c.name, profile=c.profile) for c in rec.channels])
+        chain = emg.EnvelopePipeline(fs, [emg.ChannelConfig(name=c.name, profile=_emg_profile(c.profile))
+                                          for c in rec.channels])
         reports.append({"file": rec.file.name, "fs_hz": fs, "isek_report": emg.processing_report_dict(chain)})
     out: dict[str, Any] = {}
     if reports:
@@ -113,6 +120,16 @@ def default_parameters(result: Any) -> dict[str, Any]:
     if result.session.mic:
         out["mic"] = dict(result.session.mic)
     return out
+
+
+def _emg_profile(profile: str) -> Literal["limb", "trunk"]:
+    """A session channel's pre-filter profile (a ``str`` in :class:`kinemyo.session.EmgChannel`, validated to one
+    of these when the session file was read) as the literal :class:`kinemyo.emg.ChannelConfig` takes."""
+    if profile == "limb":
+        return "limb"
+    if profile == "trunk":
+        return "trunk"
+    raise ValueError(f"profile: expected 'limb' or 'trunk', got {profile!r}")
 
 
 class SessionStore:
@@ -189,17 +206,18 @@ class SessionStore:
     def close(self) -> None:
         self._db.close()
 
-    def __enter__(self) -> Any:
+    def __enter__(self) -> SessionStore:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def __repr__(self) -> str:
         return f"SessionStore({str(self.path)!r})"
 
     # --- writing -------------------------------------------------------------------------------------------
-    def _insert(self, table: str, frame: Any, columns: Any, extra: dict[str, Any] | None = None) -> None:
+    def _insert(self, table: str, frame: pd.DataFrame, columns: Iterable[str],
+                extra: dict[str, Any] | None = None) -> None:
         cols = list(columns) + list(extra or {})
         rows = [[_sql_value(v) for v in row] + list((extra or {}).values())
                 for row in frame[list(columns)].itertuples(index=False, name=None)]
@@ -207,7 +225,7 @@ class SessionStore:
             names = ", ".join(f'"{c}"' for c in cols)
             self._db.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(cols))})", rows)
 
-    def _write(self, session_id: str, write: Any, *, replace_failure: bool) -> bool:
+    def _write(self, session_id: str, write: Callable[[], None], *, replace_failure: bool) -> bool:
         """Run ``write()`` in one transaction unless the session is stored already: as analysed ('ok'), or as
         failed and not ``replace_failure``. True when written."""
         try:
@@ -231,7 +249,7 @@ class SessionStore:
                 raise StoreError(f"store: {self.path}: session not recorded ({exc})") from exc
             raise
 
-    def record(self, result: Any, *, report_paths: dict[str, Any] | None = None, parameters: dict[str, Any] | None = None,
+    def record(self, result: SessionResult, *, report_paths: dict[str, Any] | None = None, parameters: dict[str, Any] | None = None,
                patient: str | None = None, date: str | None = None,
                content_hash: str | None = None) -> tuple[str, bool]:
         """Record an analysed session (a :class:`~kinemyo.analysis.SessionResult`): all its tables, its processing
@@ -265,8 +283,9 @@ class SessionStore:
 
         return sid, self._write(sid, ok, replace_failure=True)
 
-    def record_failure(self, session: Any, error: Any, *, patient: str | None = None, date: str | None = None,
-                       kinemyo_version: str | None = None, content_hash: str | None = None) -> tuple[str, bool]:
+    def record_failure(self, session: Session | str | pathlib.Path, error: BaseException | str, *,
+                       patient: str | None = None, date: str | None = None, kinemyo_version: str | None = None,
+                       content_hash: str | None = None) -> tuple[str, bool]:
         """Record that analysing ``session`` (a Session or a session file path) failed with ``error`` (an
         exception or its text): a ``sessions`` row with status 'failed' and the error, nothing else. A stored
         successful analysis of the same inputs is kept (``inserted`` False); a later :meth:`record` replaces the
@@ -275,13 +294,15 @@ class SessionStore:
         from kinemyo.session import Session, load_session
 
         version = kinemyo_version or _core.__version__
-        s = session
-        if not isinstance(session, Session):
+        s: Session | None
+        if isinstance(session, Session):
+            s, path = session, session.path
+        else:
             try:  # patient, date and name from the session file when it can still be read
                 s = load_session(session, allow_outside=True)
             except (OSError, ValueError):
                 s = None
-        path = pathlib.Path(s.path if s is not None else session)
+            path = s.path if s is not None else pathlib.Path(session)
         ch = _content(s, content_hash) if content_hash is not None or s is not None else _unreadable_hash(path)
         sid = versioned_hash(ch, version)
         text = " ".join(f"{type(error).__name__}: {error}".split()) if isinstance(error, BaseException) else str(error)
@@ -308,14 +329,14 @@ class SessionStore:
             args.append(version)
         return self._db.execute(sql, args).fetchone() is not None
 
-    def _frame(self, sql: str, args: Any=()) -> Any:
+    def _frame(self, sql: str, args: Iterable[str] = ()) -> pd.DataFrame:
         import pandas as pd
 
         return pd.read_sql_query(sql, self._db, params=list(args))
 
-    def sessions(self, patient: str | None = None) -> Any:
+    def sessions(self, patient: str | None = None) -> pd.DataFrame:
         """The ``sessions`` table (every analysis, failed ones too), by patient, date and analysis time."""
-        where, args = ("WHERE patient = ?", [patient]) if patient is not None else ("", [])
+        where, args = ("WHERE patient = ?", [patient]) if patient is not None else ("", list[str]())
         return self._frame(f"SELECT * FROM sessions {where} ORDER BY patient, date, analysed_at", args)
 
     def patients(self) -> list[str]:
@@ -324,8 +345,8 @@ class SessionStore:
                                 "ORDER BY patient").fetchall()
         return [r[0] for r in rows]
 
-    def _by_session(self, table: str, patient: str | None, session_id: str | None, order: str) -> Any:
-        cond, args = ["s.status = 'ok'"], []
+    def _by_session(self, table: str, patient: str | None, session_id: str | None, order: str) -> pd.DataFrame:
+        cond, args = ["s.status = 'ok'"], list[str]()
         if patient is not None:
             cond.append("s.patient = ?")
             args.append(patient)
@@ -336,22 +357,22 @@ class SessionStore:
                            f"FROM {table} t JOIN sessions s USING (session_id) WHERE {' AND '.join(cond)} "
                            f"ORDER BY s.date, s.analysed_at, {order}", args)
 
-    def measures(self, patient: str | None = None, *, session_id: str | None = None) -> Any:
+    def measures(self, patient: str | None = None, *, session_id: str | None = None) -> pd.DataFrame:
         """Every measure of the analysed sessions (of ``patient`` / ``session_id`` when given) with the session's
         patient, date, kinemyo_version, analysed_at and content_hash: one row per session x measure."""
         return self._by_session("measures", patient, session_id, "t.rowid")
 
-    def strides(self, patient: str | None = None, *, session_id: str | None = None) -> Any:
+    def strides(self, patient: str | None = None, *, session_id: str | None = None) -> pd.DataFrame:
         """The per-stride / per-step tables (:data:`kinemyo.tables.STRIDE_COLUMNS`)."""
         frame = self._by_session("strides", patient, session_id, "t.row").drop(columns="row")
         for col, dtype in STRIDE_COLUMNS.items():  # a column NULL throughout comes back untyped
             frame[col] = frame[col].astype(dtype) if dtype != "object" else frame[col].astype(object)
         return frame
 
-    def activations(self, patient: str | None = None, *, session_id: str | None = None) -> Any:
+    def activations(self, patient: str | None = None, *, session_id: str | None = None) -> pd.DataFrame:
         return self._by_session("activations", patient, session_id, "t.row").drop(columns="row")
 
-    def questionnaires(self, patient: str | None = None, *, session_id: str | None = None) -> Any:
+    def questionnaires(self, patient: str | None = None, *, session_id: str | None = None) -> pd.DataFrame:
         return self._by_session("questionnaires", patient, session_id, "t.rowid")
 
     def parameters(self, session_id: str) -> dict[str, Any]:
@@ -365,21 +386,23 @@ class SessionStore:
 
     def integrity_check(self) -> str:
         """SQLite's own check of the file ('ok' when sound)."""
-        return self._db.execute("PRAGMA integrity_check").fetchone()[0]
+        return str(self._db.execute("PRAGMA integrity_check").fetchone()[0])  # text: 'ok' or the problems found
 
 
 def _now() -> str:
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
 
 
-def _json_default(name: str) -> Any:
-    def default(x: Any) -> None:
+def _json_default(name: str) -> Callable[[object], NoReturn]:
+    def default(x: object) -> NoReturn:
         raise TypeError(f"parameters.{name}: {type(x).__name__} is not JSON data")
     return default
 
 
-def _content(session: Any, given: str | None) -> str:
+def _content(session: Session | None, given: str | None) -> str:
     if given is None:
+        if session is None:
+            raise ValueError("content_hash: required for a session whose file cannot be read")
         return content_hash(session)
     if not (isinstance(given, str) and len(given) == 64 and all(c in "0123456789abcdef" for c in given)):
         raise ValueError(f"content_hash: expected 64 lowercase hex digits, got {given!r}")

@@ -28,7 +28,7 @@ A value that could not be computed is missing (NaN / None), never 0.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import datetime
 import hashlib
@@ -37,13 +37,20 @@ import re
 
 import numpy as np
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kinemyo.analysis import SessionResult
+    from kinemyo.session import Session
+
 __all__ = ["STRIDE_COLUMNS", "TABLES", "content_hash", "input_hash", "measures_from_summary", "session_tables",
            "versioned_hash"]
 
 TABLES = ("sessions", "measures", "strides", "activations", "questionnaires")
 
 # Fixed so that every session's table has the same columns (one Parquet schema / SQL table for a cohort).
-STRIDE_COLUMNS = {
+StrideDtype = Literal["object", "Int64", "float64", "bool"]
+STRIDE_COLUMNS: dict[str, StrideDtype] = {
     "side": "object", "bout": "Int64", "initial_contact_s": "float64", "terminal_contact_s": "float64",
     "next_initial_contact_s": "float64", "start_s": "float64", "end_s": "float64", "stride_time_s": "float64",
     "stance_time_s": "float64", "swing_time_s": "float64", "step_time_s": "float64",
@@ -135,7 +142,7 @@ def measures_from_summary(summary: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _activation_rows(result: Any) -> list[dict[str, Any]]:
+def _activation_rows(result: SessionResult) -> list[dict[str, Any]]:
     rows = []
     for ch, d in result.emg.items():
         e = result.summary["emg"][ch]
@@ -145,7 +152,7 @@ def _activation_rows(result: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def _activation_measures(result: Any) -> list[dict[str, Any]]:
+def _activation_measures(result: SessionResult) -> list[dict[str, Any]]:
     """Activation timing per channel: first onset and median duration (session clock), from the detected
     activations (result.emg), which the summary counts but does not list."""
     rows = []
@@ -160,21 +167,30 @@ def _activation_measures(result: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def _strides(result: Any, session_id: str) -> Any:
+def _strides(result: SessionResult, session_id: str) -> pd.DataFrame:
     import pandas as pd
 
-    parts = []
+    parts: list[pd.DataFrame] = []
     if result.gait is not None:
-        parts.append(result.gait.strides.assign(source="feet"))
+        parts.append(_frame(result.gait.strides, "gait.strides").assign(source="feet"))
     if result.lower_back is not None:
-        parts.append(result.lower_back.steps.assign(source="lower_back"))
+        parts.append(_frame(result.lower_back.steps, "lower_back.steps").assign(source="lower_back"))
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     out = pd.DataFrame({"session_id": pd.Series([session_id] * len(frame), dtype="object"),
                         "source": pd.Series(frame["source"] if len(frame) else [], dtype="object")})
     for col, dtype in STRIDE_COLUMNS.items():
         values = frame[col] if col in frame else pd.Series([None] * len(frame))
-        out[col] = values.astype(dtype) if dtype != "Int64" else pd.array(values, dtype="Int64")
+        out[col] = values.astype(dtype)  # "Int64": the nullable array pd.array(values, dtype="Int64") builds
     return out.reset_index(drop=True)
+
+
+def _frame(table: object, what: str) -> pd.DataFrame:
+    """A gait table (annotated ``object`` in :mod:`kinemyo.gait`) narrowed to the DataFrame it is."""
+    import pandas as pd
+
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"result.{what}: expected a pandas DataFrame, got {type(table).__name__}")
+    return table
 
 
 def _check_date(date: Any) -> str | None:
@@ -191,7 +207,8 @@ def _check_date(date: Any) -> str | None:
     return date
 
 
-def session_tables(result: Any, *, input_hash: str, patient: str | None, date: str | None) -> dict[str, Any]:
+def session_tables(result: SessionResult, *, input_hash: str, patient: str | None,
+                   date: str | None) -> dict[str, pd.DataFrame]:
     """The tidy tables of one analysed session (see the module docstring for the schema): a dict of
     ``sessions``, ``measures``, ``strides``, ``activations`` and ``questionnaires`` DataFrames, each keyed by
     ``session_id = input_hash``. ``patient`` and ``date`` (ISO ``YYYY-MM-DD``) may be None when unknown."""
@@ -231,12 +248,12 @@ def session_tables(result: Any, *, input_hash: str, patient: str | None, date: s
             "activations": activations, "questionnaires": questionnaires}
 
 
-def _input_files(session: Any) -> list[pathlib.Path]:
+def _input_files(session: Session) -> list[pathlib.Path]:
     files = [r.file for r in session.emg] + [s.file for s in session.imu] + list(session.fhir)
     return sorted(set(pathlib.Path(f).resolve() for f in files))
 
 
-def content_hash(session: Any) -> str:
+def content_hash(session: Session | str | pathlib.Path) -> str:
     """SHA-256 (hex) of a session's inputs alone: the session file's bytes and every recording and FHIR file it
     names (each as its path relative to the session file's folder, or absolute when outside it, and its bytes,
     sorted by path). The same inputs in another folder hash alike. ``session``: a Session or a session file path."""
@@ -267,7 +284,7 @@ def versioned_hash(content: str, version: str) -> str:
     return hashlib.sha256(f"kinemyo {version}\n{content}".encode()).hexdigest()
 
 
-def input_hash(session: Any) -> str:
+def input_hash(session: Session | str | pathlib.Path) -> str:
     """SHA-256 (hex) of a session's inputs and kinemyo's version (``kinemyo._core.__version__``): the same inputs
     analysed by the same version hash alike, and a new version or any changed input byte gives a new hash (see
     :func:`content_hash` for what the inputs are). This is the ``session_id`` of :func:`session_tables`."""
