@@ -12,7 +12,7 @@ angles are drawn in degrees (the results hold radians), other quantities in the 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from collections.abc import Mapping, Sequence
 
@@ -21,6 +21,10 @@ import numpy as np
 from kinemyo import emg, gait, imu, questionnaire
 from kinemyo._compat import keyword_fs
 from kinemyo._validate import finite_positive, number, real_array
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["envelopes", "gait_events", "joint_angles", "left_right", "orientation_error", "questionnaire_bands",
            "ratio"]
@@ -34,11 +38,11 @@ _COLUMN_UNITS = (("_m_per_s", "m/s"), ("_steps_per_min", "steps/min"), ("_rad", 
 
 # --- shared pieces ---------------------------------------------------------------------------------------------
 
-def _axes_for(ax: Any, n: int, figsize: tuple[float, float]) -> tuple[object, list[Any]]:
+def _axes_for(ax: Any, n: int, figsize: tuple[float, float]) -> tuple[Figure, list[Axes]]:
     """The root Figure and ``n`` Axes to draw into: the given Axes (one, or a sequence of ``n``), or a new bare
     Figure with ``n`` rows sharing the time axis."""
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure, SubFigure
 
     if ax is None:
         fig = Figure(figsize=figsize, layout="constrained")
@@ -49,8 +53,8 @@ def _axes_for(ax: Any, n: int, figsize: tuple[float, float]) -> tuple[object, li
                         f"got {type(ax).__name__}")
     if len(given) != n:
         raise ValueError(f"ax: {n} Axes needed (one per channel), got {len(given)}")
-    fig = given[0].figure
-    return getattr(fig, "figure", None) or fig, given  # a SubFigure's Axes: return the root Figure
+    parent = given[0].figure
+    return (parent.figure if isinstance(parent, SubFigure) else parent), given  # a SubFigure's Axes: the root Figure
 
 
 def _signal(x: Any, name: str, *, ndim: int | None = None) -> np.ndarray:
@@ -86,7 +90,7 @@ def _require(value: Any, kind: Any, name: str, what: str) -> Any:
 
 @keyword_fs("envelope", "fs", "activations")
 def envelopes(envelope: Any, activations: emg.ActivationTable | None = None, *, fs: float, start_s: float = 0.0,
-              channel_names: Sequence[str] | None = None, rest_s: Any=None, unit: str | None = None, ax: Any=None) -> Any:
+              channel_names: Sequence[str] | None = None, rest_s: Any=None, unit: str | None = None, ax: Any=None) -> Figure:
     """EMG envelopes, one row per channel, with each activation shaded (onset to offset) and the rest window grey.
 
     Parameters
@@ -157,7 +161,7 @@ def envelopes(envelope: Any, activations: emg.ActivationTable | None = None, *, 
 
 
 def ratio(table: emg.IndexTable, *, start_s: float = 0.0, index: str = "activation_ratio", label: str | None = None,
-          ax: Any=None) -> Any:
+          ax: Any=None) -> Figure:
     """One index between two muscles over time, at the centre of each window, e.g. the activation ratio of
     gluteus medius to paraspinal.
 
@@ -199,7 +203,7 @@ def ratio(table: emg.IndexTable, *, start_s: float = 0.0, index: str = "activati
 
 @keyword_fs("angles", "fs")
 def joint_angles(angles: Mapping[str, np.ndarray], *, fs: float, start_s: float = 0.0, title: str | None = None,
-                 ax: Any=None) -> Any:
+                 ax: Any=None) -> Figure:
     """Joint or segment angles over time, in degrees.
 
     Parameters
@@ -241,7 +245,7 @@ def joint_angles(angles: Mapping[str, np.ndarray], *, fs: float, start_s: float 
 
 
 @keyword_fs("estimate", "reference", "fs")
-def orientation_error(estimate: Any, reference: Any, *, fs: float, start_s: float = 0.0, mask: Any=None, ax: Any=None) -> Any:
+def orientation_error(estimate: Any, reference: Any, *, fs: float, start_s: float = 0.0, mask: Any=None, ax: Any=None) -> Figure:
     """Total, heading and inclination error of estimated against reference orientations over time, in degrees
     (:func:`kinemyo.imu.orientation_errors`; BROAD definitions), with each one's RMSE in the title.
 
@@ -293,7 +297,7 @@ def orientation_error(estimate: Any, reference: Any, *, fs: float, start_s: floa
 # --- gait ----------------------------------------------------------------------------------------------------------
 
 @keyword_fs("signal", "fs", "events")
-def gait_events(signal: Any, events: Any, *, fs: float, start_s: float = 0.0, span_s: Any=None, ylabel: str | None = None, ax: Any=None) -> Any:
+def gait_events(signal: Any, events: Any, *, fs: float, start_s: float = 0.0, span_s: Any=None, ylabel: str | None = None, ax: Any=None) -> Figure:
     """A gait signal with its detected contacts marked: initial contacts (down triangles) and final contacts /
     toe-offs (up triangles); for a lower-back sensor coloured by side, with turns shaded.
 
@@ -366,7 +370,7 @@ def _unit(column: str) -> str:
     return next((u for suffix, u in _COLUMN_UNITS if column.endswith(suffix)), "")
 
 
-def left_right(strides: Any, *, parameters: Sequence[str] | None = None, affected: str | None = None, ax: Any=None) -> Any:
+def left_right(strides: Any, *, parameters: Sequence[str] | None = None, affected: str | None = None, ax: Any=None) -> Figure:
     """Median of each gait parameter per side as paired bars, with the symmetry index (Robinson et al. 1987,
     :func:`kinemyo.gait.side_index`) above each pair; strides flagged by quality control are left out.
 
@@ -390,7 +394,9 @@ def left_right(strides: Any, *, parameters: Sequence[str] | None = None, affecte
 
     table = strides.strides if isinstance(strides, gait.GaitAnalysis) else (
         strides.steps if isinstance(strides, gait.LowerBackGait) else strides)
-    _require(table, pd.DataFrame, "strides", "a GaitAnalysis, LowerBackGait or their stride/step table")
+    if not isinstance(table, pd.DataFrame):  # as _require, narrowing the type
+        raise TypeError(f"strides: expected a GaitAnalysis, LowerBackGait or their stride/step table, "
+                        f"got {type(table).__name__}")
     missing = [c for c in ("side", "excluded") if c not in table.columns]
     if missing:
         raise ValueError(f"strides: missing column(s) {', '.join(missing)} (a stride or step table is expected)")
@@ -442,7 +448,7 @@ def _short(column: str) -> str:
 
 # --- questionnaires ------------------------------------------------------------------------------------------------
 
-def questionnaire_bands(results: Any, *, ax: Any=None) -> Any:
+def questionnaire_bands(results: Any, *, ax: Any=None) -> Figure:
     """Each score on its instrument's range, the severity bands shaded and named, the score marked with its value
     and band.
 
