@@ -17,7 +17,7 @@ FS = 2000.0
 
 
 def emg_band():
-    return dsp.butterworth_sos(4, (20, 450), "bandpass", FS)
+    return dsp.butterworth_sos(4, (20, 450), "bandpass", fs=FS)
 
 
 @pytest.mark.parametrize("shape", [(5000,), (5000, 1), (3000, 4), (777, 16)])
@@ -26,9 +26,9 @@ def test_sosfilt_and_sosfiltfilt_match_scipy(shape, design, rng):
     if design == "band":
         sos = emg_band()
     elif design == "low6":
-        sos = dsp.butterworth_sos(2, 6.0, "lowpass", FS)
+        sos = dsp.butterworth_sos(2, 6.0, "lowpass", fs=FS)
     else:
-        sos = np.vstack([dsp.butterworth_sos(4, 30.0, "highpass", FS), dsp.notch_sos(50.0, 30.0, FS)])
+        sos = np.vstack([dsp.butterworth_sos(4, 30.0, "highpass", fs=FS), dsp.notch_sos(50.0, 30.0, fs=FS)])
     x = rng.standard_normal(shape) * 1e-3 + 0.5
     got = dsp.sosfilt(sos, x)
     want = signal.sosfilt(sos, x, axis=0)
@@ -72,7 +72,7 @@ def test_batch_rejects_non_finite_with_location(rng):
 
 
 def test_streaming_random_chunks_bit_identical_to_scipy(rng):
-    sos = np.vstack([emg_band(), dsp.butterworth_sos(2, 6.0, "lowpass", FS)])
+    sos = np.vstack([emg_band(), dsp.butterworth_sos(2, 6.0, "lowpass", fs=FS)])
     x = rng.standard_normal((50_000, 8))
     want = signal.sosfilt(sos, x, axis=0)
     f = dsp.SosFilter(sos, 8)
@@ -115,7 +115,7 @@ def test_streaming_non_finite_policies(rng):
 
 
 def test_streaming_state_and_steady_state(rng):
-    sos = dsp.butterworth_sos(4, 5.0, "lowpass", 1000.0)
+    sos = dsp.butterworth_sos(4, 5.0, "lowpass", fs=1000.0)
     f = dsp.SosFilter(sos, 2)
     f.reset_steady_state([2.0, -1.0])
     np.testing.assert_allclose(f.state, np.stack([signal.sosfilt_zi(sos) * 2.0, signal.sosfilt_zi(sos) * -1.0], 1))

@@ -33,7 +33,7 @@ def test_analytic_signal_matches_scipy_hilbert(n, rng):
 def test_welch_matches_scipy(nperseg, noverlap, nfft, detrend, scaling, rng):
     fs = 1000.0
     x = rng.standard_normal((5000, 2)) + np.linspace(0, 3, 5000)[:, None]
-    f, p = dsp.welch(x, fs, nperseg, noverlap=noverlap, nfft=nfft, detrend=detrend, scaling=scaling)
+    f, p = dsp.welch(x, fs=fs, nperseg=nperseg, noverlap=noverlap, nfft=nfft, detrend=detrend, scaling=scaling)
     fw, pw = signal.welch(x, fs, window="hann", nperseg=nperseg, noverlap=noverlap, nfft=nfft,
                           detrend=False if detrend == "none" else detrend, scaling=scaling, axis=0)
     np.testing.assert_allclose(f, fw, rtol=1e-14)
@@ -42,11 +42,11 @@ def test_welch_matches_scipy(nperseg, noverlap, nfft, detrend, scaling, rng):
 
 def test_welch_rejects_what_scipy_silently_changes(rng):
     with pytest.raises(ValueError, match="nperseg"):
-        dsp.welch(rng.standard_normal(100), 1000.0, 256)
+        dsp.welch(rng.standard_normal(100), fs=1000.0, nperseg=256)
     with pytest.raises(ValueError, match="noverlap"):
-        dsp.welch(rng.standard_normal(1000), 1000.0, 256, noverlap=256)
+        dsp.welch(rng.standard_normal(1000), fs=1000.0, nperseg=256, noverlap=256)
     with pytest.raises(ValueError, match="fs"):
-        dsp.welch(rng.standard_normal(1000), 0.0, 256)
+        dsp.welch(rng.standard_normal(1000), fs=0.0, nperseg=256)
 
 
 @pytest.mark.parametrize("up,down", [(1, 2), (2, 1), (3, 2), (2, 3), (1, 20), (147, 160), (5, 7), (4, 4)])

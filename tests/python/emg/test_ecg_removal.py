@@ -22,7 +22,7 @@ def recordings(shared_data_dir):
 
 
 def band(lo):
-    return np.vstack([dsp.butterworth_sos(4, lo, "highpass", FS), dsp.butterworth_sos(4, 450.0, "lowpass", FS)])
+    return np.vstack([dsp.butterworth_sos(4, lo, "highpass", fs=FS), dsp.butterworth_sos(4, 450.0, "lowpass", fs=FS)])
 
 
 def snr_db(reference, estimate):
@@ -31,7 +31,7 @@ def snr_db(reference, estimate):
 
 def test_qrs_detection_on_the_real_ecg(recordings):
     ecg, _ = recordings
-    peaks = emg.detect_qrs(ecg, FS)
+    peaks = emg.detect_qrs(ecg, fs=FS)
     rr = np.diff(peaks) / FS
     assert len(peaks) == 15  # 15 s at ~60 beats/min, every beat
     assert np.all((rr > 0.85) & (rr < 1.1))
@@ -44,14 +44,14 @@ def test_template_subtraction_beats_a_30hz_high_pass(recordings, ecg_to_emg_db):
     mix = clean + scale * ecg
     reference = dsp.sosfiltfilt(band(20.0), clean)  # the clean EMG as the limb profile would see it
     high_pass_only = snr_db(reference, dsp.sosfiltfilt(band(30.0), mix))
-    result = emg.remove_ecg(mix, FS)
+    result = emg.remove_ecg(mix, fs=FS)
     template = snr_db(reference, dsp.sosfiltfilt(band(20.0), result.cleaned))
     # Measured: +1.9 dB (0 dB mixture), +2.0 dB (10 dB), +2.0 dB (20 dB); the rest is the ECG record's own
     # broadband noise (18 % of its 20-450 Hz energy lies outside the QRS windows), which no method can remove.
     assert template > high_pass_only + 1.0, (template, high_pass_only)
     assert not result.gated[0] and len(result.r_peaks) >= 13
     # R peaks found in the EMG mixture agree with those of the clean ECG.
-    ref_peaks = emg.detect_qrs(ecg, FS)
+    ref_peaks = emg.detect_qrs(ecg, fs=FS)
     for p in result.r_peaks:
         assert np.min(np.abs(ref_peaks - p)) <= 10
     assert result.to_frame().contamination_pct.iloc[0] > 10.0
@@ -61,9 +61,9 @@ def test_template_subtraction_beats_a_30hz_high_pass(recordings, ecg_to_emg_db):
 def test_reference_lead_and_gating(recordings):
     ecg, clean = recordings
     mix = clean + 5 * ecg
-    with_ref = emg.remove_ecg(mix, FS, ecg_reference=ecg)
+    with_ref = emg.remove_ecg(mix, fs=FS, ecg_reference=ecg)
     assert len(with_ref.r_peaks) >= 13
-    gated = emg.remove_ecg(np.column_stack([mix, mix]), FS, config=emg.EcgRemovalConfig(method="gating"))
+    gated = emg.remove_ecg(np.column_stack([mix, mix]), fs=FS, config=emg.EcgRemovalConfig(method="gating"))
     assert gated.gated == [True, True] and gated.cleaned.shape == (mix.size, 2)
     with pytest.raises(ValueError, match="method"):
         emg.EcgRemovalConfig(method="ica")
@@ -99,5 +99,5 @@ def test_pipeline_with_ecg_removal_reports_its_latency(recordings):
     assert env.shape == mix.shape and np.all(np.isfinite(env))
     report = emg.processing_report_dict(pipeline)["channels"][0]
     assert "template subtraction" in report["real_time"]["ecg_removal"]
-    offline = emg.offline_envelope(FS, [trunk], mix)
+    offline = emg.offline_envelope(mix, [trunk], fs=FS)
     assert offline.shape == mix.shape

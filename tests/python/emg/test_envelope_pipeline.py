@@ -101,7 +101,7 @@ def test_offline_envelope_zero_phase_with_winter_correction(rng):
     pre = scipy_prefilter(fs, 20.0 * c4, min(450.0 / c4, 0.45 * fs))
     want = signal.sosfiltfilt(signal.butter(2, 6.0 / c2, fs=fs, output="sos"),
                               np.abs(signal.sosfiltfilt(pre, x, axis=0)), axis=0)
-    assert rel_err(emg.offline_envelope(fs, 2, x), want) < 1e-10
+    assert rel_err(emg.offline_envelope(x, 2, fs=fs), want) < 1e-10
     # Two passes of the corrected 6 Hz design are -3 dB at 6 Hz.
     _, h = signal.sosfreqz(signal.butter(2, 6.0 / c2, fs=fs, output="sos"), worN=[6.0], fs=fs)
     assert 20 * np.log10(np.abs(h[0]) ** 2) == pytest.approx(-3.01, abs=0.01)
@@ -114,7 +114,7 @@ def test_latency_matches_measured_lag_on_real_emg():
     x = rec.data - rec.data[0]  # the ADC offset would otherwise start the causal filters with a transient
     skip = int(fs)  # and compare after the first second
     causal = p.process(x)[skip:, 0]
-    offline = emg.offline_envelope(fs, 1, x)[skip:, 0]
+    offline = emg.offline_envelope(x, 1, fs=fs)[skip:, 0]
     a, b = causal - causal.mean(), offline - offline.mean()
     lags = np.arange(0, 200)
     lag = lags[np.argmax([np.dot(a[k:], b[: b.size - k]) for k in lags])] / fs * 1e3
@@ -154,8 +154,8 @@ def test_responses_report_and_validation():
 
 def test_sosfilter_rectify_after_is_the_linear_envelope(rng):
     fs = 2000.0
-    band = dsp.butterworth_sos(4, (20.0, 450.0), "bandpass", fs)
-    low = dsp.butterworth_sos(2, 6.0, "lowpass", fs)
+    band = dsp.butterworth_sos(4, (20.0, 450.0), "bandpass", fs=fs)
+    low = dsp.butterworth_sos(2, 6.0, "lowpass", fs=fs)
     x = rng.standard_normal((3000, 5))
     f = dsp.SosFilter(np.vstack([band, low]), 5, rectify_after=len(band) - 1)
     want = signal.sosfilt(low, np.abs(signal.sosfilt(band, x, axis=0)), axis=0)

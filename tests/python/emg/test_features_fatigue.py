@@ -13,7 +13,7 @@ def test_window_features_match_numpy(rng):
     fs = 1000.0
     x = rng.standard_normal(500)
     th = emg.FeatureThresholds(zero_crossing=0.1, slope_sign_change=0.01, willison_amplitude=0.5)
-    f = emg.window_features(x, fs, th)
+    f = emg.window_features(x, fs=fs, thresholds=th)
     d = np.diff(x)
     assert f["mav"] == pytest.approx(np.mean(np.abs(x)), rel=1e-12)
     assert f["rms"] == pytest.approx(np.sqrt(np.mean(x**2)), rel=1e-12)
@@ -35,7 +35,7 @@ def test_windowed_features_frame_and_fatigue_tracker(rng):
     fs = 1000.0
     x = rng.standard_normal((5000, 2))
     th = emg.FeatureThresholds(0.0, 0.0, 0.2)
-    frame = emg.windowed_features(x, fs, 1.0, 0.5, th, channel_names=["ES_L", "ES_R"])
+    frame = emg.windowed_features(x, fs=fs, window_s=1.0, step_s=0.5, thresholds=th, channel_names=["ES_L", "ES_R"])
     assert len(frame) == 9 * 2 and list(frame.columns[:3]) == ["channel", "t_start_s", "t_end_s"]
     assert frame.channel.iloc[1] == "ES_R"
     tracker = emg.FatigueTracker(2, fs)

@@ -55,7 +55,8 @@ def _within_rounding(ours: np.ndarray, ref: np.ndarray) -> tuple[bool, float]:
 def libemg_frame():
     x = _recording()
     fs = FS_REFERENCE_AXIS
-    frame = emg.windowed_features(x, fs, WINDOW / fs, STEP / fs, emg.FeatureThresholds(**LIBEMG_THRESHOLDS),
+    frame = emg.windowed_features(x, fs=fs, window_s=WINDOW / fs, step_s=STEP / fs,
+                                  thresholds=emg.FeatureThresholds(**LIBEMG_THRESHOLDS),
                                   options=emg.FeatureOptions(**LIBEMG_OPTIONS))
     assert len(frame) == 13 * N_CH
     return frame
@@ -75,7 +76,7 @@ def test_feature_matches_libemg_matlab_reference(libemg_frame, column):
 def test_ar_matches_libemg_matlab_reference():
     x = _recording()
     ref = _reference("AR").reshape(13, N_CH, 4)  # per window: channel 0 a1..a4, channel 1 a1..a4, ...
-    ours = emg.windowed_ar_coefficients(x, 1000.0, WINDOW / 1000.0, STEP / 1000.0, order=4)
+    ours = emg.windowed_ar_coefficients(x, fs=1000.0, window_s=WINDOW / 1000.0, step_s=STEP / 1000.0, order=4)
     assert ours.shape == (13, N_CH, 4)
     ok, worst = _within_rounding(ours, ref)
     assert ok, f"AR: max relative error {worst:.3g}"
@@ -83,12 +84,13 @@ def test_ar_matches_libemg_matlab_reference():
 
 def test_sample_entropy_matches_libemg_matlab_reference():
     x = _recording()
-    ours = emg.windowed_sample_entropy(x, 1000.0, WINDOW / 1000.0, STEP / 1000.0, dimension=2, tolerance=0.3,
-                                       count="libemg")
+    ours = emg.windowed_sample_entropy(x, fs=1000.0, window_s=WINDOW / 1000.0, step_s=STEP / 1000.0, dimension=2,
+                                       tolerance=0.3, count="libemg")
     ok, worst = _within_rounding(ours, _reference("SAMPEN"))
     assert ok, f"SAMPEN: max relative error {worst:.3g}"
     # Richman & Moorman's count (the default) is a different estimator: close, not equal.
-    rm = emg.windowed_sample_entropy(x, 1000.0, WINDOW / 1000.0, STEP / 1000.0, dimension=2, tolerance=0.3)
+    rm = emg.windowed_sample_entropy(x, fs=1000.0, window_s=WINDOW / 1000.0, step_s=STEP / 1000.0, dimension=2,
+                                     tolerance=0.3)
     assert 1e-3 < np.max(np.abs(rm - ours) / np.abs(ours)) < 0.1
 
 
@@ -96,7 +98,8 @@ def test_reference_needs_its_options(libemg_frame):
     # With kinemyo's defaults the definitions differ (this is why the options exist): LD, VAR and the spectra.
     x = _recording()
     fs = FS_REFERENCE_AXIS
-    default = emg.windowed_features(x, fs, WINDOW / fs, STEP / fs, emg.FeatureThresholds(**LIBEMG_THRESHOLDS))
+    default = emg.windowed_features(x, fs=fs, window_s=WINDOW / fs, step_s=STEP / fs,
+                                    thresholds=emg.FeatureThresholds(**LIBEMG_THRESHOLDS))
     for column in ("log_detector", "var", "mnf_hz", "mean_power"):
         assert not _within_rounding(default[column].to_numpy().reshape(13, N_CH), _reference(SHARED[column]))[0]
     # ... while the other features do not depend on the options.
@@ -120,7 +123,7 @@ def _th():
 
 def test_time_domain_features_match_numpy(rng):
     for x in _windows(rng):
-        f = emg.window_features(x, 1000.0, _th())
+        f = emg.window_features(x, fs=1000.0, thresholds=_th())
         d = np.diff(x)
         assert f["dasdv"] == pytest.approx(np.sqrt(np.mean(d**2)), rel=1e-13)
         assert f["mfl"] == pytest.approx(np.log10(np.sum(np.abs(d))), rel=1e-13)
@@ -134,7 +137,7 @@ def test_time_domain_features_match_numpy(rng):
 
 
 def test_constant_window_moments_are_nan():
-    f = emg.window_features(np.full(16, 2.5), 100.0, _th())
+    f = emg.window_features(np.full(16, 2.5), fs=100.0, thresholds=_th())
     assert np.isnan(f["skewness"]) and np.isnan(f["kurtosis"]) and f["mfl"] == -np.inf
     assert f["ls"] == pytest.approx(0.0, abs=1e-15) and f["dasdv"] == 0.0
 
@@ -144,21 +147,25 @@ def test_log_detector_forms_and_var_ddof(rng):
     assert np.any(x == 0)
     th = _th()
     nz = np.abs(x[x != 0])
-    assert emg.window_features(x, 1.0, th)["log_detector"] == pytest.approx(np.exp(np.mean(np.log(nz))), rel=1e-13)
-    f = emg.window_features(x, 1.0, th, emg.FeatureOptions(log_detector="offset_one", var_ddof=0.0))
+    assert emg.window_features(x, fs=1.0, thresholds=th)["log_detector"] == pytest.approx(np.exp(np.mean(np.log(nz))),
+                                                                                       rel=1e-13)
+    f = emg.window_features(x, fs=1.0, thresholds=th,
+                            options=emg.FeatureOptions(log_detector="offset_one", var_ddof=0.0))
     assert f["log_detector"] == pytest.approx(np.exp(np.mean(np.log(np.abs(x) + 1.0))), rel=1e-13)
     assert f["var"] == pytest.approx(np.mean(x**2), rel=1e-13)
-    assert emg.window_features(x, 1.0, th, emg.FeatureOptions(log_detector="strict"))["log_detector"] == 0.0
-    assert emg.window_features(x, 1.0, th, emg.FeatureOptions(var_ddof=1.5))["var"] == pytest.approx(
+    assert emg.window_features(x, fs=1.0, thresholds=th,
+                               options=emg.FeatureOptions(log_detector="strict"))["log_detector"] == 0.0
+    assert emg.window_features(x, fs=1.0, thresholds=th,
+                               options=emg.FeatureOptions(var_ddof=1.5))["var"] == pytest.approx(
         np.sum(x**2) / (x.size - 1.5), rel=1e-13)
     # Without zeros the default equals the paper's definition; an all-zero window gives 0.
     y = rng.standard_normal(50)
-    assert emg.window_features(y, 1.0, th)["log_detector"] == pytest.approx(np.exp(np.mean(np.log(np.abs(y)))),
-                                                                           rel=1e-13)
-    assert emg.window_features(np.zeros(8), 1.0, th)["log_detector"] == 0.0
+    assert emg.window_features(y, fs=1.0, thresholds=th)["log_detector"] == pytest.approx(
+        np.exp(np.mean(np.log(np.abs(y)))), rel=1e-13)
+    assert emg.window_features(np.zeros(8), fs=1.0, thresholds=th)["log_detector"] == 0.0
     # Scale equivariance of the default (the reason it is the default).
-    assert emg.window_features(7.0 * x, 1.0, th)["log_detector"] == pytest.approx(
-        7.0 * emg.window_features(x, 1.0, th)["log_detector"], rel=1e-13)
+    assert emg.window_features(7.0 * x, fs=1.0, thresholds=th)["log_detector"] == pytest.approx(
+        7.0 * emg.window_features(x, fs=1.0, thresholds=th)["log_detector"], rel=1e-13)
 
 
 @pytest.mark.parametrize("window", ["hann", "rectangular"])
@@ -168,14 +175,15 @@ def test_spectral_options_match_scipy_periodogram(rng, window, remove_mean, nfft
     fs = 500.0
     x = 0.7 + signal.lfilter([1.0], [1.0, -0.6], rng.standard_normal(257))
     o = emg.FeatureOptions(window=window, remove_mean=remove_mean, nfft=nfft)
-    f = emg.window_features(x, fs, _th(), o)
+    f = emg.window_features(x, fs=fs, thresholds=_th(), options=o)
     freqs, p = signal.periodogram(x, fs, window="hann" if window == "hann" else "boxcar", nfft=nfft or None,
                                   detrend="constant" if remove_mean else False, scaling="density")
     assert f["mnf_hz"] == pytest.approx(np.sum(freqs * p) / np.sum(p), rel=1e-12)
     assert f["mean_power"] == pytest.approx(np.mean(p), rel=1e-12)
     assert f["peak_frequency_hz"] == freqs[np.argmax(p)]
-    first = emg.window_features(x, fs, _th(), emg.FeatureOptions(window=window, remove_mean=remove_mean, nfft=nfft,
-                                                                 median_frequency="first_bin"))
+    first = emg.window_features(x, fs=fs, thresholds=_th(),
+                                options=emg.FeatureOptions(window=window, remove_mean=remove_mean, nfft=nfft,
+                                                           median_frequency="first_bin"))
     k = int(np.argmax(np.cumsum(p) >= 0.5 * np.sum(p)))
     assert first["mdf_hz"] == freqs[k]
     assert abs(first["mdf_hz"] - f["mdf_hz"]) <= 0.5 * fs / (nfft or x.size) + 1e-9
@@ -186,7 +194,7 @@ def test_first_half_power_spectrum_matches_numpy(rng):
     x = np.round(rng.standard_normal(200) * 5.0) + 1.0
     o = emg.FeatureOptions(window="rectangular", remove_mean=False, nfft=256, spectrum="first_half_power",
                            median_frequency="first_bin")
-    f = emg.window_features(x, fs, _th(), o)
+    f = emg.window_features(x, fs=fs, thresholds=_th(), options=o)
     p = np.abs(np.fft.fft(x, 256)[:128] / x.size) ** 2
     freqs = np.arange(128) * fs / 256
     assert f["mean_power"] == pytest.approx(np.mean(p), rel=1e-12)
@@ -254,8 +262,8 @@ def test_sample_entropy_edge_cases(rng):
 def test_windowed_values_equal_per_window_calls(rng):
     fs = 200.0
     x = rng.standard_normal((700, 3))
-    ar = emg.windowed_ar_coefficients(x, fs, 0.5, 0.25, order=3)
-    se = emg.windowed_sample_entropy(x, fs, 0.5, 0.25)
+    ar = emg.windowed_ar_coefficients(x, fs=fs, window_s=0.5, step_s=0.25, order=3)
+    se = emg.windowed_sample_entropy(x, fs=fs, window_s=0.5, step_s=0.25)
     n_windows = (700 - 100) // 50 + 1
     assert ar.shape == (n_windows, 3, 3) and se.shape == (n_windows, 3)
     for j in range(n_windows):
@@ -265,32 +273,36 @@ def test_windowed_values_equal_per_window_calls(rng):
             assert se[j, c] == emg.sample_entropy(w)
     # integer input is accepted like the other feature functions
     xi = np.round(x * 10).astype(np.int32)
-    np.testing.assert_allclose(emg.windowed_ar_coefficients(xi, fs, 0.5, 0.25, order=3),
-                               emg.windowed_ar_coefficients(xi.astype(float), fs, 0.5, 0.25, order=3))
+    np.testing.assert_allclose(emg.windowed_ar_coefficients(xi, fs=fs, window_s=0.5, step_s=0.25, order=3),
+                               emg.windowed_ar_coefficients(xi.astype(float), fs=fs, window_s=0.5, step_s=0.25,
+                                                            order=3))
 
 
 def test_new_columns_in_windowed_features(rng):
-    frame = emg.windowed_features(rng.standard_normal((400, 2)), 100.0, 1.0, 0.5, _th())
+    frame = emg.windowed_features(rng.standard_normal((400, 2)), fs=100.0, window_s=1.0, step_s=0.5, thresholds=_th())
     for column in ("dasdv", "mfl", "msr", "ls", "skewness", "kurtosis"):
         assert column in frame.columns and np.all(np.isfinite(frame[column]))
 
 
 @pytest.mark.parametrize("call,parameter", [
-    (lambda x: emg.window_features(x, 100.0, _th(), emg.FeatureOptions(var_ddof=64.0)), "options.var_ddof"),
-    (lambda x: emg.window_features(x, 100.0, _th(), emg.FeatureOptions(var_ddof=-1.0)), "options.var_ddof"),
-    (lambda x: emg.window_features(x, 100.0, _th(), emg.FeatureOptions(nfft=10)), "options.spectral.nfft"),
+    (lambda x: emg.window_features(x, fs=100.0, thresholds=_th(), options=emg.FeatureOptions(var_ddof=64.0)),
+     "options.var_ddof"),
+    (lambda x: emg.window_features(x, fs=100.0, thresholds=_th(), options=emg.FeatureOptions(var_ddof=-1.0)),
+     "options.var_ddof"),
+    (lambda x: emg.window_features(x, fs=100.0, thresholds=_th(), options=emg.FeatureOptions(nfft=10)),
+     "options.spectral.nfft"),
     (lambda x: emg.FeatureOptions(log_detector="zero"), "log_detector"),
     (lambda x: emg.FeatureOptions(window="hamming"), "window"),
     (lambda x: emg.FeatureOptions(spectrum="psd"), "spectrum"),
     (lambda x: emg.FeatureOptions(median_frequency="mean"), "median_frequency"),
     (lambda x: emg.ar_coefficients(x, 0), "order"),
     (lambda x: emg.ar_coefficients(x, 64), "order"),
-    (lambda x: emg.windowed_ar_coefficients(x, 100.0, 0.1, 0.1, order=10), "order"),
+    (lambda x: emg.windowed_ar_coefficients(x, fs=100.0, window_s=0.1, step_s=0.1, order=10), "order"),
     (lambda x: emg.sample_entropy(x, tolerance=0.0), "options.tolerance"),
     (lambda x: emg.sample_entropy(x, dimension=0), "options.dimension"),
     (lambda x: emg.sample_entropy(x[:4], dimension=2), "x"),
     (lambda x: emg.sample_entropy(x, count="fast"), "count"),
-    (lambda x: emg.windowed_sample_entropy(x, 100.0, 2.0, 0.1), "window_s"),
+    (lambda x: emg.windowed_sample_entropy(x, fs=100.0, window_s=2.0, step_s=0.1), "window_s"),
     (lambda x: emg.sample_entropy(np.where(np.arange(64) == 3, np.nan, x)), "x"),
 ])
 def test_validation_names_the_parameter(rng, call, parameter):

@@ -23,13 +23,14 @@ def emg1(shared_data_dir):
 def test_real_recording_contractions(emg1, method):
     fs, x = emg1
     if method == "threshold":
-        signal = emg.offline_envelope(fs, 1, x)  # the envelope domain
+        signal = emg.offline_envelope(x, 1, fs=fs)  # the envelope domain
     else:
-        band = np.vstack([dsp.butterworth_sos(4, 20.0, "highpass", fs), dsp.butterworth_sos(4, 450.0, "lowpass", fs)])
+        band = np.vstack([dsp.butterworth_sos(4, 20.0, "highpass", fs=fs),
+                          dsp.butterworth_sos(4, 450.0, "lowpass", fs=fs)])
         signal = dsp.sosfiltfilt(band, x)  # band-passed EMG
     rest = signal[int(5 * fs) : int(14 * fs)]  # a quiet stretch, 9 s
     config = emg.OnsetConfig(method=method, k_on=20.0, k_off=10.0, min_off_s=0.25)
-    table = emg.detect_activations(signal, rest, fs, config, channel_names=["EMG"])
+    table = emg.detect_activations(signal, rest, fs=fs, config=config, channel_names=["EMG"])
     assert len(table) == 4
     np.testing.assert_allclose(table.onset_s, [b[0] for b in EMG1_BURSTS], atol=0.05)
     np.testing.assert_allclose(table.offset_s, [b[1] for b in EMG1_BURSTS], atol=0.06)
@@ -43,7 +44,7 @@ def test_streaming_matches_offline_on_the_same_envelope(emg1):
     env = emg.EnvelopePipeline(fs, 1).process(x)  # causal envelope, as live biofeedback sees it
     rest = env[int(5 * fs) : int(14 * fs)]
     config = emg.OnsetConfig(k_on=20.0, k_off=10.0, min_off_s=0.25)
-    offline = emg.detect_activations(env, rest, fs, config)
+    offline = emg.detect_activations(env, rest, fs=fs, config=config)
     det = emg.OnsetDetector(1, fs, config)
     det.set_baseline(rest)
     events = []
@@ -68,7 +69,7 @@ def test_tkeo_baseline_is_in_the_tkeo_domain(rng):
     # The detector's statistics are those of |TKEO| smoothed by its causal 50 Hz low-pass, after 0.5 s settling.
     tk = np.abs(dsp.teager_kaiser(rest[:, 0]))
     tk = np.concatenate([[0.0], tk[:-1]])  # the streaming operator lags by one sample
-    smooth = dsp.sosfilt(dsp.butterworth_sos(2, 50.0, "lowpass", fs), tk)[500:]
+    smooth = dsp.sosfilt(dsp.butterworth_sos(2, 50.0, "lowpass", fs=fs), tk)[500:]
     assert det.baseline_mean[0] == pytest.approx(smooth.mean(), rel=1e-9)
     assert det.baseline_sd[0] == pytest.approx(smooth.std(ddof=1), rel=1e-9)
     with pytest.raises(ValueError, match="rest"):
@@ -82,19 +83,19 @@ def test_real_recording_emg_txt_contraction_periods(shared_data_dir):
     # envelope and a rest baseline from 20-30 s the detector finds exactly those two periods.
     rec = read_simple_text(shared_data_dir / "biosppy" / "emg.txt")
     fs = rec.fs
-    env = emg.offline_envelope(fs, [emg.ChannelConfig(envelope_cutoff_hz=2.0)], rec.data - rec.data.mean())
+    env = emg.offline_envelope(rec.data - rec.data.mean(), [emg.ChannelConfig(envelope_cutoff_hz=2.0)], fs=fs)
     config = emg.OnsetConfig(k_on=5.0, k_off=4.0, min_on_s=0.5, min_off_s=1.0)
-    table = emg.detect_activations(env, env[int(20 * fs) : int(30 * fs)], fs, config)
+    table = emg.detect_activations(env, env[int(20 * fs) : int(30 * fs)], fs=fs, config=config)
     np.testing.assert_allclose(table.onset_s, [36.2, 49.9], atol=0.3)
     np.testing.assert_allclose(table.offset_s, [41.1, 58.0], atol=0.3)
 
 
 def test_bonato_finds_the_contractions_and_weaker_activity(emg1):
     fs, x = emg1
-    band = np.vstack([dsp.butterworth_sos(4, 20.0, "highpass", fs), dsp.butterworth_sos(4, 450.0, "lowpass", fs)])
+    band = np.vstack([dsp.butterworth_sos(4, 20.0, "highpass", fs=fs), dsp.butterworth_sos(4, 450.0, "lowpass", fs=fs)])
     bp = dsp.sosfiltfilt(band, x)
     config = emg.OnsetConfig(method="bonato", min_on_s=0.03, min_off_s=0.03)
-    table = emg.detect_activations(bp, bp[int(5 * fs) : int(14 * fs)], fs, config)
+    table = emg.detect_activations(bp, bp[int(5 * fs) : int(14 * fs)], fs=fs, config=config)
     long = table.duration_s > 0.1
     # Bonato's test is more sensitive than an envelope threshold: every contraction starts at most 150 ms before
     # the envelope-threshold onset (it also finds the weak activity around 17-21 s and 35-41 s).
@@ -105,11 +106,11 @@ def test_bonato_finds_the_contractions_and_weaker_activity(emg1):
 
 def test_bonato_streaming_equals_offline(emg1):
     fs, x = emg1
-    band = np.vstack([dsp.butterworth_sos(4, 20.0, "highpass", fs), dsp.butterworth_sos(4, 450.0, "lowpass", fs)])
+    band = np.vstack([dsp.butterworth_sos(4, 20.0, "highpass", fs=fs), dsp.butterworth_sos(4, 450.0, "lowpass", fs=fs)])
     bp = dsp.sosfilt(band, x)
     rest = bp[int(5 * fs) : int(14 * fs)]
     config = emg.OnsetConfig(method="bonato", min_on_s=0.05, min_off_s=0.1)
-    offline = emg.detect_activations(bp, rest, fs, config)
+    offline = emg.detect_activations(bp, rest, fs=fs, config=config)
     det = emg.OnsetDetector(1, fs, config)
     det.set_baseline(rest)
     events = []

@@ -24,7 +24,7 @@ def test_ratios_equal_scipy_welch(rng):
     t = np.arange(6000) / fs
     x = rng.standard_normal((6000, 2))
     x[:, 1] += 2 * np.sin(2 * np.pi * 60 * t) + 5 * np.sin(2 * np.pi * 3 * t)
-    reports = emg.assess_quality(x, fs, emg.QualityConfig(mains_hz=60.0))
+    reports = emg.assess_quality(x, fs=fs, config=emg.QualityConfig(mains_hz=60.0))
     for c in range(2):
         mains, motion = scipy_ratios(x[:, c], fs, mains=60.0)
         assert reports[c]["mains_ratio"] == pytest.approx(mains, rel=1e-9)
@@ -36,10 +36,10 @@ def test_ratios_equal_scipy_welch(rng):
 def test_real_recording_blocks_are_clean_and_rails_detect_clipping(shared_data_dir):
     rec = read_simple_text(shared_data_dir / "biosppy" / "emg.txt")
     x = rec.data
-    blocks = [emg.assess_quality(x[i : i + 5000], rec.fs, emg.QualityConfig(adc_min=0, adc_max=4095))[0]
+    blocks = [emg.assess_quality(x[i : i + 5000], fs=rec.fs, config=emg.QualityConfig(adc_min=0, adc_max=4095))[0]
               for i in range(0, 100_000, 5000)]
     assert not any(b["clipping"] or b["flat"] for b in blocks)  # 12-bit data far from the rails
-    squeezed = emg.assess_quality(x[50_000:55_000], rec.fs, emg.QualityConfig(adc_min=2048, adc_max=2060))[0]
+    squeezed = emg.assess_quality(x[50_000:55_000], fs=rec.fs, config=emg.QualityConfig(adc_min=2048, adc_max=2060))[0]
     assert squeezed["clipping"] and squeezed["clipped_fraction"] > 0.01
 
 
@@ -49,10 +49,10 @@ def test_ecg_contamination_flag_on_real_mixtures(shared_data_dir):
     rec = read_simple_text(shared_data_dir / "biosppy" / "emg.txt")
     for start in (20_000, 50_000):
         clean = rec.data[start : start + ecg.size, 0]
-        report = emg.assess_quality(clean, 1000.0)[0]
+        report = emg.assess_quality(clean, fs=1000.0)[0]
         assert not report["ecg"], report
         scale = np.sqrt(np.sum((clean - clean.mean()) ** 2) / np.sum(ecg**2) * 10 ** (-10 / 10))  # ECG at -10 dB
-        mixed = emg.assess_quality(clean + scale * ecg, 1000.0)[0]
+        mixed = emg.assess_quality(clean + scale * ecg, fs=1000.0)[0]
         assert mixed["ecg"] and mixed["ecg_beat_correlation"] > 0.3 and mixed["ecg_contamination_pct"] > 5, mixed
-    short = emg.assess_quality(rec.data[:3000, 0], 1000.0)[0]  # < 5 s: not assessed
+    short = emg.assess_quality(rec.data[:3000, 0], fs=1000.0)[0]  # < 5 s: not assessed
     assert np.isnan(short["ecg_contamination_pct"]) and not short["ecg"]
