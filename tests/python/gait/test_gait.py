@@ -39,7 +39,7 @@ def test_metrics_against_numpy(rng):
     c = sig - sig.mean()
     full = np.correlate(c, c, "full")[c.size - 1:]
     ad = full / (c.size - np.arange(c.size)) / (full[0] / c.size)
-    r = gait.autocorrelation_regularity(sig, fs, step)
+    r = gait.autocorrelation_regularity(sig, fs=fs, step_time=step)
     lo, hi = int(np.floor(0.6 * step * fs)), int(np.ceil(1.4 * step * fs))
     assert r["step_regularity"] == pytest.approx(ad[lo:hi + 1].max(), rel=1e-10)
     lo2, hi2 = int(np.floor(1.2 * step * fs)), int(np.ceil(2.8 * step * fs))
@@ -60,8 +60,8 @@ def test_metrics_against_numpy(rng):
 
 def test_synthetic_asymmetric_gait_is_recovered():
     fs = 102.4
-    syn = gait.synthesize_foot_gait(fs, (0.72, 0.40), (0.66, 0.46), right_offset=0.53, noise=0.1, seed=3)
-    left, right = gait.foot_events(syn["left_gyr"], fs), gait.foot_events(syn["right_gyr"], fs)
+    syn = gait.synthesize_foot_gait((0.72, 0.40), (0.66, 0.46), fs=fs, right_offset=0.53, noise=0.1, seed=3)
+    left, right = gait.foot_events(syn["left_gyr"], fs=fs), gait.foot_events(syn["right_gyr"], fs=fs)
     table = gait.stride_table(left, right)
     assert table["excluded"].sum() <= 2  # only the cut strides at the ends
     summary = gait.asymmetry_summary(table)
@@ -77,8 +77,8 @@ def test_synthetic_asymmetric_gait_is_recovered():
 
 def test_streaming_detector_in_chunks_matches_offline():
     fs = 100.0
-    syn = gait.synthesize_foot_gait(fs, (0.7, 0.4), (0.7, 0.4), noise=0.05)
-    offline = gait.foot_events(syn["left_gyr"], fs)
+    syn = gait.synthesize_foot_gait((0.7, 0.4), (0.7, 0.4), fs=fs, noise=0.05)
+    offline = gait.foot_events(syn["left_gyr"], fs=fs)
     det = gait.FootEventDetector(fs)
     events = []
     for chunk in np.array_split(syn["left_gyr"][:, 1], 97):
@@ -106,7 +106,7 @@ def test_gaitmap_events_and_strides_against_motion_capture(gaitmap):
     raw, ref, fs = gaitmap
     data = {s: (np.radians(raw[f"{s}_sensor"][["gyr_x", "gyr_y", "gyr_z"]].to_numpy()),
                 raw[f"{s}_sensor"][["acc_x", "acc_y", "acc_z"]].to_numpy()) for s in ("left", "right")}
-    res = gait.analyze_feet(*data["left"], *data["right"], fs)
+    res = gait.analyze_feet(*data["left"], *data["right"], fs=fs)
     table = res.strides
     totals = {"ic": [0, 0, 0, []], "tc": [0, 0, 0, []]}
     for side in ("left", "right"):
@@ -157,10 +157,10 @@ def test_lower_back_step_length_and_other_sites():
     t = np.arange(0, 60, 1 / fs)
     acc = -0.02 * (2 * np.pi / step) ** 2 * np.cos(2 * np.pi * t / step)
     contacts = np.arange(5.0, 55.0, step)
-    h = gait.step_vertical_excursions(acc, fs, contacts)
+    h = gait.step_vertical_excursions(acc, contacts, fs=fs)
     np.testing.assert_allclose(h, 0.04, rtol=0.02)
     # The shank entry point returns its event set.
-    sh = gait.shank_events(np.sin(2 * np.pi * t / 1.1) * 3, fs)
+    sh = gait.shank_events(np.sin(2 * np.pi * t / 1.1) * 3, fs=fs)
     assert set(sh) == {"initial_contact", "terminal_contact", "mid_swing"} and len(sh["mid_swing"]) > 40
 
 
@@ -170,10 +170,10 @@ def test_stride_harmonic_ratios_median_over_strides(rng):
     w = 2 * np.pi * t / stride
     x = np.cos(2 * w) + 0.5 * np.cos(4 * w) + 0.25 * np.cos(w) + 0.25 * np.cos(3 * w)
     starts = np.arange(0, 28, stride)
-    r = gait.stride_harmonic_ratios(x, fs, starts, "v")
+    r = gait.stride_harmonic_ratios(x, starts, "v", fs=fs)
     assert r["n"] == len(starts) - 1
     assert r["median"] == pytest.approx(3.0, rel=0.05)  # strides of 110 samples: exact up to the sampling
-    assert gait.stride_harmonic_ratios(x, fs, starts, "v", improved=True)["median"] == pytest.approx(
+    assert gait.stride_harmonic_ratios(x, starts, "v", fs=fs, improved=True)["median"] == pytest.approx(
         100 * 1.25 / 1.375, rel=0.02)
 
 
@@ -187,8 +187,8 @@ def test_gaitmap_foot_angle_against_the_markers(gaitmap, shared_data_dir):
     for side, prefix, limit in (("left", "L", 3.0), ("right", "R", 3.5)):
         gyr = np.radians(raw[f"{side}_sensor"][["gyr_x", "gyr_y", "gyr_z"]].to_numpy())
         acc = raw[f"{side}_sensor"][["acc_x", "acc_y", "acc_z"]].to_numpy()
-        ev = gait.foot_events(gyr, fs)
-        got = gait.foot_angle(gyr, acc, fs, ev.mid_stance)
+        ev = gait.foot_events(gyr, fs=fs)
+        got = gait.foot_angle(gyr, acc, ev.mid_stance, fs=fs)
         line = mocap[f"{prefix}_TOE"].to_numpy() - mocap[f"{prefix}_FCC"].to_numpy()
         marker = np.arctan2(line[:, 2], np.hypot(line[:, 0], line[:, 1]))
         imu_clock = TimeBase(0.0, fs, len(got))
@@ -202,7 +202,7 @@ def test_gaitmap_foot_angle_against_the_markers(gaitmap, shared_data_dir):
         assert np.corrcoef(got[keep], want[keep])[0, 1] > 0.99
         assert np.degrees(np.ptp(want[keep])) > 80  # the walk spans about -65 to +28 deg
     with pytest.raises(ValueError, match="mid_stance"):
-        gait.foot_angle(gyr, acc, fs, [1e6])
+        gait.foot_angle(gyr, acc, [1e6], fs=fs)
 
 
 def _gaitmap_feet(shared_data_dir):
@@ -217,7 +217,7 @@ def test_foot_events_reject_impact_ringing_and_early_swing_bounce(shared_data_di
     60 ms after each swing onset. The events must stay those of the clean recording."""
     fs = 204.8
     for gyr in _gaitmap_feet(shared_data_dir).values():
-        clean = gait.foot_events(gyr, fs)
+        clean = gait.foot_events(gyr, fs=fs)
         w = gyr[:, 1].copy()
         t = np.arange(len(w)) / fs
         for ic in clean.initial_contact:  # +17 rad/s impact, then ringing below -swing_threshold
@@ -229,7 +229,7 @@ def test_foot_events_reject_impact_ringing_and_early_swing_bounce(shared_data_di
             w[(t > onset + 0.04) & (t < onset + 0.06)] = 0.5
         noisy = gyr.copy()
         noisy[:, 1] = w
-        ev = gait.foot_events(noisy, fs)
+        ev = gait.foot_events(noisy, fs=fs)
         for got, want in ((ev.initial_contact, clean.initial_contact), (ev.terminal_contact, clean.terminal_contact)):
             m = gait.match_events(got, want, 0.02)
             assert m["false_positives"] == 0 and m["false_negatives"] == 0
@@ -247,24 +247,24 @@ def test_foot_events_with_a_rolled_sensor_and_an_estimated_axis(shared_data_dir)
 
     roll = Rotation.from_euler("x", 25, degrees=True)
     for gyr in _gaitmap_feet(shared_data_dir).values():
-        clean = gait.foot_events(gyr, fs)
+        clean = gait.foot_events(gyr, fs=fs)
         rolled = roll.inv().apply(gyr)  # the sensor frame rotated by +25 deg about x
         axis = roll.inv().apply([0.0, 1.0, 0.0])
         # The vector form is the index form in another frame: the same events.
-        ev = gait.foot_events(rolled, fs, ml_axis=axis)
+        ev = gait.foot_events(rolled, fs=fs, ml_axis=axis)
         np.testing.assert_allclose(ev.initial_contact, clean.initial_contact, atol=1e-9)
         np.testing.assert_allclose(ev.terminal_contact, clean.terminal_contact, atol=1e-9)
         # The estimated axis turns with the sensor. It is the foot's main rotation axis in walking, here about 25 deg
         # from the shoe's y axis (the foot rotates about an oblique axis), and gives the same gait within 20 ms.
-        estimated, in_mount = gait.estimate_foot_ml_axis(rolled, fs), gait.estimate_foot_ml_axis(gyr, fs)
+        estimated, in_mount = gait.estimate_foot_ml_axis(rolled, fs=fs), gait.estimate_foot_ml_axis(gyr, fs=fs)
         np.testing.assert_allclose(estimated, roll.inv().apply(in_mount), atol=1e-6)
         assert np.degrees(np.arccos(np.clip(estimated @ axis, -1, 1))) < 35
-        auto = gait.foot_events(rolled, fs, ml_axis="auto")
+        auto = gait.foot_events(rolled, fs=fs, ml_axis="auto")
         assert gait.match_events(auto.initial_contact, clean.initial_contact, 0.02)["f1"] > 0.9
         assert gait.match_events(auto.terminal_contact, clean.terminal_contact, 0.02)["f1"] > 0.9
     with pytest.raises(ValueError, match="ml_axis"):
-        gait.foot_events(gyr, fs, ml_axis=[0.0, 0.0, 0.0])
+        gait.foot_events(gyr, fs=fs, ml_axis=[0.0, 0.0, 0.0])
     with pytest.raises(ValueError, match="ml_axis"):
-        gait.foot_events(gyr, fs, ml_axis="left")
+        gait.foot_events(gyr, fs=fs, ml_axis="left")
     with pytest.raises(ValueError, match="too little foot rotation"):
-        gait.estimate_foot_ml_axis(np.zeros((1000, 3)), fs)
+        gait.estimate_foot_ml_axis(np.zeros((1000, 3)), fs=fs)

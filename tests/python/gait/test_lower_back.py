@@ -37,7 +37,7 @@ def _per_bout(trials, **params):
         for k, (a, b) in enumerate(ref["walking_bouts"]):
             sel = ref["bout_of_ic"] == k
             i0, i1 = max(0, int(round((a - 1) * t.fs))), min(len(t.acc), int(round((b + 1) * t.fs)) + 1)
-            r = gait.lower_back_gait(t.acc[i0:i1], t.gyr[i0:i1], t.fs, **params)
+            r = gait.lower_back_gait(t.acc[i0:i1], t.gyr[i0:i1], fs=t.fs, **params)
             ic = r.initial_contact + i0 / t.fs
             keep = (ic >= a - 0.25) & (ic <= b + 0.25)
             m = gait.match_events(ic[keep], ref["initial_contact"][sel], 0.25)
@@ -63,14 +63,14 @@ def test_phase_against_the_reference(trials):
     # The old detector was half a step out of phase (contacts ~0.2 s early, at the acceleration minimum): the mean
     # signed error of matched contacts must stay near zero.
     _, t = trials[0]
-    r = gait.lower_back_gait(t.acc, t.gyr, t.fs)
+    r = gait.lower_back_gait(t.acc, t.gyr, fs=t.fs)
     m = gait.match_events(r.initial_contact, t.reference["initial_contact"], 0.25)
     assert abs(m["mean_error"]) < 0.03 and m["true_positives"] == 9
 
 
 def test_whole_recordings_find_the_walking_and_the_step_table(trials):
     for name, t in trials:
-        r = gait.lower_back_gait(t.acc, t.gyr, t.fs)
+        r = gait.lower_back_gait(t.acc, t.gyr, fs=t.fs)
         ref = t.reference
         # every reference bout overlaps a detected one
         for a, b in ref["walking_bouts"]:
@@ -93,7 +93,7 @@ def test_whole_recordings_find_the_walking_and_the_step_table(trials):
         assert np.nanmedian(kept.stride_time_s) == pytest.approx(2 * np.median(ref_steps), abs=0.16)
     # Turns of the Test11 trials are found where the reference has them.
     _, t = next(tr for tr in trials if tr[0] == "MS/001" and "Test11" in tr[1].name)
-    r = gait.lower_back_gait(t.acc, t.gyr, t.fs)
+    r = gait.lower_back_gait(t.acc, t.gyr, fs=t.fs)
     found = sum(((r.turns.start_s < b) & (r.turns.end_s > a)).any() for a, b in t.reference["turns"])
     assert found >= 0.8 * len(t.reference["turns"])
 
@@ -101,7 +101,7 @@ def test_whole_recordings_find_the_walking_and_the_step_table(trials):
 def test_final_contacts_belong_to_the_other_foot(trials):
     tp = ok = 0
     for _, t in trials:
-        r = gait.lower_back_gait(t.acc, t.gyr, t.fs)
+        r = gait.lower_back_gait(t.acc, t.gyr, fs=t.fs)
         m = gait.match_events(r.final_contact, t.reference["final_contact"], 0.25)
         d, q = m["detected_index"].astype(int), m["reference_index"].astype(int)
         tp += len(d)
@@ -114,7 +114,7 @@ def test_sides_of_given_contacts(trials):
     for _, t in trials:
         ref = t.reference
         times, first = np.unique(ref["initial_contact"], return_index=True)  # the reference repeats a few contacts
-        sides, conf = gait.lower_back_contact_sides(t.acc, t.gyr, t.fs, times)
+        sides, conf = gait.lower_back_contact_sides(t.acc, t.gyr, times, fs=t.fs)
         ok += int(np.sum(sides == ref["initial_contact_side"][first]))
         n += len(sides)
         assert np.all((conf >= 0) & (conf <= 1))
@@ -125,48 +125,48 @@ def test_no_steps_without_walking(repo_dir, rng):
     data = pd.read_csv(repo_dir / SAMPLE).to_numpy()
     acc, gyr = data[:, :3], data[:, 3:]
     # quiet standing before the walk, sensor noise, a constant gravity vector, and sit-like slow tilts
-    assert len(gait.lower_back_gait(acc[:430], gyr[:430], 100.0).initial_contact) == 0
+    assert len(gait.lower_back_gait(acc[:430], gyr[:430], fs=100.0).initial_contact) == 0
     noise = np.c_[rng.normal(0, 0.05, (3000, 2)), 9.81 + rng.normal(0, 0.05, 3000)]
-    assert len(gait.lower_back_gait(noise, rng.normal(0, 0.01, (3000, 3)), 100.0).initial_contact) == 0
-    assert len(gait.lower_back_gait(np.tile([0.0, 0.0, 9.81], (3000, 1)), None, 100.0).initial_contact) == 0
+    assert len(gait.lower_back_gait(noise, rng.normal(0, 0.01, (3000, 3)), fs=100.0).initial_contact) == 0
+    assert len(gait.lower_back_gait(np.tile([0.0, 0.0, 9.81], (3000, 1)), None, fs=100.0).initial_contact) == 0
     t = np.arange(3000) / 100.0
     tilt = 0.6 * (1 - np.cos(2 * np.pi * t / 6.0)) / 2  # lean forward and back every 6 s (sit-to-stand-like)
     leaning = 9.81 * np.c_[np.cos(tilt), np.zeros_like(t), np.sin(tilt)]
-    assert len(gait.lower_back_gait(leaning, None, 100.0).initial_contact) == 0
+    assert len(gait.lower_back_gait(leaning, None, fs=100.0).initial_contact) == 0
 
 
 def test_units_axes_and_malformed_input(repo_dir):
     data = pd.read_csv(repo_dir / SAMPLE).to_numpy()
     acc, gyr = data[:, :3], data[:, 3:]
-    r = gait.lower_back_gait(acc, gyr, 100.0, vertical="x")
+    r = gait.lower_back_gait(acc, gyr, fs=100.0, vertical="x")
     assert r.vertical_axis == "+x" and np.degrees(r.vertical_deviation_rad) < 20
     with pytest.raises(ValueError, match=r"vertical_axis: the named axis \+z .* nearest to up is \+x"):
-        gait.lower_back_gait(acc, gyr, 100.0, vertical="z")
+        gait.lower_back_gait(acc, gyr, fs=100.0, vertical="z")
     with pytest.raises(ValueError, match="vertical: expected"):
-        gait.lower_back_gait(acc, gyr, 100.0, vertical="up")
+        gait.lower_back_gait(acc, gyr, fs=100.0, vertical="up")
     with pytest.raises(ValueError, match="acc: median magnitude"):
-        gait.lower_back_gait(acc / 9.81, gyr, 100.0)
+        gait.lower_back_gait(acc / 9.81, gyr, fs=100.0)
     with pytest.raises(ValueError, match="gyr: 95th percentile"):
-        gait.lower_back_gait(acc, np.degrees(gyr) * 5, 100.0)
+        gait.lower_back_gait(acc, np.degrees(gyr) * 5, fs=100.0)
     with pytest.raises(ValueError, match="gyr: expected shape"):
-        gait.lower_back_gait(acc, gyr[:10], 100.0)
+        gait.lower_back_gait(acc, gyr[:10], fs=100.0)
     with pytest.raises(ValueError, match="acc: expected shape"):
-        gait.lower_back_gait(acc[:, :2], None, 100.0)
+        gait.lower_back_gait(acc[:, :2], None, fs=100.0)
     with pytest.raises(ValueError, match="unknown lower-back parameter 'sigma'"):
-        gait.lower_back_gait(acc, gyr, 100.0, sigma=0.04)
+        gait.lower_back_gait(acc, gyr, fs=100.0, sigma=0.04)
     with pytest.raises(ValueError, match="min_step_time"):
-        gait.lower_back_gait(acc, gyr, 100.0, min_step_time=-1.0)
+        gait.lower_back_gait(acc, gyr, fs=100.0, min_step_time=-1.0)
     bad = acc.copy()
     bad[100, 1] = np.nan
     with pytest.raises(ValueError, match="non-finite"):
-        gait.lower_back_gait(bad, gyr, 100.0)
+        gait.lower_back_gait(bad, gyr, fs=100.0)
     with pytest.raises(TypeError):
-        gait.lower_back_gait(acc.astype(complex) + 1j, gyr, 100.0)
+        gait.lower_back_gait(acc.astype(complex) + 1j, gyr, fs=100.0)
     with pytest.raises(ValueError, match="step_qc: unknown field"):
-        gait.lower_back_gait(acc, gyr, 100.0, step_qc={"min_stride": 1.0})
+        gait.lower_back_gait(acc, gyr, fs=100.0, step_qc={"min_stride": 1.0})
     # Without a gyroscope: contacts, but sides unknown, no turns, every step flagged side_uncertain.
-    r = gait.lower_back_gait(acc, None, 100.0)
-    with_gyr = gait.lower_back_gait(acc, gyr, 100.0)
+    r = gait.lower_back_gait(acc, None, fs=100.0)
+    with_gyr = gait.lower_back_gait(acc, gyr, fs=100.0)
     np.testing.assert_array_equal(r.initial_contact, with_gyr.initial_contact)
     assert set(r.initial_contact_side) == {"unknown"} and len(r.turns) == 0
     assert r.steps.qc_flags.str.contains("side_uncertain").all()
@@ -174,7 +174,7 @@ def test_units_axes_and_malformed_input(repo_dir):
 
 def test_step_table_summary_and_asymmetry(repo_dir):
     data = pd.read_csv(repo_dir / SAMPLE).to_numpy()
-    r = gait.lower_back_gait(data[:, :3], data[:, 3:], 100.0)
+    r = gait.lower_back_gait(data[:, :3], data[:, 3:], fs=100.0)
     steps = r.steps
     # step k is named by its landing foot; stride = the same foot's previous contact to this one
     ic = r.initial_contact

@@ -13,7 +13,7 @@ from kinemyo import dsp
 from .conftest import PROFILE, Case, assert_finite, assert_real_dtype, check, case_of, one_hostile, outcome, scalars, signals, vals
 
 FS = 1000.0
-SOS = dsp.butterworth_sos(4, 20.0, "highpass", FS)
+SOS = dsp.butterworth_sos(4, 20.0, "highpass", fs=FS)
 ORDER = scalars([1, 2, 4, 8], integer=True, invalid_extra=[("float-order", 4.0)])
 FS_S = scalars([FS, 2000.0])
 KIND = st.sampled_from([("unknown", "bandpas"), ("empty", ""), ("none", None), ("int", 3)]).map(
@@ -41,7 +41,7 @@ def test_butterworth_sos(data):
     })
     v = vals(args)
     # D4: the design reports cutoff_hz by its C++ name 'cutoffs_hz' (pinned by tests/python/dsp/test_filter_design.py)
-    res = outcome(dsp.butterworth_sos, v["order"], v["cutoff_hz"], v["kind"], v["fs"], names=(which or "order",) + (
+    res = outcome(dsp.butterworth_sos, v["order"], v["cutoff_hz"], v["kind"], fs=v["fs"], names=(which or "order",) + (
         ("cutoff_hz", "cutoffs_hz") if which == "fs" else ()) + (("fs", "cutoffs_hz") if which == "cutoff_hz" else ()))
     check(res, case_of(args, which))
     if res.ok:
@@ -61,7 +61,7 @@ def test_notch_and_peak_sos(data):
     names = (which,) if which else ("f0_hz",)
     if which == "fs":
         names += ("f0_hz",)
-    res = outcome(fn, v["f0_hz"], v["q"], v["fs"], names=names)
+    res = outcome(fn, v["f0_hz"], v["q"], fs=v["fs"], names=names)
     check(res, case_of(args, which))
     if res.ok:
         assert res.value.shape == (1, 6) and res.value.dtype == np.float64
@@ -75,9 +75,10 @@ def test_sos_analysis_functions(data):
         "sos": SOS_S, "f_hz": signals(n=(0, 8), one_d=True, two_d=False), "fs": FS_S})
     v = vals(args)
     zi = outcome(dsp.sosfilt_zi, v["sos"], names="sos")
-    fr = outcome(dsp.sos_frequency_response, v["sos"], v["f_hz"], v["fs"], names=which or "sos")
+    fr = outcome(dsp.sos_frequency_response, v["sos"], v["f_hz"], fs=v["fs"], names=which or "sos")
     # a huge fs puts every f_hz near 0 Hz, where a highpass has no group delay: naming f_hz is right then
-    gd = outcome(dsp.sos_group_delay, v["sos"], v["f_hz"], v["fs"], names=(which or "sos",) + (("f_hz",) if which == "fs" else ()))
+    gd = outcome(dsp.sos_group_delay, v["sos"], v["f_hz"], fs=v["fs"],
+                 names=(which or "sos",) + (("f_hz",) if which == "fs" else ()))
     c = case_of(args, which)
     check(fr, c)
     check(gd, c)
@@ -174,8 +175,8 @@ def test_welch(data):
         "nfft": scalars([128, 256], integer=True, allow_none=True, invalid_extra=[("< nperseg", 64)]),
     })
     v = vals(args)
-    res = outcome(dsp.welch, v["x"], v["fs"], v["nperseg"], v["noverlap"], v["nfft"], names=(which or "x",) + (
-        ("nperseg",) if which in ("x", "noverlap", "nfft") else ()))
+    res = outcome(dsp.welch, v["x"], fs=v["fs"], nperseg=v["nperseg"], noverlap=v["noverlap"], nfft=v["nfft"],
+                  names=(which or "x",) + (("nperseg",) if which in ("x", "noverlap", "nfft") else ()))
     c = case_of(args, which)
     check(res, c)
     if res.ok:

@@ -323,7 +323,7 @@ def test_remove_ecg_and_detect_qrs(data):
                       "emg": ("x",)})
 
     sig = data.draw(signals(n=(1000, 2500), channels=1))
-    res = outcome(emg.detect_qrs, sig.value, fs, names=("signal", "x") if sig.label == "huge" else "signal")  # D2
+    res = outcome(emg.detect_qrs, sig.value, fs=fs, names=("signal", "x") if sig.label == "huge" else "signal")  # D2
     check(res, sig)
     if res.ok:
         assert res.value.dtype == np.int64 and np.all((res.value >= 0) & (res.value < np.shape(sig.value)[0]))

@@ -14,9 +14,9 @@ from kinemyo import gait
 from .conftest import PROFILE, Case, assert_finite, check, outcome, rng_signal, run, scalars, signals
 
 FS = 100.0
-SYN = gait.synthesize_foot_gait(FS, (0.6, 0.4), (0.62, 0.38), duration=12.0, noise=0.05)
-LEFT = gait.foot_events(SYN["left_gyr"], FS)
-RIGHT = gait.foot_events(SYN["right_gyr"], FS)
+SYN = gait.synthesize_foot_gait((0.6, 0.4), (0.62, 0.38), fs=FS, duration=12.0, noise=0.05)
+LEFT = gait.foot_events(SYN["left_gyr"], fs=FS)
+RIGHT = gait.foot_events(SYN["right_gyr"], fs=FS)
 STRIDES = gait.stride_table(LEFT, RIGHT)
 
 

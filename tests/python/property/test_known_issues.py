@@ -13,7 +13,7 @@ def test_k1_channels_names_channels(call, channels):
     x = np.zeros((1000, 1))
 
     def run():
-        return emg.offline_envelope(1000.0, channels, x) if call == "offline_envelope" else \
+        return emg.offline_envelope(x, channels, fs=1000.0) if call == "offline_envelope" else \
             emg.EnvelopePipeline(1000.0, channels)
 
     if isinstance(channels, np.integer):  # any integer type is a channel count
@@ -31,7 +31,7 @@ def test_k3_nonfinite_rest_names_rest(call):
         if call == "set_baseline":
             emg.OnsetDetector(1, 200.0).set_baseline(rest)
         else:
-            emg.detect_activations(np.ones((400, 1)), rest, 200.0)
+            emg.detect_activations(np.ones((400, 1)), rest, fs=200.0)
 
 
 def test_k4_symmetry_index_names_left():
@@ -102,6 +102,6 @@ def test_k15_extreme_fs_is_explained(call):
 
     with pytest.raises(ValueError, match=r"at least 1e-09 \* fs = 1e\+291"):
         if call == "offline_envelope":
-            emg.offline_envelope(1e300, 1, np.random.default_rng(1).standard_normal((1000, 1)))
+            emg.offline_envelope(np.random.default_rng(1).standard_normal((1000, 1)), 1, fs=1e300)
         else:
-            gait.lower_back_gait(np.tile([9.81, 0.0, 0.0], (1500, 1)), None, 1e300)
+            gait.lower_back_gait(np.tile([9.81, 0.0, 0.0], (1500, 1)), None, fs=1e300)
