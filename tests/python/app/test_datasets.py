@@ -56,7 +56,7 @@ def test_demo_feet_are_si_and_give_the_session_gait(demo):
     assert 9.0 < np.median(np.linalg.norm(feet.left_acc, axis=1)) < 12.0
     np.testing.assert_array_equal(feet.left_gyr[:, 1], demo.gait_signals["left"])  # ml axis y, sign +1
     np.testing.assert_array_equal(feet.right_gyr[:, 1], demo.gait_signals["right"])
-    res = gait.analyze_feet(*feet)
+    res = gait.analyze_feet(**feet._asdict())
     np.testing.assert_array_equal(res.left.initial_contact, demo.gait.left.initial_contact)
     assert len(res.strides) == demo.summary["gait"]["strides"]
 

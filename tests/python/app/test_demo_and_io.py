@@ -47,8 +47,8 @@ def test_demo_writes_consistent_summary_and_plot(tmp_path, capsys):
     assert summary["recording"]["duration_s"] == pytest.approx(100.0)
     # The reported delay is the library's group delay, and the measured lag of the causal envelope behind the
     # zero-phase one agrees with it within 10 ms.
-    lp = dsp.butterworth_sos(2, 6.0, "lowpass", fs)
-    predicted = 1e3 * dsp.sos_group_delay(lp, [0.0], fs)[0]
+    lp = dsp.butterworth_sos(2, 6.0, "lowpass", fs=fs)
+    predicted = 1e3 * dsp.sos_group_delay(lp, [0.0], fs=fs)[0]
     assert summary["latency"]["envelope_group_delay_at_dc_ms"] == pytest.approx(predicted)
     assert abs(summary["latency"]["measured_lag_vs_zero_phase_ms"] - predicted) < 10.0
     # The envelope statistics equal an independent SciPy computation of the same chain.

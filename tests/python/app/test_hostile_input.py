@@ -25,7 +25,7 @@ def test_three_vector_arguments_reject_text_instead_of_crashing():
     with pytest.raises(TypeError, match="acc"):
         imu.orientation_from_vectors(["a", "b", "c"])
     with pytest.raises(TypeError, match="anterior|axis"):
-        gait.foot_angle(np.zeros((100, 3)), np.tile([0.0, 0.0, 9.81], (100, 1)), 100.0, [0.5], anterior="x")
+        gait.foot_angle(np.zeros((100, 3)), np.tile([0.0, 0.0, 9.81], (100, 1)), [0.5], fs=100.0, anterior="x")
 
 
 def test_envelope_pipeline_decimation_overflow_is_an_error():
@@ -67,13 +67,13 @@ def test_complex_input_is_refused_at_every_kind_of_door():
     z = np.ones(2000) + 1j
     fs = 1000.0
     calls = {
-        "x": lambda: dsp.sosfilt(dsp.butterworth_sos(4, 20.0, "highpass", fs), z),
-        "f_hz": lambda: dsp.sos_frequency_response(dsp.butterworth_sos(2, 20.0, "highpass", fs), z[:4], fs),
-        "acc": lambda: gait.lower_back_gait(np.tile([9.81 + 1j, 0, 0], (500, 1)), np.zeros((500, 3)), 100.0),
+        "x": lambda: dsp.sosfilt(dsp.butterworth_sos(4, 20.0, "highpass", fs=fs), z),
+        "f_hz": lambda: dsp.sos_frequency_response(dsp.butterworth_sos(2, 20.0, "highpass", fs=fs), z[:4], fs=fs),
+        "acc": lambda: gait.lower_back_gait(np.tile([9.81 + 1j, 0, 0], (500, 1)), np.zeros((500, 3)), fs=100.0),
         "left_values": lambda: gait.side_index("symmetry_index", z[:5], np.ones(5)),
         "gyr": lambda: imu.robust_orientation(np.zeros((100, 3)) + 1j, np.tile([0, 0, 9.81], (100, 1)), fs=100.0),
         "answers": lambda: questionnaire.score_frame("odi", np.ones((2, 10)) + 1j),
-        "t": lambda: regularize(np.arange(10) + 0j, np.ones(10), 1.0),
+        "t": lambda: regularize(np.arange(10) + 0j, np.ones(10), fs=1.0),
         "mdf_hz": lambda: emg.median_frequency_trend(np.arange(5.0), np.ones(5) + 1j),
     }
     for name, call in calls.items():

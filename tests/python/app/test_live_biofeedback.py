@@ -26,7 +26,7 @@ def test_levels_are_the_pipeline_envelopes_over_the_rest_level(rng):
     fs = 1000.0
     x = _signal(fs, 12.0, rng, bursts=[(7.0, 9.0, 5.0)])
     channels = [emg.ChannelConfig(name="GM"), emg.ChannelConfig(name="ES")]
-    frames = run_biofeedback(replay_blocks(x, fs, speed=0), fs, channels, zone=(2.0, 10.0), show=lambda f: None)
+    frames = run_biofeedback(replay_blocks(x, fs=fs, speed=0), channels, fs=fs, zone=(2.0, 10.0), show=lambda f: None)
     # Independent: the same pipeline over the whole recording, rest = mean over 1..4 s of its 50 Hz output.
     env = emg.EnvelopePipeline(fs, channels, output_rate_hz=50.0).process(x)
     t_env = (np.arange(len(env)) + 1) * 20 / fs
@@ -44,7 +44,7 @@ def test_levels_are_the_pipeline_envelopes_over_the_rest_level(rng):
 def test_replay_is_paced():
     x = np.zeros((2000, 1))
     t0 = time.perf_counter()
-    n = sum(len(b) for b in replay_blocks(x, 1000.0, speed=8.0))
+    n = sum(len(b) for b in replay_blocks(x, fs=1000.0, speed=8.0))
     assert n == 2000 and time.perf_counter() - t0 >= 2.0 / 8.0 * 0.95
 
 
@@ -73,7 +73,8 @@ def test_lab_streaming_layer_input():
         rate, n, blocks = lsl_blocks("kinemyo_test_emg", timeout_s=10.0)
         assert (rate, n) == (fs, 2)
         channels = [emg.ChannelConfig(name="a"), emg.ChannelConfig(name="b")]
-        frames = run_biofeedback(blocks, rate, channels, rest_s=1.0, settle_s=0.5, duration_s=2.5, show=lambda f: None)
+        frames = run_biofeedback(blocks, channels, fs=rate, rest_s=1.0, settle_s=0.5, duration_s=2.5,
+                                 show=lambda f: None)
         assert len(frames) >= 5 and all(np.isfinite(list(f.level.values())).all() for f in frames)
     finally:
         stop.set()

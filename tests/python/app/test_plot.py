@@ -34,8 +34,9 @@ def demo_emg():
 
     rec = load_demo_emg()
     cfg = [emg.ChannelConfig(name="GM_L"), emg.ChannelConfig(name="ES_L", profile="trunk")]
-    env = np.asarray(emg.offline_envelope(rec.fs, cfg, rec.x))
-    acts = emg.detect_activations(env, None, rec.fs, emg.OnsetConfig(**ONSET_DEFAULTS), channel_names=list(rec.channels))
+    env = np.asarray(emg.offline_envelope(rec.x, cfg, fs=rec.fs))
+    acts = emg.detect_activations(env, None, fs=rec.fs, config=emg.OnsetConfig(**ONSET_DEFAULTS),
+                                  channel_names=list(rec.channels))
     return env, rec.fs, acts
 
 
@@ -43,7 +44,7 @@ def demo_emg():
 def lower_back(repo_dir):
     data = pd.read_csv(repo_dir / "tests/data/mobgap/ha001_test5_trial1.csv").to_numpy()
     acc, gyr = data[:, :3], data[:, 3:]
-    return np.linalg.norm(acc, axis=1) - 9.80665, gait.lower_back_gait(acc, gyr, 100.0)
+    return np.linalg.norm(acc, axis=1) - 9.80665, gait.lower_back_gait(acc, gyr, fs=100.0)
 
 
 @pytest.fixture(autouse=True)
@@ -63,7 +64,7 @@ def _marked(ax, gid):
 
 def test_envelopes_shade_every_activation(demo_emg):
     env, fs, acts = demo_emg
-    fig = plot.envelopes(env, fs, acts, rest_s=[(4.0, 7.0), (11.0, 14.0)], unit="adc")
+    fig = plot.envelopes(env, acts, fs=fs, rest_s=[(4.0, 7.0), (11.0, 14.0)], unit="adc")
     assert isinstance(fig, Figure)
     axes = fig.axes
     assert len(axes) == 2 and len(acts) > 2
@@ -82,8 +83,8 @@ def test_envelopes_into_given_axes_on_a_session_clock(demo_emg):
     env, fs, acts = demo_emg
     fig = Figure()
     ax = fig.subplots()
-    one = emg.detect_activations(env[:, 1], None, fs, emg.OnsetConfig(k_on=8.0, k_off=4.0, min_on_s=0.1))
-    assert plot.envelopes(env[:, 1], fs, one, start_s=100.0, ax=ax) is fig
+    one = emg.detect_activations(env[:, 1], None, fs=fs, config=emg.OnsetConfig(k_on=8.0, k_off=4.0, min_on_s=0.1))
+    assert plot.envelopes(env[:, 1], one, fs=fs, start_s=100.0, ax=ax) is fig
     assert len(_spans(ax, "activation")) == len(one) > 0
     assert _spans(ax, "activation")[0].get_x() == pytest.approx(100.0 + one.onset_s[0])
     assert ax.lines[0].get_xdata()[0] == 100.0
@@ -92,25 +93,25 @@ def test_envelopes_into_given_axes_on_a_session_clock(demo_emg):
 def test_envelopes_refuse_bad_input(demo_emg):
     env, fs, acts = demo_emg
     with pytest.raises(TypeError, match="activations"):
-        plot.envelopes(env, fs, {"onsets": [1.0]})
+        plot.envelopes(env, {"onsets": [1.0]}, fs=fs)
     with pytest.raises(ValueError, match="activations: channel 1"):
-        plot.envelopes(env[:, 0], fs, acts)
+        plot.envelopes(env[:, 0], acts, fs=fs)
     with pytest.raises(ValueError, match="fs"):
-        plot.envelopes(env, 0.0, acts)
+        plot.envelopes(env, acts, fs=0.0)
     with pytest.raises(TypeError, match="envelope"):
         plot.envelopes(np.array(["a", "b"]), fs)
     with pytest.raises(ValueError, match="rest_s"):
-        plot.envelopes(env, fs, acts, rest_s=(5.0, 1.0))
+        plot.envelopes(env, acts, fs=fs, rest_s=(5.0, 1.0))
     with pytest.raises(TypeError, match="ax"):
-        plot.envelopes(env, fs, acts, ax="axes")
+        plot.envelopes(env, acts, fs=fs, ax="axes")
     with pytest.raises(ValueError, match="ax: 2 Axes"):
-        plot.envelopes(env, fs, acts, ax=Figure().subplots())
+        plot.envelopes(env, acts, fs=fs, ax=Figure().subplots())
 
 
 def test_ratio_over_time_equals_the_index_table(demo_emg):
     env, fs, _ = demo_emg
     a, b = (np.clip(env[:, k], 0, None) / np.percentile(env[:, k], 95) for k in (0, 1))
-    table = emg.sliding_indices(a, b, fs, 1.0, 0.25)
+    table = emg.sliding_indices(a, b, fs=fs, window_s=1.0, step_s=0.25)
     fig = plot.ratio(table, label="GM_L:ES_L")
     ax = fig.axes[0]
     line = next(line for line in ax.lines if line.get_label() == "GM_L:ES_L")
@@ -128,47 +129,47 @@ def test_ratio_over_time_equals_the_index_table(demo_emg):
 def test_joint_angles_in_degrees(demo):
     d = demo.angles["foot left"]
     fs = demo.gait_base.fs
-    fig = plot.joint_angles(d["angles"], fs, title="foot left")
+    fig = plot.joint_angles(d["angles"], fs=fs, title="foot left")
     ax = fig.axes[0]
     np.testing.assert_allclose(ax.lines[0].get_ydata(), np.degrees(d["angles"]["sagittal"]))
     np.testing.assert_allclose(ax.lines[0].get_xdata(), d["t"], atol=1e-9)
     assert "deg" in ax.get_ylabel() and ax.lines[0].get_label() == "sagittal"
     hip = {"flexion": np.radians([10.0, 20.0, 30.0]), "internal_rotation": np.radians([0.0, -5.0, 5.0])}
     ax2 = Figure().subplots()
-    assert plot.joint_angles(hip, 100.0, ax=ax2) is ax2.figure
+    assert plot.joint_angles(hip, fs=100.0, ax=ax2) is ax2.figure
     assert [line.get_label() for line in ax2.lines] == ["flexion", "internal rotation"]
     np.testing.assert_allclose(ax2.lines[0].get_ydata(), [10.0, 20.0, 30.0])
     with pytest.raises(TypeError, match="angles"):
-        plot.joint_angles(np.zeros(10), 100.0)
+        plot.joint_angles(np.zeros(10), fs=100.0)
     with pytest.raises(ValueError, match="angles: the series differ"):
-        plot.joint_angles({"a": np.zeros(3), "b": np.zeros(4)}, 100.0)
+        plot.joint_angles({"a": np.zeros(3), "b": np.zeros(4)}, fs=100.0)
     with pytest.raises(ValueError, match="angles"):
-        plot.joint_angles({}, 100.0)
+        plot.joint_angles({}, fs=100.0)
 
 
 def test_gait_events_on_the_feet(demo):
     fs, w = demo.gait_base.fs, demo.gait_signals["left"]
     ev = demo.gait.left
-    fig = plot.gait_events(w, fs, ev)
+    fig = plot.gait_events(w, ev, fs=fs)
     ax = fig.axes[0]
     np.testing.assert_array_equal(ax.lines[0].get_ydata(), w)
     np.testing.assert_allclose(_marked(ax, "initial_contact"), ev.initial_contact)
     np.testing.assert_allclose(_marked(ax, "final_contact"), ev.terminal_contact)
     ax2 = Figure().subplots()
-    plot.gait_events(w, fs, ev, span_s=(0.0, 12.0), ax=ax2)
+    plot.gait_events(w, ev, fs=fs, span_s=(0.0, 12.0), ax=ax2)
     assert len(_marked(ax2, "initial_contact")) == int(np.sum(ev.initial_contact <= 12.0)) > 5
     assert ax2.lines[0].get_xdata()[-1] <= 12.0
     with pytest.raises(TypeError, match="events"):
-        plot.gait_events(w, fs, demo.gait)
+        plot.gait_events(w, demo.gait, fs=fs)
     with pytest.raises(ValueError, match="span_s"):
-        plot.gait_events(w, fs, ev, span_s=(500.0, 600.0))
+        plot.gait_events(w, ev, fs=fs, span_s=(500.0, 600.0))
     with pytest.raises(ValueError, match="signal"):
-        plot.gait_events(np.zeros((10, 3)), fs, ev)
+        plot.gait_events(np.zeros((10, 3)), ev, fs=fs)
 
 
 def test_gait_events_from_the_lower_back(lower_back):
     signal, lb = lower_back
-    fig = plot.gait_events(signal, 100.0, lb)
+    fig = plot.gait_events(signal, lb, fs=100.0)
     ax = fig.axes[0]
     np.testing.assert_allclose(np.sort(_marked(ax, "initial_contact")), lb.initial_contact)
     np.testing.assert_allclose(np.sort(_marked(ax, "final_contact")), lb.final_contact)
@@ -237,7 +238,7 @@ def test_orientation_error_against_the_optical_reference(shared_data_dir):
     data = np.loadtxt(root / f"{name}.csv", delimiter=",", skiprows=1, max_rows=20000)
     gyr, acc, mag, ref, moving = data[:, 0:3], data[:, 3:6], data[:, 6:9], data[:, 9:13], data[:, 13] == 1
     est = imu.robust_orientation(gyr, acc, mag, fs=fs).quat_9d
-    fig = plot.orientation_error(est, ref, fs, mask=moving)
+    fig = plot.orientation_error(est, ref, fs=fs, mask=moving)
     ax = fig.axes[0]
     errors = imu.orientation_errors(est, ref)
     lines = {line.get_label(): line for line in ax.lines}
@@ -247,11 +248,11 @@ def test_orientation_error_against_the_optical_reference(shared_data_dir):
     assert f"total {imu.rmse_deg(errors['total'], moving):.2f}" in ax.get_title(loc="left")
     assert "deg" in ax.get_ylabel()
     with pytest.raises(TypeError, match="OrientationEstimate"):
-        plot.orientation_error(imu.robust_orientation(gyr[:100], acc[:100], fs=fs), ref[:100], fs)
+        plot.orientation_error(imu.robust_orientation(gyr[:100], acc[:100], fs=fs), ref[:100], fs=fs)
     with pytest.raises(ValueError, match="estimate/reference"):
-        plot.orientation_error(est[:, :3], ref, fs)
+        plot.orientation_error(est[:, :3], ref, fs=fs)
     with pytest.raises(ValueError, match="mask"):
-        plot.orientation_error(est, ref, fs, mask=moving[:10])
+        plot.orientation_error(est, ref, fs=fs, mask=moving[:10])
 
 
 def test_figures_are_bare_and_never_touch_pyplot(demo):

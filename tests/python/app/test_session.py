@@ -34,16 +34,16 @@ def test_summary_numbers_equal_the_library_functions(demo):
     assert s["questionnaires"]["csi"]["scores"]["total"]["value"] == questionnaire.score("csi", session.questionnaires["csi"])["total"].value == 49
     assert s["questionnaires"]["odi"]["scores"]["total"]["value"] == pytest.approx(100 * 16 / 45)
     # Gait: the medians are those of analyze_feet's table on the same file.
-    rec = read_gaitmap_csv(session.imu[0].file, 204.8)
+    rec = read_gaitmap_csv(session.imu[0].file, fs=204.8)
     cols = lambda side, kind: [rec.labels.index(f"{side}_sensor/{kind}_{a}") for a in "xyz"]  # noqa: E731
     res = gait.analyze_feet(np.radians(rec.data[:, cols("left", "gyr")]), rec.data[:, cols("left", "acc")],
-                            np.radians(rec.data[:, cols("right", "gyr")]), rec.data[:, cols("right", "acc")], 204.8)
+                            np.radians(rec.data[:, cols("right", "gyr")]), rec.data[:, cols("right", "acc")], fs=204.8)
     kept = res.strides[~res.strides.excluded]
     assert s["gait"]["median"]["stance_time_s"]["left"] == kept[kept.side == "left"].stance_time_s.median()
     assert s["gait"]["strides_kept"] == len(kept)
     # Foot angle: gait.foot_angle on the same data, its per-stride maximum over the kept strides.
-    angle = gait.foot_angle(np.radians(rec.data[:, cols("left", "gyr")]), rec.data[:, cols("left", "acc")], 204.8,
-                            res.left.mid_stance, (1.0, 0.0, 0.0))
+    angle = gait.foot_angle(np.radians(rec.data[:, cols("left", "gyr")]), rec.data[:, cols("left", "acc")],
+                            res.left.mid_stance, fs=204.8, anterior=(1.0, 0.0, 0.0))
     np.testing.assert_array_equal(demo.angles["foot left"]["angles"]["sagittal"], angle)
     left = kept[kept.side == "left"]
     peaks = [angle[int(np.ceil(a * 204.8 - 1e-9)):int(np.ceil(b * 204.8 - 1e-9)) + 1].max()
@@ -55,10 +55,10 @@ def test_summary_numbers_equal_the_library_functions(demo):
     assert foot["range_per_repetition"] == np.degrees(reps.range).tolist()
     assert abs(len(reps) - len(left)) <= 4  # one cycle per stride, plus the strides left out (turn, start, end)
     # EMG: the ratio is emg.activation_ratio of the 95th-percentile-normalised, zero-phase envelopes.
-    x = read_delimited(session.emg[0].file, 1000.0).data
+    x = read_delimited(session.emg[0].file, fs=1000.0).data
     cfg = [emg.ChannelConfig(name=c.name, profile=c.profile) for c in session.emg[0].channels]
-    env = np.clip(np.asarray(emg.offline_envelope(1000.0, cfg, x)), 0.0, None)
-    env = env / np.percentile(np.asarray(emg.offline_envelope(1000.0, cfg, x)), 95, axis=0)
+    env = np.clip(np.asarray(emg.offline_envelope(x, cfg, fs=1000.0)), 0.0, None)
+    env = env / np.percentile(np.asarray(emg.offline_envelope(x, cfg, fs=1000.0)), 95, axis=0)
     assert s["ratios"]["GM_L:ES_L"]["overall_activation_ratio"] == pytest.approx(emg.activation_ratio(env[:, 0], env[:, 1]))
     # The four known contractions of emg_1.txt are among the ES_L activations (verified onsets and tolerance:
     # tests/data/emg_onsets/references.json; the defaults' onsets lie 40-90 ms early on the zero-phase envelope).
@@ -67,19 +67,20 @@ def test_summary_numbers_equal_the_library_functions(demo):
         assert np.min(np.abs(onsets - known)) < 0.1
     assert s["emg"]["ES_L"]["activations"] == len(onsets)
     # Activations, quality and the fatigue trend are what the library functions return for the same inputs.
-    raw_env = np.asarray(emg.offline_envelope(1000.0, cfg, x))
+    raw_env = np.asarray(emg.offline_envelope(x, cfg, fs=1000.0))
     for k, ch in enumerate(("GM_L", "ES_L")):
         e = s["emg"][ch]
         rest = slice(int(round(e["rest_window_s"][0] * 1000)), int(round(e["rest_window_s"][1] * 1000)))
         # No rest in the session: the onset baseline is estimated from the envelope's quietest windows.
-        acts = emg.detect_activations(raw_env[:, k:k + 1], None, 1000.0, emg.OnsetConfig(**e["onset_config"]))
+        acts = emg.detect_activations(raw_env[:, k:k + 1], None, fs=1000.0, config=emg.OnsetConfig(**e["onset_config"]))
         assert demo.emg[ch]["onsets"] == acts.onset_s.tolist() and e["activations"] == len(acts.onset_s)
-        mean, sd = emg.estimate_rest(raw_env[:, k], 1000.0)
+        mean, sd = emg.estimate_rest(raw_env[:, k], fs=1000.0)
         assert e["onset_baseline"]["mean"] == mean[0] and e["onset_baseline"]["sd"] == sd[0]
-        quality = emg.assess_quality(x, 1000.0)[k]
+        quality = emg.assess_quality(x, fs=1000.0)[k]
         assert e["quality"]["mains_ratio"] == quality["mains_ratio"] and e["quality"]["ok"] == quality["ok"]
         noise = 3.0 * float(np.std(x[rest, k]))
-        feats = emg.windowed_features(x[:, k], 1000.0, 1.0, 0.5, emg.FeatureThresholds(noise, noise ** 2, noise))
+        feats = emg.windowed_features(x[:, k], fs=1000.0, window_s=1.0, step_s=0.5,
+                                      thresholds=emg.FeatureThresholds(noise, noise ** 2, noise))
         trend = emg.median_frequency_trend(feats["t_start_s"].to_numpy() + 0.5, feats["mdf_hz"].to_numpy())[0]
         assert e["median_frequency_trend"]["slope"] == trend["slope"]
     assert len(s["sources"]) == 5
@@ -245,7 +246,7 @@ def test_python_example_scripts_run(tmp_path, repo_dir):
 
 def test_c3d_emg_gives_the_same_analysis_as_csv(tmp_path):
     ezc3d = pytest.importorskip("ezc3d")
-    rec = read_delimited(demo_session_path().parent / "emg.csv.gz", 1000.0)
+    rec = read_delimited(demo_session_path().parent / "emg.csv.gz", fs=1000.0)
     n = 20000  # 20 s
     c3d = ezc3d.c3d()
     c3d["parameters"]["POINT"]["RATE"]["value"] = [100]

@@ -31,7 +31,7 @@ def reference():
 
 @pytest.fixture(scope="module")
 def demo_emg():
-    return read_delimited(DEMO / "emg.csv.gz", 1000.0)
+    return read_delimited(DEMO / "emg.csv.gz", fs=1000.0)
 
 
 def _emg_entry(file, fmt, fs, name, column, **timing):
@@ -96,7 +96,7 @@ def _nearest_error(got, want):
 
 
 def test_feet_with_other_starts_and_rates_give_the_same_gait_events(tmp_path, reference):
-    rec = read_gaitmap_csv(DEMO / "feet.csv.gz", FS_FEET)
+    rec = read_gaitmap_csv(DEMO / "feet.csv.gz", fs=FS_FEET)
     n, skip = rec.data.shape[0], 307  # the right sensor starts 1.5 s late
     _foot_frame(rec, "left", slice(None)).to_csv(tmp_path / "left.csv", index=False)
     _foot_frame(rec, "right", slice(skip, None)).to_csv(tmp_path / "right.csv", index=False)

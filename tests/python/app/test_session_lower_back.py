@@ -35,7 +35,7 @@ def test_lower_back_only_session(session_file, tmp_path, repo_dir):
     assert plan_steps(load_session(session_file)) == ["gait (lower back)"]
     result = analyze_session(session_file)
     data = pd.read_csv(repo_dir / SAMPLE).to_numpy()
-    direct = gait.lower_back_gait(data[:, :3], data[:, 3:], 100.0)
+    direct = gait.lower_back_gait(data[:, :3], data[:, 3:], fs=100.0)
     np.testing.assert_allclose(result.lower_back.initial_contact, direct.initial_contact + 2.0)
     s = result.summary["gait_lower_back"]
     kept = direct.steps[~direct.steps.excluded]

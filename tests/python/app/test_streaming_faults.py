@@ -53,8 +53,8 @@ STREAMING = {
     # Slowest pole of the 4th-order 20 Hz high-pass: |r| = 0.971 at 2 kHz, time constant 17 ms; a 1e12 spike
     # against a 1e-6 tolerance of a 0.45 range needs ln(2e18) = 42 of them (0.72 s), a little more for the
     # repeated-pole transient: 1 s.
-    "SosFilter": (lambda: dsp.SosFilter(np.vstack([dsp.butterworth_sos(4, 20.0, "highpass", FS),
-                                                    dsp.butterworth_sos(4, 450.0, "lowpass", FS)]), 1), 1.0,
+    "SosFilter": (lambda: dsp.SosFilter(np.vstack([dsp.butterworth_sos(4, 20.0, "highpass", fs=FS),
+                                                    dsp.butterworth_sos(4, 450.0, "lowpass", fs=FS)]), 1), 1.0,
                   "replaced_samples"),
     # Two window lengths (0.2 s): the rounding a huge sample leaves in the running sum goes at the next restart.
     "MovingWindow": (lambda: dsp.MovingWindow(200, 1, "rms"), 0.2, "replaced_samples"),
@@ -235,12 +235,12 @@ def activity_emg(seconds, seed=3):
     t = np.arange(n) / FS
     amp = np.where((t % 4.0 >= 2.0) & (t % 4.0 < 3.0), 0.3, 0.01)
     x = (amp * rng.standard_normal(n))[:, None]
-    return dsp.SosFilter(dsp.butterworth_sos(4, [20.0, 450.0], "bandpass", FS), 1).process(x)
+    return dsp.SosFilter(dsp.butterworth_sos(4, [20.0, 450.0], "bandpass", fs=FS), 1).process(x)
 
 
 def rest_emg(seconds=4.0, seed=9):
     x = 0.01 * np.random.default_rng(seed).standard_normal((int(seconds * FS), 1))
-    return dsp.SosFilter(dsp.butterworth_sos(4, [20.0, 450.0], "bandpass", FS), 1).process(x)
+    return dsp.SosFilter(dsp.butterworth_sos(4, [20.0, 450.0], "bandpass", fs=FS), 1).process(x)
 
 
 ONSET_RAIL = 2.5  # a 12-bit +-2.5 (mV) front end: 8x the contraction SD
@@ -328,7 +328,7 @@ FOOT_RAIL = np.radians(2000.0)  # a +-2000 deg/s gyroscope's full scale, 35 rad/
 
 
 def foot_rate(seed=2):
-    g = gait.synthesize_foot_gait(FOOT_FS, (0.7, 0.4), (0.7, 0.4), duration=30.0, noise=0.05, seed=seed)
+    g = gait.synthesize_foot_gait((0.7, 0.4), (0.7, 0.4), fs=FOOT_FS, duration=30.0, noise=0.05, seed=seed)
     return g["left_gyr"][:, 1]
 
 

@@ -14,7 +14,7 @@ def test_jittered_timestamps_are_resampled_onto_the_fs_grid(rng):
     fs, n = 200.0, 4000
     t = 12.5 + np.arange(n) / fs + rng.uniform(-0.2, 0.2, n) / fs  # device clock with +-20 % sample jitter
     x = np.column_stack([np.sin(2 * np.pi * 1.3 * t), np.cos(2 * np.pi * 0.7 * t)])
-    y, base, gaps = regularize(t, x, fs, where="imu[0].time_column")
+    y, base, gaps = regularize(t, x, fs=fs, where="imu[0].time_column")
     assert base.start_s == t[0] and base.fs == fs and gaps == []
     g = base.times()
     assert g[-1] <= t[-1] + 1e-12 and base.n in (n - 1, n)
@@ -24,7 +24,7 @@ def test_jittered_timestamps_are_resampled_onto_the_fs_grid(rng):
 
 def test_uniform_timestamps_keep_the_samples_bit_for_bit(rng):
     x = rng.standard_normal((1000, 2))
-    y, base, _ = regularize(3.0 + np.arange(1000) / 1000.0, x, 1000.0)
+    y, base, _ = regularize(3.0 + np.arange(1000) / 1000.0, x, fs=1000.0)
     assert base == TimeBase(3.0, 1000.0, 1000)
     np.testing.assert_array_equal(y, x)
 
@@ -33,7 +33,7 @@ def test_dropped_samples_are_bridged_and_reported():
     fs = 100.0
     t = np.arange(500) / fs
     t = np.delete(t, np.arange(200, 230))  # 0.3 s dropout
-    y, base, gaps = regularize(t, 2.0 * t, fs)
+    y, base, gaps = regularize(t, 2.0 * t, fs=fs)
     assert base.n == 500 and gaps == [(pytest.approx(1.99), pytest.approx(2.30))]
     np.testing.assert_allclose(y[:, 0], 2.0 * base.times(), atol=1e-12)  # a ramp is bridged exactly
 
@@ -41,13 +41,13 @@ def test_dropped_samples_are_bridged_and_reported():
 def test_timestamp_errors_name_the_field():
     t = np.arange(100) / 500.0
     with pytest.raises(ValueError, match=r"^emg\[1\]\.time_column: the timestamps imply 500 Hz but fs is 1000 Hz"):
-        regularize(t, np.zeros(100), 1000.0, where="emg[1].time_column")
+        regularize(t, np.zeros(100), fs=1000.0, where="emg[1].time_column")
     with pytest.raises(ValueError, match=r"^x: timestamps must increase strictly \(sample 5"):
-        regularize(np.r_[t[:5], t[3:]], np.zeros(102), 500.0, where="x")
+        regularize(np.r_[t[:5], t[3:]], np.zeros(102), fs=500.0, where="x")
     with pytest.raises(ValueError, match=r"^x: non-finite timestamp at sample 7"):
-        regularize(np.where(np.arange(100) == 7, np.nan, t), np.zeros(100), 500.0, where="x")
+        regularize(np.where(np.arange(100) == 7, np.nan, t), np.zeros(100), fs=500.0, where="x")
     with pytest.raises(ValueError, match="one timestamp per sample"):
-        regularize(t, np.zeros(99), 500.0, where="x")
+        regularize(t, np.zeros(99), fs=500.0, where="x")
 
 
 def test_common_grid_is_the_shared_span_and_resample_marks_the_rest_nan():

@@ -46,9 +46,9 @@ def test_gyroscope_in_deg_per_s_is_flagged(feet):
         msgs = _run(fn, gyr_deg, feet.left_acc, fs=feet.fs)
         assert len(msgs) == 1 and msgs[0].startswith("gyr:") and "deg/s" in msgs[0], (fn.__name__, msgs)
         assert _run(fn, feet.left_gyr, feet.left_acc, fs=feet.fs) == []
-    assert len(_run(gait.foot_events, gyr_deg, feet.fs)) == 1
-    assert len(_run(gait.shank_events, gyr_deg[:, 1], feet.fs)) == 1
-    assert _run(gait.foot_events, feet.left_gyr, feet.fs) == []
+    assert len(_run(gait.foot_events, gyr_deg, fs=feet.fs)) == 1
+    assert len(_run(gait.shank_events, gyr_deg[:, 1], fs=feet.fs)) == 1
+    assert _run(gait.foot_events, feet.left_gyr, fs=feet.fs) == []
 
 
 def test_acceleration_in_g_is_flagged(feet):
@@ -60,13 +60,13 @@ def test_acceleration_in_g_is_flagged(feet):
 
 def test_compound_entry_points_warn_once_naming_the_array(feet):
     msgs = _run(gait.analyze_feet, np.degrees(feet.left_gyr), feet.left_acc, feet.right_gyr, feet.right_acc / G,
-                feet.fs)
+                fs=feet.fs)
     assert [m.split(":")[0] for m in msgs] == ["left_gyr", "right_acc"]
-    ev = gait.foot_events(feet.left_gyr, feet.fs)
-    assert len(_run(gait.foot_angle, np.degrees(feet.left_gyr), feet.left_acc, feet.fs, ev.mid_stance)) == 1
-    assert len(_run(gait.zupt_strides, feet.left_gyr, feet.left_acc / G, feet.fs, ev.mid_stance)) == 1
-    assert len(_run(gait.foot_events, np.degrees(feet.left_gyr), feet.fs, ml_axis="auto")) == 1
-    assert _run(gait.analyze_feet, *feet) == []
+    ev = gait.foot_events(feet.left_gyr, fs=feet.fs)
+    assert len(_run(gait.foot_angle, np.degrees(feet.left_gyr), feet.left_acc, ev.mid_stance, fs=feet.fs)) == 1
+    assert len(_run(gait.zupt_strides, feet.left_gyr, feet.left_acc / G, ev.mid_stance, fs=feet.fs)) == 1
+    assert len(_run(gait.foot_events, np.degrees(feet.left_gyr), fs=feet.fs, ml_axis="auto")) == 1
+    assert _run(gait.analyze_feet, **feet._asdict()) == []
 
 
 def test_the_warning_points_at_the_caller(feet):
@@ -92,11 +92,11 @@ def test_lower_back_keeps_refusing_wrong_units(repo_dir):
 
     data = pd.read_csv(repo_dir / "tests/data/mobgap/ha001_test5_trial1.csv").to_numpy()
     acc, gyr = data[:, :3], data[:, 3:]
-    assert _run(gait.lower_back_gait, acc, gyr, 100.0) == []
+    assert _run(gait.lower_back_gait, acc, gyr, fs=100.0) == []
     with pytest.raises(ValueError, match="acc"):
-        gait.lower_back_gait(acc / G, gyr, 100.0)
+        gait.lower_back_gait(acc / G, gyr, fs=100.0)
     with pytest.raises(ValueError, match="gyr"):
-        gait.lower_back_gait(acc, np.degrees(gyr), 100.0)
+        gait.lower_back_gait(acc, np.degrees(gyr), fs=100.0)
 
 
 def test_malformed_input_keeps_its_own_error(feet):
