@@ -46,7 +46,7 @@ def main() -> int:
     x = np.random.default_rng(0).standard_normal((n, args.channels))
     band = signal.butter(4, [20, 450], "bandpass", fs=FS, output="sos")
     low = signal.butter(2, 6.0, "lowpass", fs=FS, output="sos")
-    np.testing.assert_allclose(dsp.butterworth_sos(4, (20, 450), "bandpass", FS), band, rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(dsp.butterworth_sos(4, (20, 450), "bandpass", fs=FS), band, rtol=1e-10, atol=1e-14)
 
     def scipy_chain():
         return signal.sosfilt(low, np.abs(signal.sosfilt(band, x, axis=0)), axis=0)

@@ -95,7 +95,7 @@ def evaluate(path: Path) -> dict:
     n = rec["points"].shape[2]
     out = {"duration_s": n / rec["fs"], "sides": {}, "plates": plate_contacts(rec)}
     for side, name in (("L", "Left"), ("R", "Right")):
-        events = gait.foot_events(virtual_foot_gyro(rec, side), rec["fs"], ml_axis=1)
+        events = gait.foot_events(virtual_foot_gyro(rec, side), fs=rec["fs"], ml_axis=1)
         strikes = np.sort([t for ctx, lab, t in rec["events"] if ctx == name and lab == "Foot Strike"])
         offs = np.sort([t for ctx, lab, t in rec["events"] if ctx == name and lab == "Foot Off"])
         row = {}

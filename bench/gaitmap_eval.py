@@ -33,7 +33,7 @@ def main() -> int:
     data = {s: (np.radians(raw[f"{s}_sensor"][["gyr_x", "gyr_y", "gyr_z"]].to_numpy()),
                 raw[f"{s}_sensor"][["acc_x", "acc_y", "acc_z"]].to_numpy()) for s in ("left", "right")}
     t0 = time.perf_counter()
-    res = gait.analyze_feet(*data["left"], *data["right"], fs)
+    res = gait.analyze_feet(*data["left"], *data["right"], fs=fs)
     summary = gait.asymmetry_summary(res.strides)
     elapsed = time.perf_counter() - t0
     table = res.strides

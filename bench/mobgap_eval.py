@@ -130,7 +130,7 @@ def pooled(tallies: dict[str, Tally], participants) -> Tally:
 
 def kinemyo_detector(**params):
     def detect(acc, gyr, fs):
-        r = gait.lower_back_gait(acc, gyr, fs, **params)
+        r = gait.lower_back_gait(acc, gyr, fs=fs, **params)
         return r.initial_contact, r.initial_contact_side
     return detect
 
@@ -310,7 +310,7 @@ def main() -> int:
     whole = Tally()
     n_bouts = n_ref_bouts = 0
     for _, t in trials:
-        r = gait.lower_back_gait(t.acc, t.gyr, t.fs)
+        r = gait.lower_back_gait(t.acc, t.gyr, fs=t.fs)
         whole.add(r.initial_contact, t.reference["initial_contact"], r.initial_contact_side,
                   t.reference["initial_contact_side"])
         n_bouts += len(r.bouts)
