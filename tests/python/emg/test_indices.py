@@ -27,7 +27,7 @@ def test_sliding_indices_table(rng):
     fs = 1000.0
     a = np.abs(rng.standard_normal(3000))
     b = np.abs(rng.standard_normal(3000)) + 0.5
-    table = emg.sliding_indices(a, b, fs)
+    table = emg.sliding_indices(a, b, fs=fs)
     assert len(table) == 21  # 1 s windows every 0.1 s over 3 s
     for i in (0, 7, 20):
         seg = slice(i * 100, i * 100 + 1000)
@@ -46,8 +46,8 @@ def test_indices_per_activation(rng):
     a[200:400] = 6.0  # two "repetitions" of muscle a
     a[600:700] = 4.0
     rest = 1.0 + rng.normal(0, 0.01, 400)  # 4 s of rest at the baseline level
-    table = emg.detect_activations(a, rest, fs, emg.OnsetConfig(min_off_s=0.1))
-    per = emg.indices_per_activation(a, b, fs, table)
+    table = emg.detect_activations(a, rest, fs=fs, config=emg.OnsetConfig(min_off_s=0.1))
+    per = emg.indices_per_activation(a, b, table, fs=fs)
     assert len(per) == 2
     np.testing.assert_allclose(per.activation_ratio, [3.0, 2.0])
     np.testing.assert_allclose(per.symmetry_index_pct, [100 * 4 / 4, 100 * 2 / 3])
@@ -56,9 +56,9 @@ def test_indices_per_activation(rng):
 def test_flexion_relaxation_ratio_matches_definition(rng):
     fs = 100.0
     env = np.concatenate([np.linspace(1, 5, 200), np.full(300, 0.4)]) + rng.uniform(0, 0.05, 500)
-    frr = emg.flexion_relaxation_ratio(env, fs, flexion=(0.0, 2.0), full_flexion=(2.5, 5.0))
+    frr = emg.flexion_relaxation_ratio(env, fs=fs, flexion=(0.0, 2.0), full_flexion=(2.5, 5.0))
     w = 50
     ma = np.convolve(env[:200], np.ones(w) / w, mode="valid")
     assert frr == pytest.approx(ma.max() / env[250:500].mean(), rel=1e-12)
     with pytest.raises(ValueError, match="flexion_end_s"):
-        emg.flexion_relaxation_ratio(env, fs, flexion=(0.0, 0.2), full_flexion=(2.5, 5.0))
+        emg.flexion_relaxation_ratio(env, fs=fs, flexion=(0.0, 0.2), full_flexion=(2.5, 5.0))
