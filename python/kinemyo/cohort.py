@@ -229,7 +229,7 @@ def process_session(path: str | os.PathLike[str], out: str | os.PathLike[str],
         for t in sorted(tables, key=lambda t: t == "sessions"):  # sessions last: its row says the rest is there
             _write_parquet(tables[t], t, out / f"{t}/{_partition(patient)}/{session_id}.parquet")
         if store is not None:
-            _record(store, result, s or path, error, patient, date, content)
+            _record(store, result, tables, s or path, error, patient, date, content)
         rows = {t: len(frame) for t, frame in tables.items()}
         record = {"session_file": str(path), "session_id": session_id, "kinemyo_version": _core.__version__,
                   "status": state, "error": error, "files": files, "rows": rows}
@@ -254,15 +254,17 @@ def _store_has(store: str | os.PathLike[str], session_id: str) -> bool:
         return st.has(session_id, include_failed=True)
 
 
-def _record(store: str | os.PathLike[str], result: SessionResult | None, session: Session | pathlib.Path,
-            error: str | None, patient: str | None, date: str | None, content: str) -> None:
+def _record(store: str | os.PathLike[str], result: SessionResult | None, tables: dict[str, pd.DataFrame],
+            session: Session | pathlib.Path, error: str | None, patient: str | None, date: str | None,
+            content: str) -> None:
     """The session's outcome into the SQLite store in one transaction (the store's own; WAL + busy timeout let the
-    worker processes of one machine write concurrently): its analysis ``result``, else its failure ``error``."""
+    worker processes of one machine write concurrently): its analysis ``result`` with the ``tables`` just written
+    to Parquet (the same rows, not built twice), else its failure ``error``."""
     from kinemyo.store import SessionStore
 
     with SessionStore(store) as st:
         if result is not None:
-            st.record(result, content_hash=content)
+            st.record(result, content_hash=content, tables=tables)
         else:
             if error is None:
                 raise RuntimeError(f"{session}: a failed session without an error")

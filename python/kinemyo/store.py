@@ -249,21 +249,27 @@ class SessionStore:
                 raise StoreError(f"store: {self.path}: session not recorded ({exc})") from exc
             raise
 
-    def record(self, result: SessionResult, *, report_paths: dict[str, Any] | None = None, parameters: dict[str, Any] | None = None,
-               patient: str | None = None, date: str | None = None,
-               content_hash: str | None = None) -> tuple[str, bool]:
+    def record(self, result: SessionResult, *, report_paths: dict[str, Any] | None = None,
+               parameters: dict[str, Any] | None = None, patient: str | None = None, date: str | None = None,
+               content_hash: str | None = None, tables: dict[str, pd.DataFrame] | None = None) -> tuple[str, bool]:
         """Record an analysed session (a :class:`~kinemyo.analysis.SessionResult`): all its tables, its processing
         ``parameters`` (default :func:`default_parameters`) and ``report_paths`` (kind -> path, as
         :func:`kinemyo.report.write_report` returns), in one transaction. ``patient``/``date`` default to the
         session's subject/date; ``content_hash`` to :func:`kinemyo.tables.content_hash` of the session's files.
+        ``tables``: the session's tables when already built (:func:`kinemyo.tables.session_tables` of ``result``
+        with ``input_hash`` this session's id, as the cohort writes them to Parquet), stored as they are instead of
+        being built again; their patient and date are stored, so ``patient``/``date`` are not given with them.
         Returns ``(session_id, inserted)``; ``inserted`` is False when these inputs analysed by this kinemyo
         version are already stored."""
         s = result.session
         ch = _content(s, content_hash)
         version = str(result.summary["kinemyo_version"])
         sid = versioned_hash(ch, version)
-        tables = session_tables(result, input_hash=sid, patient=s.subject if patient is None else patient,
-                                date=s.date if date is None else date)
+        if tables is None:
+            tables = session_tables(result, input_hash=sid, patient=s.subject if patient is None else patient,
+                                    date=s.date if date is None else date)
+        else:
+            _check_tables(tables, sid, patient, date)
         params = default_parameters(result) if parameters is None else parameters
         params_json = {str(name): json.dumps(strict_json(value), allow_nan=False, default=_json_default(name))
                        for name, value in params.items()}  # NaN written as null, as in summary.json
@@ -397,6 +403,25 @@ def _json_default(name: str) -> Callable[[object], NoReturn]:
     def default(x: object) -> NoReturn:
         raise TypeError(f"parameters.{name}: {type(x).__name__} is not JSON data")
     return default
+
+
+def _check_tables(tables: dict[str, pd.DataFrame], session_id: str, patient: str | None, date: str | None) -> None:
+    """Already-built tables given to :meth:`SessionStore.record`: those of :func:`kinemyo.tables.session_tables`,
+    of this session (one ``sessions`` row, every row keyed by ``session_id``)."""
+    from kinemyo.tables import TABLES
+
+    if patient is not None or date is not None:
+        raise ValueError("patient/date: the tables already hold them; give them to session_tables, not with tables")
+    if not isinstance(tables, dict) or sorted(tables) != sorted(TABLES):
+        got = sorted(tables) if isinstance(tables, dict) else type(tables).__name__
+        raise ValueError(f"tables: expected the tables of kinemyo.tables.session_tables ({', '.join(TABLES)}), "
+                         f"got {got}")
+    if len(tables["sessions"]) != 1:
+        raise ValueError(f"tables: expected one sessions row, got {len(tables['sessions'])}")
+    for name, frame in tables.items():
+        if not (frame["session_id"] == session_id).all():
+            raise ValueError(f"tables: {name}: built for another session_id than this session's {session_id[:12]} "
+                             "(session_tables(result, input_hash=...) with the session's input hash)")
 
 
 def _content(session: Session | None, given: str | None) -> str:

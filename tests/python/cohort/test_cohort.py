@@ -256,6 +256,9 @@ def test_store_is_filled_by_the_workers(cohort, client, tmp_path):
             b = read_table(out, name).sort_values(key).reset_index(drop=True)
             pd.testing.assert_series_equal(a.value, b.value, check_names=False)
             assert list(a.session_id) == list(b.session_id)
+        # the store holds the tables the worker wrote to Parquet (built once), their analysis time too
+        ok = read_table(out, "sessions").query("status == 'ok'").set_index("session_id")
+        assert len(ok) == 2 and dict(stored.analysed_at[ok.index]) == dict(ok.analysed_at)
     again = analyze_cohort(paths, out=out, client=client, store=store)
     assert again.sessions.skipped.all()
     # a new store beside an existing dataset: the sessions it lacks are analysed again and recorded

@@ -82,6 +82,49 @@ def test_same_inputs_twice_is_a_no_op_and_a_new_version_sits_beside(demo_result,
         assert (m.groupby("measure").value.nunique(dropna=False) == 1).all()  # the same values under both
 
 
+def _rows(path) -> dict:
+    """Every row of every table of a store file, sessions.analysed_at (the wall clock) left out."""
+    with sqlite3.connect(path) as db:
+        out = {}
+        for t in ("sessions", "measures", "strides", "activations", "questionnaires", "parameters", "reports"):
+            cur = db.execute(f"SELECT * FROM {t} ORDER BY rowid")
+            names = [d[0] for d in cur.description]
+            out[t] = [tuple(v for n, v in zip(names, row) if n != "analysed_at") for row in cur.fetchall()]
+        return out
+
+
+def test_record_of_built_tables_stores_what_record_builds(demo_result, tmp_path):
+    sid = input_hash(demo_result.session)
+    built = session_tables(demo_result, input_hash=sid, patient="P01", date="2024-01-08")
+    built["sessions"]["analysed_at"] = "2000-01-01T00:00:00+00:00"  # marks the rows as the ones given
+    paths = {"report": "/r/report.html"}
+    with SessionStore(tmp_path / "given.sqlite") as given, SessionStore(tmp_path / "own.sqlite") as own:
+        assert given.record(demo_result, tables=built, report_paths=paths) == (sid, True)
+        assert own.record(demo_result, patient="P01", date="2024-01-08", report_paths=paths) == (sid, True)
+        # the tables given are stored as they are (their analysis time too), not built again
+        assert given.sessions().analysed_at.tolist() == ["2000-01-01T00:00:00+00:00"]
+        assert given.record(demo_result, tables=built) == (sid, False)
+    a, b = _rows(tmp_path / "given.sqlite"), _rows(tmp_path / "own.sqlite")
+    assert all(a[t] for t in ("sessions", "measures", "strides", "activations", "questionnaires", "parameters"))
+    assert a == b
+
+
+def test_record_refuses_tables_of_another_session(demo_result, tmp_path):
+    sid = input_hash(demo_result.session)
+    other = session_tables(demo_result, input_hash=fake_hash(1), patient="P01", date=None)
+    mine = session_tables(demo_result, input_hash=sid, patient="P01", date=None)
+    with SessionStore(tmp_path / "s.sqlite") as st:
+        with pytest.raises(ValueError, match="tables: sessions: built for another session_id"):
+            st.record(demo_result, tables=other)
+        with pytest.raises(ValueError, match="tables: measures: built for another session_id"):
+            st.record(demo_result, tables={**mine, "measures": other["measures"]})
+        with pytest.raises(ValueError, match="tables: expected the tables of kinemyo.tables.session_tables"):
+            st.record(demo_result, tables={k: v for k, v in mine.items() if k != "strides"})
+        with pytest.raises(ValueError, match="patient/date: the tables already hold them"):
+            st.record(demo_result, tables=mine, patient="P02")
+    assert counts(tmp_path / "s.sqlite")["sessions"] == 0
+
+
 def test_failures_are_recorded_and_replaced_by_a_success(tmp_path, store_env):
     path = make_session(tmp_path / "s")
     with SessionStore() as st:
