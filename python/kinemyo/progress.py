@@ -16,7 +16,7 @@ speed: faster), ``changed`` for measures with no better direction, ``no importan
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import base64
 import datetime
@@ -30,6 +30,12 @@ import types
 from dataclasses import dataclass, field
 
 from kinemyo import _repr
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from kinemyo.store import SessionStore
 
 __all__ = ["KEY_GROUPS", "ProgressResult", "change_status", "compare_summaries", "format_table", "load_summary",
            "progress"]
@@ -57,7 +63,7 @@ def key_group(measure: str, group: str) -> str | None:
     return None
 
 
-def change_status(before: float, after: float, mic: float | None, direction: str) -> str:
+def change_status(before: float | None, after: float | None, mic: float | None, direction: str) -> str:
     """Status of the change ``before`` -> ``after`` against ``mic`` in the measure's ``direction``
     (see the module docstring); ``mic`` None: 'no MIC defined'."""
     if before is None or after is None or math.isnan(before) or math.isnan(after):
@@ -122,6 +128,8 @@ def plain_line(label: str, before: float, after: float, unit: str, mic: float | 
         return f"{head}: not computable (a value is missing)"
     if status == "no MIC defined":
         return f"{head} (change {after - before:+.3g}); no MIC defined"
+    if mic is None:  # every other status is a comparison with the MIC
+        raise TypeError(f"mic: a number is needed for status {status!r}, got None")
     if status == "no important change":
         return f"{head}, no important change (within the MIC of {_mic_words(mic, unit)})"
     if status == "changed":
@@ -138,15 +146,15 @@ class ProgressResult:
     ``warnings`` (e.g. a MIC name that matches no measure)."""
 
     patient: str
-    table: object
+    table: pd.DataFrame
     baseline_date: str
     lines: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def latest(self) -> Any:
+    def latest(self) -> pd.DataFrame:
         """The rows of the latest session (one per measure)."""
         t = self.table
-        return t[t.session_id == t.session_id.iloc[-1]]
+        return t[t["session_id"].eq(t["session_id"].iloc[-1])]
 
     def to_text(self) -> str:
         dates = list(dict.fromkeys(self.table["date"]))
@@ -163,7 +171,7 @@ class ProgressResult:
         return path
 
 
-def _open_store(store: Any) -> Any:
+def _open_store(store: Any) -> tuple[SessionStore, bool]:
     from kinemyo.store import SessionStore
 
     if isinstance(store, SessionStore):
@@ -171,7 +179,7 @@ def _open_store(store: Any) -> Any:
     return SessionStore(store), True
 
 
-def _latest_analyses(m: Any) -> Any:
+def _latest_analyses(m: pd.DataFrame) -> pd.DataFrame:
     """Per session inputs (content_hash), the most recent analysis only: a re-analysis by a newer kinemyo
     replaces the older one in the progress, while the store keeps both."""
     keep = m.sort_values("analysed_at").groupby("content_hash")["session_id"].last()
@@ -215,11 +223,14 @@ def progress(patient: str, *, store: Any=None, baseline: str | None = None, mic:
     rows = []
     for r in m.itertuples(index=False):
         b = base.get(r.measure, float("nan"))
-        value_mic = _mic_for(r.measure, r.group, mics)
-        status = "baseline" if r.session_id == base_sid else change_status(b, r.value, value_mic, r.direction)
+        measure, group, value = str(r.measure), str(r.group), r.value  # the store's text and REAL columns
+        if not (value is None or isinstance(value, (int, float))):
+            raise TypeError(f"measure {measure}: expected a number or None, got {type(value).__name__}")
+        value_mic = _mic_for(measure, group, mics)
+        status = "baseline" if r.session_id == base_sid else change_status(b, value, value_mic, str(r.direction))
         rows.append({"patient": patient, "session_id": r.session_id, "date": r.date,
                      "kinemyo_version": r.kinemyo_version, "measure": r.measure, "group": r.group,
-                     "key": key_group(r.measure, r.group), "label": r.label, "value": r.value, "unit": r.unit,
+                     "key": key_group(measure, group), "label": r.label, "value": r.value, "unit": r.unit,
                      "direction": r.direction, "baseline_date": baseline, "baseline_value": b,
                      "change": r.value - b, "mic": value_mic, "status": status})
     table = pd.DataFrame(rows)
@@ -240,13 +251,13 @@ def progress(patient: str, *, store: Any=None, baseline: str | None = None, mic:
 
 
 # --- the HTML report -------------------------------------------------------------------------------------------
-def _png(fig: Any) -> str:
+def _png(fig: Figure) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _bands(measure: str) -> Any:
+def _bands(measure: str) -> tuple[list[dict[str, Any]], Any, str]:
     """Severity bands of a questionnaire score (kinemyo.questionnaire.instrument_info; sources cited there)."""
     from kinemyo.questionnaire import instrument_info
 
@@ -256,19 +267,20 @@ def _bands(measure: str) -> Any:
     return (s["bands"], s["range"], info["citation"]) if s else ([], None, "")
 
 
-def _figure(rows: Any, mic: float | None, base_value: float, base_date: Any) -> str:
+def _figure(rows: pd.DataFrame, mic: float | None, base_value: float, base_date: str) -> str:
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(7.5, 2.4))
     ax = fig.subplots()
     x = [datetime.date.fromisoformat(d) for d in rows["date"]]
-    ax.plot(x, rows["value"], "o-", color="C0", lw=1.5, ms=5)
+    # matplotlib converts dates (its units machinery); its stubs accept only numbers and arrays here
+    ax.plot(x, rows["value"], "o-", color="C0", lw=1.5, ms=5)  # type: ignore[arg-type]
     unit = rows["unit"].iloc[0]
     if mic is not None and not math.isnan(base_value):
         ax.axhspan(base_value - mic, base_value + mic, color="C2", alpha=0.18, lw=0,
                    label=f"baseline ± MIC ({_mic_words(mic, unit)})")
         ax.legend(fontsize=7, loc="best")
-    ax.axvline(datetime.date.fromisoformat(base_date), color="0.6", lw=0.8, ls="--")
+    ax.axvline(datetime.date.fromisoformat(base_date), color="0.6", lw=0.8, ls="--")  # type: ignore[arg-type]  # a date, as above
     if rows["group"].iloc[0] == "questionnaire":
         bands, rng, _ = _bands(rows["measure"].iloc[0])
         if bands:
@@ -308,7 +320,7 @@ def _html(p: ProgressResult) -> str:
             mic = rows["mic"].iloc[0]
             base = rows["baseline_value"].iloc[0]
             if group == "questionnaire":
-                citations.add(_bands(measure)[2])
+                citations.add(_bands(str(measure))[2])
             img = _figure(rows, None if math.isnan(mic) else float(mic), base, p.baseline_date)
             parts.append(f"<figure><img alt='{html.escape(rows['label'].iloc[0])} over the sessions' "
                          f"src='data:image/png;base64,{img}'></figure>")
@@ -346,7 +358,7 @@ def load_summary(x: dict[str, Any] | str | pathlib.Path, where: str) -> dict[str
     return data
 
 
-def compare_summaries(summaries: Any, mic: dict[str, Any] | None = None) -> Any:
+def compare_summaries(summaries: Any, mic: dict[str, Any] | None = None) -> tuple[pd.DataFrame, list[str]]:
     """A readable comparison of two or more session summaries (dicts or summary.json paths), oldest first: one
     row per measure (as in :func:`kinemyo.tables.measures_from_summary`) with each session's value, the change
     from the first to the last, its MIC and status (see :func:`change_status`). Returns ``(table, warnings)``;
@@ -361,7 +373,8 @@ def compare_summaries(summaries: Any, mic: dict[str, Any] | None = None) -> Any:
     loaded = [load_summary(s, f"summary {i + 1}") for i, s in enumerate(summaries)]
     names = []
     for i, (s, given) in enumerate(zip(loaded, summaries)):
-        info = s.get("session") if isinstance(s.get("session"), dict) else {}
+        session_info = s.get("session")
+        info: dict[str, Any] = session_info if isinstance(session_info, dict) else {}
         name = info.get("date") or (pathlib.Path(given).parent.name if not isinstance(given, dict) else None) \
             or f"session {i + 1}"
         names.append(str(name) if str(name) not in names else f"{name} ({i + 1})")
@@ -386,12 +399,14 @@ def compare_summaries(summaries: Any, mic: dict[str, Any] | None = None) -> Any:
     return table, warnings
 
 
-def format_table(table: Any, fmt: str = "text") -> str:
+def format_table(table: pd.DataFrame, fmt: str = "text") -> str:
     """A table as aligned text, CSV or an HTML fragment (numbers to 4 significant digits in text and HTML)."""
     if fmt == "csv":
         return table.to_csv(index=False)
-    cell = lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v)) else \
-        f"{v:.4g}" if isinstance(v, float) else str(v)  # noqa: E731
+    def cell(v: object) -> str:
+        return "" if v is None or (isinstance(v, float) and math.isnan(v)) else \
+            f"{v:.4g}" if isinstance(v, float) else str(v)
+
     if fmt == "html":
         return table.to_html(index=False, na_rep="", float_format=lambda v: f"{v:.4g}", border=0)
     if fmt != "text":
@@ -400,8 +415,10 @@ def format_table(table: Any, fmt: str = "text") -> str:
     cells = [[cell(v) for v in row] for row in table.itertuples(index=False, name=None)]
     widths = [max([len(str(c))] + [len(r[j]) for r in cells]) for j, c in enumerate(cols)]
     numeric = [table[c].dtype.kind in "fiu" for c in cols]
-    line = lambda vals: "  ".join(v.rjust(w) if num else v.ljust(w)  # noqa: E731
-                                  for v, w, num in zip(vals, widths, numeric)).rstrip()
+
+    def line(vals: list[str]) -> str:
+        return "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(vals, widths, numeric)).rstrip()
+
     return "\n".join([line([str(c) for c in cols]), line(["-" * w for w in widths]), *map(line, cells)]) + "\n"
 
 
