@@ -18,10 +18,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import base64
 import datetime
 import html
-import io
 import json
 import math
 import pathlib
@@ -33,7 +31,6 @@ from kinemyo import _repr
 
 if TYPE_CHECKING:
     import pandas as pd
-    from matplotlib.figure import Figure
 
     from kinemyo.store import SessionStore
 
@@ -251,12 +248,6 @@ def progress(patient: str, *, store: Any=None, baseline: str | None = None, mic:
 
 
 # --- the HTML report -------------------------------------------------------------------------------------------
-def _png(fig: Figure) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
-    return base64.b64encode(buf.getvalue()).decode("ascii")
-
-
 def _bands(measure: str) -> tuple[list[dict[str, Any]], Any, str]:
     """Severity bands of a questionnaire score (kinemyo.questionnaire.instrument_info; sources cited there)."""
     from kinemyo.questionnaire import instrument_info
@@ -269,6 +260,8 @@ def _bands(measure: str) -> tuple[list[dict[str, Any]], Any, str]:
 
 def _figure(rows: pd.DataFrame, mic: float | None, base_value: float, base_date: str) -> str:
     from matplotlib.figure import Figure
+
+    from kinemyo.report import _png
 
     fig = Figure(figsize=(7.5, 2.4))
     ax = fig.subplots()
@@ -294,7 +287,7 @@ def _figure(rows: pd.DataFrame, mic: float | None, base_value: float, base_date:
     ax.set_ylabel({"1": "ratio", "count": "count"}.get(unit, unit))
     ax.set_title(rows["label"].iloc[0], fontsize=9, loc="left")
     fig.autofmt_xdate()
-    return _png(fig)
+    return _png(fig, dpi=100)
 
 
 def _html(p: ProgressResult) -> str:

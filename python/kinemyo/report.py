@@ -35,9 +35,10 @@ def _subplots(*grid: int, figsize: tuple[float, float] | None = None, constraine
     return fig, fig.subplots(*grid, **kw)
 
 
-def _png(fig: Figure) -> str:
+def _png(fig: Figure, *, dpi: int = 110) -> str:
+    """The figure as base64 PNG text for an inline ``<img>`` (the report's at 110 dpi)."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
