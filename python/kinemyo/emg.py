@@ -784,7 +784,7 @@ def falconer_winter_coi(a: Any, b: Any) -> float:
 
 def symmetry_index(left: Any, right: Any) -> float:
     """Symmetry index of Robinson et al. (J Manipulative Physiol Ther 10:172, 1987) of two envelopes' means:
-    100 (L - R) / (0.5 (L + R)).
+    100 (R - L) / (0.5 (L + R)), the sign of :func:`kinemyo.gait.symmetry_index` (0.1 had L - R).
 
     Parameters
     ----------
@@ -794,7 +794,7 @@ def symmetry_index(left: Any, right: Any) -> float:
     Returns
     -------
     float
-        In %, positive when left is larger.
+        In %, positive when right is larger.
 
     Raises
     ------

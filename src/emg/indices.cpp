@@ -58,7 +58,7 @@ double symmetry_unchecked(std::span<const double> left, std::span<const double> 
     sl += left[i];
     sr += right[i];
   }
-  return sl + sr == 0.0 ? std::numeric_limits<double>::quiet_NaN() : 100.0 * (sl - sr) / (0.5 * (sl + sr));
+  return sl + sr == 0.0 ? std::numeric_limits<double>::quiet_NaN() : 100.0 * (sr - sl) / (0.5 * (sl + sr));
 }
 
 }  // namespace

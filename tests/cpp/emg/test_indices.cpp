@@ -15,8 +15,8 @@ TEST(EmgIndices, HandCheckedValues) {
   // 200 * (1 + 2) / (3 + 4)
   EXPECT_DOUBLE_EQ(emg::falconer_winter_coi(a, b), 600.0 / 7.0);
   EXPECT_DOUBLE_EQ(emg::falconer_winter_coi(a, a), 100.0);
-  // Means 1.5 and 2: 100 * (1.5 - 2) / 1.75.
-  EXPECT_DOUBLE_EQ(emg::symmetry_index(a, b), -100.0 * 0.5 / 1.75);
+  // Means 1.5 (left) and 2 (right): 100 * (2 - 1.5) / 1.75, positive when the right side is larger, as in gait.
+  EXPECT_DOUBLE_EQ(emg::symmetry_index(a, b), 100.0 * 0.5 / 1.75);
   EXPECT_DOUBLE_EQ(emg::symmetry_index(a, a), 0.0);
   const std::vector<double> zero{0.0, 0.0};
   EXPECT_DOUBLE_EQ(emg::falconer_winter_coi(a, zero), 0.0);

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kinemyo import emg
+from kinemyo import emg, gait
 
 
 def test_indices_match_definitions(rng):
@@ -16,7 +16,9 @@ def test_indices_match_definitions(rng):
     assert emg.rudolph_cci(a, b) == pytest.approx(np.mean(lo / hi * (lo + hi)), rel=1e-12)
     assert emg.falconer_winter_coi(a, b) == pytest.approx(200 * lo.sum() / (a + b).sum(), rel=1e-12)
     assert emg.falconer_winter_coi(a, a) == pytest.approx(100.0)
-    assert emg.symmetry_index(a, b) == pytest.approx(100 * (a.mean() - b.mean()) / (0.5 * (a.mean() + b.mean())))
+    assert emg.symmetry_index(a, b) == pytest.approx(100 * (b.mean() - a.mean()) / (0.5 * (a.mean() + b.mean())))
+    # one sign convention across the library: emg and gait indices agree on the same left/right means
+    assert emg.symmetry_index(a, b) == pytest.approx(gait.symmetry_index(a.mean(), b.mean()), rel=1e-12)
     with pytest.raises(ValueError, match="b"):
         emg.activation_ratio(a, np.zeros_like(a))
     with pytest.raises(ValueError, match="b"):
@@ -50,7 +52,7 @@ def test_indices_per_activation(rng):
     per = emg.indices_per_activation(a, b, table, fs=fs)
     assert len(per) == 2
     np.testing.assert_allclose(per.activation_ratio, [3.0, 2.0])
-    np.testing.assert_allclose(per.symmetry_index_pct, [100 * 4 / 4, 100 * 2 / 3])
+    np.testing.assert_allclose(per.symmetry_index_pct, [-100 * 4 / 4, -100 * 2 / 3])
 
 
 def test_flexion_relaxation_ratio_matches_definition(rng):
