@@ -27,7 +27,9 @@ import datetime
 import json
 import os
 import pathlib
+import random
 import sqlite3
+import time
 
 from kinemyo._jsonutil import strict_json
 from kinemyo.tables import (ACTIVATION_COLUMNS, MEASURE_COLUMNS, QUESTIONNAIRE_COLUMNS, SESSION_COLUMNS,
@@ -174,13 +176,34 @@ class SessionStore:
 
     def _open(self) -> None:
         self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        self._check(*self._version())  # refuse a foreign or newer file before changing anything in it
-        if self._db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            self._db.execute("PRAGMA journal_mode = WAL")
+        # refuse a foreign or newer file before changing anything in it; read in one transaction, so a migration
+        # another process commits meanwhile is seen whole or not at all (not an application_id of 0 beside tables)
+        self._db.execute("BEGIN")
+        try:
+            self._check(*self._version())
+        finally:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+        self._wal()
         self._db.execute("PRAGMA synchronous = NORMAL")  # with WAL: a crashed process never corrupts or loses commits
         self._db.execute("PRAGMA foreign_keys = ON")
         if self._version()[1] < SCHEMA_VERSION:
             self._migrate(SCHEMA_VERSION)
+
+    def _wal(self) -> None:
+        """Switch the file to write-ahead logging. The switch upgrades the pragma's read lock to a write lock, and
+        SQLite does not wait (busy timeout) for that while another connection holds a lock: 'database is locked' at
+        once when processes open a new store together. Retried here, within the same timeout."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                if self._db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self._db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "database is locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(random.uniform(0.005, 0.05))
 
     def _migrate(self, target: int) -> None:
         """Apply the migrations from the file's version up to ``target`` in one transaction (a process that
