@@ -132,14 +132,14 @@ def sos_frequency_response(sos: ArrayLike, f_hz: ArrayLike, *, fs: float) -> NDA
     Parameters
     ----------
     sos : array_like, shape (n_sections, 6)
-    f_hz : array_like, shape (n_freqs,)
-        Frequencies in Hz.
+    f_hz : array_like
+        Frequencies in Hz, any shape (evaluated element by element).
     fs : float
         Sampling rate in Hz.
 
     Returns
     -------
-    ndarray of complex, shape (n_freqs,)
+    ndarray of complex, same shape as ``f_hz``
         Dimensionless gain and phase (rad) as complex numbers.
 
     Raises
@@ -157,14 +157,14 @@ def sos_group_delay(sos: ArrayLike, f_hz: ArrayLike, *, fs: float) -> NDArray[np
     Parameters
     ----------
     sos : array_like, shape (n_sections, 6)
-    f_hz : array_like, shape (n_freqs,)
-        Frequencies in Hz.
+    f_hz : array_like
+        Frequencies in Hz, any shape (evaluated element by element).
     fs : float
         Sampling rate in Hz.
 
     Returns
     -------
-    ndarray, shape (n_freqs,)
+    ndarray, same shape as ``f_hz``
         Group delay in s.
 
     Raises
@@ -374,7 +374,7 @@ def resample_poly(x: ArrayLike, up: int, down: int, kaiser_beta: float = 5.0) ->
     Raises
     ------
     ValueError
-        up or down < 1.
+        up or down < 1, or above 2**20 once reduced by their gcd (the filter has 20 * max(up, down) + 1 taps).
     """
     return _core.resample_poly(x, up, down, kaiser_beta)
 
@@ -397,6 +397,6 @@ def resample_poly_filter(up: int, down: int, kaiser_beta: float = 5.0) -> list[f
     Raises
     ------
     ValueError
-        up or down < 1.
+        up or down < 1, or above 2**20 once reduced by their gcd (the filter has 20 * max(up, down) + 1 taps).
     """
     return _core.resample_poly_filter(up, down, kaiser_beta)

@@ -80,8 +80,13 @@ def test_sos_analysis_functions(data):
     gd = outcome(dsp.sos_group_delay, v["sos"], v["f_hz"], fs=v["fs"],
                  names=(which or "sos",) + (("f_hz",) if which == "fs" else ()))
     c = case_of(args, which)
+    if which == "f_hz" and c.label == "3d":
+        c = Case(c.value, c.label)  # frequencies are evaluated element by element: any shape is accepted
     check(fr, c)
-    check(gd, c)
+    if which == "f_hz" and fr.ok and np.any(np.abs(fr.value) < 1e-6):
+        check(gd, Case(c.value, c.label))  # near 0 Hz the highpass response vanishes: no group delay, may refuse
+    else:
+        check(gd, c)
     if which != "sos":
         check(zi, Case(None, "valid", tame=True))
     if zi.ok and c.tame:
