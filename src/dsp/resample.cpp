@@ -7,6 +7,7 @@
 #include <numbers>
 #include <numeric>
 #include <string>
+#include <utility>
 
 #include "check.hpp"
 
@@ -25,6 +26,19 @@ Ratio checked_ratio(std::size_t up, std::size_t down) {
   detail::require_positive_count("down", down);
   const std::size_t g = std::gcd(up, down);
   return {up / g, down / g};
+}
+
+// The filter has 20 * max(up, down) + 1 taps: a reduced rate beyond 2^20 (21 million taps, 160 MB) is refused
+// rather than allocated, and 10 * max(up, down) can never wrap around (2^63 once gave a 1-tap "filter").
+constexpr std::size_t kMaxReducedRate = std::size_t{1} << 20;
+
+Ratio checked_filter_ratio(std::size_t up, std::size_t down) {
+  const Ratio r = checked_ratio(up, down);
+  for (const auto& [name, v] : {std::pair{"up", r.up}, std::pair{"down", r.down}})
+    if (v > kMaxReducedRate)
+      fail(name, "reduced by gcd(up, down) it is " + std::to_string(v) + ", which needs a filter of 20 * " +
+                     std::to_string(v) + " + 1 taps; at most " + std::to_string(kMaxReducedRate) + " is supported");
+  return r;
 }
 
 void check_beta(double beta) {
@@ -100,7 +114,7 @@ std::size_t output_length(const char* parameter, std::size_t n_frames, Ratio r) 
 }  // namespace
 
 std::vector<double> resample_poly_filter(std::size_t up, std::size_t down, double kaiser_beta) {
-  const Ratio r = checked_ratio(up, down);
+  const Ratio r = checked_filter_ratio(up, down);
   check_beta(kaiser_beta);
   return design_filter(r, kaiser_beta);
 }
@@ -114,7 +128,7 @@ std::size_t resample_poly_length(std::size_t n_frames, std::size_t up, std::size
 template <class T>
 std::vector<T> resample_poly(std::span<const T> x, std::size_t n_channels, std::size_t up, std::size_t down,
                              double kaiser_beta) {
-  const Ratio r = checked_ratio(up, down);
+  const Ratio r = checked_filter_ratio(up, down);
   check_beta(kaiser_beta);
   const std::size_t n = detail::frames_of(x.size(), n_channels);
   if (n == 0) fail("x", "must not be empty");

@@ -142,6 +142,11 @@ TEST(ResamplePoly, Validation) {
   expect_invalid([&] { (void)dsp::resample_poly<double>(x, 1, 2, 3, -1.0); }, "kaiser_beta");
   expect_invalid([&] { (void)dsp::resample_poly<double>(x, 1, 2, 3, std::nan("")); }, "kaiser_beta");
   expect_invalid([&] { (void)dsp::resample_poly_filter(0, 3); }, "up");
+  // 10 * 2^63 wraps to 0 in size_t: without the limit this returned a 1-tap filter
+  expect_invalid([&] { (void)dsp::resample_poly_filter(std::size_t{1} << 63, 3); }, "up");
+  expect_invalid([&] { (void)dsp::resample_poly_filter(2, (std::size_t{1} << 20) + 1); }, "down");
+  expect_invalid([&] { (void)dsp::resample_poly<double>(x, 1, 1'000'000'007, 3); }, "up");
+  EXPECT_EQ(dsp::resample_poly_filter(std::size_t{3} << 20, std::size_t{3} << 20).size(), 21u);  // reduced to 1/1
   expect_invalid([&] { (void)dsp::resample_poly_filter(2, 3, std::numeric_limits<double>::infinity()); },
                  "kaiser_beta");
   expect_invalid([&] { (void)dsp::resample_poly<double>(x, 0, 2, 3); }, "n_channels");
