@@ -45,16 +45,3 @@ def _session_store_in_tmp(tmp_path_factory, monkeypatch):
     """`kinemyo analyze` records into the session store by default: every test's store lies under pytest's tmp
     folder, never in the real home."""
     monkeypatch.setenv("KINEMYO_STORE", str(tmp_path_factory.mktemp("store") / "sessions.sqlite"))
-
-
-# pyproject.toml turns kinemyo's positional-fs DeprecationWarning into an error. tests/python/cohort/build_cohort.py
-# still calls io.read_gaitmap_csv / io.read_delimited with a positional fs (its owners migrate it); until then the
-# cohort tests only show the warning. Remove this hook with that migration.
-_POSITIONAL_FS_PENDING = ("tests/python/cohort/",)
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if item.nodeid.startswith(_POSITIONAL_FS_PENDING):
-            item.add_marker(pytest.mark.filterwarnings(
-                "default:.*the positional form .* is deprecated and will be removed in kinemyo:DeprecationWarning"))

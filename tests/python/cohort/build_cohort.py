@@ -84,12 +84,12 @@ class _Sources:
         if missing:
             raise FileNotFoundError(f"data_dir: {data} lacks {', '.join(missing)} (set KINEMYO_DATA_DIR)")
         self.emg = [io.read_simple_text(data / "biosppy" / f).data[:, 0] for f in ("emg.txt", "emg_1.txt")]
-        feet = io.read_gaitmap_csv(data / "gaitmap" / "imu_sample.csv", 204.8)
+        feet = io.read_gaitmap_csv(data / "gaitmap" / "imu_sample.csv", fs=204.8)
         self.healthy_labels = feet.labels
         self.healthy = feet.data
         self.ms = {}
         for side in ("left", "right"):
-            r = io.read_delimited(data / "gaitmap" / f"imu_sample_ms_{side}.csv", 102.4)
+            r = io.read_delimited(data / "gaitmap" / f"imu_sample_ms_{side}.csv", fs=102.4)
             self.ms[side] = np.column_stack([r.data[:, r.labels.index(c)] for c in
                                              ("acc_x", "acc_y", "acc_z", "gyr_x", "gyr_y", "gyr_z")])
         self.lower_back = {}
