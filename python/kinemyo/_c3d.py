@@ -88,7 +88,7 @@ def read_guarded(path: pathlib.Path) -> tuple[np.ndarray, float, list[str], list
 
 
 def _child(path: str, out: str) -> None:
-    import ezc3d
+    import ezc3d  # type: ignore[import-untyped, import-not-found, unused-ignore]  # optional extra, no stubs
 
     c3d = ezc3d.c3d(path)
     analog = c3d["parameters"]["ANALOG"]
