@@ -9,9 +9,10 @@ header rows: sensor, axis). ``read_c3d`` reads the analog channels of a C3D file
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
 
-import io
+import itertools
 import pathlib
 from dataclasses import dataclass, field
 
@@ -71,10 +72,12 @@ def read_simple_text(path: str | pathlib.Path) -> Recording:
         If the header has no positive ``Sampling Rate (Hz)``, or the body is empty or not numeric.
     """
     path = pathlib.Path(path)
-    text = _read_text(path)
+    lines = _lines(path)
     header: dict[str, str] = {}
-    for line in text.splitlines():
+    first_row: list[str] = []
+    for line in lines:
         if not line.startswith("#"):
+            first_row = [line]
             break
         key, sep, value = line[1:].partition(":=")
         if sep:
@@ -88,10 +91,8 @@ def read_simple_text(path: str | pathlib.Path) -> Recording:
         raise ValueError(f"{path}: sampling rate {rate!r} is not a number") from exc
     if not np.isfinite(fs) or fs <= 0:
         raise ValueError(f"{path}: sampling rate must be > 0, got {fs}")
-    try:
-        data = np.loadtxt(io.StringIO(text), comments="#", dtype=np.float64, ndmin=2)
-    except ValueError as exc:
-        raise ValueError(f"{path}: body is not numeric, or its rows differ in length") from exc
+    data = _loadtxt(itertools.chain(first_row, lines), path, "body is not numeric, or its rows differ in length",
+                    comments="#")
     if data.shape[0] == 0:
         raise ValueError(f"{path}: no samples")
     labels = header.get("Labels", "").split()
@@ -110,31 +111,56 @@ def _finite_or_missing(data: np.ndarray, path: pathlib.Path) -> np.ndarray:
     return data
 
 
-def _read_text(path: pathlib.Path) -> str:
-    """The whole text of a recording file (gzip-compressed when the name ends in .gz), with one ValueError naming
-    the file for anything that keeps it from being read completely: missing, unreadable, not UTF-8, a corrupt or
-    cut gzip stream, or a last line without its line end, which is how a copy cut short looks (a row "2054,2"
-    of a file cut inside "2054,217" would otherwise read as a valid smaller number). File contents are never
-    echoed."""
+class _FileError(ValueError):
+    """A recording file that cannot be read completely (raised by :func:`_lines`, passed on unchanged)."""
+
+
+# Rows parsed per block: readers hold one block of text at a time, so their peak memory is the samples they return
+# plus a few MB, however long the recording (the whole text and its list of cells once took 27x the samples).
+_BLOCK_ROWS = 8192
+
+
+def _lines(path: pathlib.Path) -> Iterator[str]:
+    """The lines of a recording file, line ends kept, read as they are consumed (gzip-decompressed when the name
+    ends in .gz), with one ValueError naming the file for anything that keeps it from being read completely:
+    missing, unreadable, not UTF-8, a corrupt or cut gzip stream, or a last line without its line end, which is how
+    a copy cut short looks (a row "2054,2" of a file cut inside "2054,217" would otherwise read as a valid smaller
+    number). File contents are never echoed."""
+    last = ""
     try:
         if path.suffix == ".gz":
             import gzip
 
-            with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
-                text = fh.read()
+            fh: IO[str] = gzip.open(path, "rt", encoding="utf-8", newline="")
         else:
-            with path.open("r", encoding="utf-8", newline="") as fh:
-                text = fh.read()
+            fh = path.open("r", encoding="utf-8", newline="")
+        with fh:
+            for last in fh:
+                yield last
     except FileNotFoundError as exc:
-        raise ValueError(f"{path}: file not found") from exc
+        raise _FileError(f"{path}: file not found") from exc
     except UnicodeDecodeError as exc:
-        raise ValueError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+        raise _FileError(f"{path}: not UTF-8 text (byte {exc.start} of a read block)") from exc
     except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError; a cut gzip stream raises EOFError
-        raise ValueError(f"{path}: cannot be read ({type(exc).__name__}; corrupt or truncated?)") from exc
-    if text and not text.endswith(("\n", "\r")):
-        raise ValueError(f"{path}: the last line has no line end, so the file may have been cut short; if it is "
+        raise _FileError(f"{path}: cannot be read ({type(exc).__name__}; corrupt or truncated?)") from exc
+    if last and not last.endswith(("\n", "\r")):
+        raise _FileError(f"{path}: the last line has no line end, so the file may have been cut short; if it is "
                          "complete, end it with a newline")
-    return text
+
+
+def _loadtxt(lines: Iterable[str], path: pathlib.Path, what: str, **kw: Any) -> np.ndarray:
+    """numpy.loadtxt over streamed lines (it parses them in chunks); a file that cannot be read keeps its own
+    error, a body that does not parse gets ``what``."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "input contained no data": the caller says "no samples"
+            return np.loadtxt(lines, dtype=np.float64, ndmin=2, **kw)
+    except _FileError:
+        raise
+    except ValueError as exc:
+        raise ValueError(f"{path}: {what}") from exc
 
 
 @keyword_fs("path", "fs", "delimiter")
@@ -149,24 +175,42 @@ def read_delimited(path: str | pathlib.Path, *, fs: float, delimiter: str = ",")
 
     path = pathlib.Path(path)
     finite_positive(fs, "fs")
-    rows = list(csv.reader(io.StringIO(_read_text(path), newline=""), delimiter=delimiter))
-    if not rows or not any(c.strip() for c in rows[0]):
+    reader = csv.reader(_lines(path), delimiter=delimiter)
+    head = next(reader, None)
+    if not head or not any(c.strip() for c in head):
         raise ValueError(f"{path}: no header row")
-    labels = [c.strip() for c in rows[0]]
+    labels = [c.strip() for c in head]
     if len(set(labels)) != len(labels):
         raise ValueError(f"{path}: duplicate column names in the header")
-    body = [r for r in rows[1:] if any(c.strip() for c in r)]
-    if not body:
+    blocks: list[np.ndarray] = []
+    n_rows = 0
+    while chunk := list(itertools.islice(reader, _BLOCK_ROWS)):
+        rows = [r for r in chunk if any(c.strip() for c in r)]
+        if rows:
+            blocks.append(_parse_rows(rows, len(labels), path, n_rows + 2))
+            n_rows += len(rows)
+    if n_rows == 0:
         raise ValueError(f"{path}: no samples")
-    data = np.empty((len(body), len(labels)))
-    for i, r in enumerate(body):
-        if len(r) != len(labels):
-            raise ValueError(f"{path}: row {i + 2} has {len(r)} cells, the header {len(labels)}")
-        try:
-            data[i] = [float(c) if c.strip() else np.nan for c in r]
-        except ValueError as exc:
-            raise ValueError(f"{path}: row {i + 2} is not numeric") from exc
+    data = blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
     return Recording(_finite_or_missing(data, path), float(fs), labels, str(path))
+
+
+def _parse_rows(rows: list[list[str]], n_columns: int, path: pathlib.Path, first_row: int) -> np.ndarray:
+    """A block of non-empty CSV rows as floats (empty cells and "nan" are NaN); a ValueError names the first bad
+    row, counted as the header row 1 and the non-empty rows after it 2, 3, ..."""
+    try:
+        return np.array(rows, dtype=np.float64).reshape(len(rows), n_columns)
+    except ValueError:
+        pass  # an empty cell, a ragged or non-numeric row: parsed row by row below (same float() semantics)
+    out = np.empty((len(rows), n_columns))
+    for i, r in enumerate(rows):
+        if len(r) != n_columns:
+            raise ValueError(f"{path}: row {first_row + i} has {len(r)} cells, the header {n_columns}")
+        try:
+            out[i] = [float(c) if c.strip() else np.nan for c in r]
+        except ValueError as exc:
+            raise ValueError(f"{path}: row {first_row + i} is not numeric") from exc
+    return out
 
 
 @keyword_fs("path", "fs")
@@ -178,8 +222,8 @@ def read_gaitmap_csv(path: str | pathlib.Path, *, fs: float) -> Recording:
 
     path = pathlib.Path(path)
     finite_positive(fs, "fs")
-    text = _read_text(path)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    lines = _lines(path)
+    reader = csv.reader(lines)  # takes the two header lines; loadtxt streams the rest
     try:
         sensors, axes = next(reader), next(reader)
     except StopIteration as exc:
@@ -187,10 +231,7 @@ def read_gaitmap_csv(path: str | pathlib.Path, *, fs: float) -> Recording:
     if len(sensors) != len(axes) or len(sensors) < 2:
         raise ValueError(f"{path}: the two header rows differ in length")
     labels = [f"{s}/{a}" for s, a in zip(sensors[1:], axes[1:])]
-    try:
-        data = np.loadtxt(io.StringIO(text), delimiter=",", skiprows=2, ndmin=2)[:, 1:]
-    except ValueError as exc:
-        raise ValueError(f"{path}: samples are not numeric or rows differ in length") from exc
+    data = _loadtxt(lines, path, "samples are not numeric or rows differ in length", delimiter=",")[:, 1:]
     if data.shape[1] != len(labels):
         raise ValueError(f"{path}: rows have {data.shape[1]} values, the header {len(labels)}")
     return Recording(np.ascontiguousarray(_finite_or_missing(data, path)), float(fs), labels, str(path))

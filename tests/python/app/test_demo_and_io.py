@@ -66,3 +66,64 @@ def test_demo_writes_consistent_summary_and_plot(tmp_path, capsys):
     assert summary["spectrum"]["mean_frequency_hz"] == pytest.approx(mean_f, rel=1e-9)
     assert 20.0 < summary["spectrum"]["median_frequency_hz"] < 450.0
     assert summary["performance"]["real_time_factor"] > 1.0
+
+
+def _write_rows(path, header: str, rows: np.ndarray, *, delimiter=",", gz=False) -> None:
+    import gzip
+
+    text = header + "".join(delimiter.join(f"{v:.9g}" for v in r) + "\n" for r in rows)
+    path.write_bytes(gzip.compress(text.encode()) if gz else text.encode())
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_readers_stream_in_bounded_memory(tmp_path, gz):
+    # The readers parse a block of lines at a time: their peak memory (numpy and Python objects, as tracemalloc
+    # counts them) stays near the samples they return. Reading the whole text first took 7-15x the samples.
+    import tracemalloc
+
+    from kinemyo import io
+
+    x = np.random.default_rng(3).standard_normal((150_000, 4))
+    sfx = ".gz" if gz else ""
+    _write_rows(tmp_path / f"a.csv{sfx}", "a,b,c,d\n", x, gz=gz)
+    _write_rows(tmp_path / f"a.txt{sfx}", "# Sampling Rate (Hz):= 1000\n", x, delimiter=" ", gz=gz)
+    _write_rows(tmp_path / f"g.csv{sfx}", "i,s,s,s,s\ni,acc_x,acc_y,acc_z,gyr_x\n",
+                np.column_stack([np.arange(len(x)), x]), gz=gz)
+    readers = {"read_delimited": lambda: io.read_delimited(tmp_path / f"a.csv{sfx}", fs=1000.0),
+               "read_simple_text": lambda: io.read_simple_text(tmp_path / f"a.txt{sfx}"),
+               "read_gaitmap_csv": lambda: io.read_gaitmap_csv(tmp_path / f"g.csv{sfx}", fs=1000.0)}
+    for name, read in readers.items():
+        tracemalloc.start()
+        try:
+            r = read()
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        np.testing.assert_allclose(r.data, x, rtol=1e-8, err_msg=name)
+        assert peak < 2.5 * r.data.nbytes + 4e6, f"{name}: peak {peak / 1e6:.1f} MB for {r.data.nbytes / 1e6:.1f} MB"
+
+
+def test_delimited_reader_across_blocks(tmp_path, monkeypatch):
+    # blank lines, empty cells and errors after the first block keep their meaning and their row number
+    from kinemyo import io
+
+    monkeypatch.setattr(io, "_BLOCK_ROWS", 7)
+    p = tmp_path / "b.csv"
+    body = [f"{i},{i * 0.5}\n" if i % 5 else f"{i},\n" for i in range(40)]
+    body.insert(13, "\n")
+    p.write_text("t,v\n" + "".join(body))
+    r = io.read_delimited(p, fs=10.0)
+    assert r.data.shape == (40, 2) and r.labels == ["t", "v"]
+    np.testing.assert_array_equal(r.data[:, 0], np.arange(40))
+    assert np.isnan(r.data[::5, 1]).all() and r.data[1, 1] == 0.5 and r.data[39, 1] == 19.5
+    body[30] = "29,x\n"  # the 30th data row (the blank line before it is not counted): row 31, the header row 1
+    p.write_text("t,v\n" + "".join(body))
+    with pytest.raises(ValueError, match=r"b.csv: row 31 is not numeric"):
+        io.read_delimited(p, fs=10.0)
+    body[30] = "29,1,2\n"
+    p.write_text("t,v\n" + "".join(body))
+    with pytest.raises(ValueError, match=r"b.csv: row 31 has 3 cells, the header 2"):
+        io.read_delimited(p, fs=10.0)
+    p.write_text("t,v\n\n\n")
+    with pytest.raises(ValueError, match="b.csv: no samples"):
+        io.read_delimited(p, fs=10.0)
