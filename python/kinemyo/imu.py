@@ -295,10 +295,22 @@ def rmse_deg(errors: np.ndarray, mask: Any=None) -> float:
         No sample with a valid error.
     """
     e = real_array(errors, "errors")
-    keep = ~np.isnan(e) if mask is None else (np.asarray(mask, dtype=bool) & ~np.isnan(e))
+    if e.ndim != 1:
+        raise ValueError(f"errors: expected shape (n_samples,), got {e.shape}")
+    keep = ~np.isnan(e)
+    if mask is not None:
+        m = np.asarray(mask)
+        if m.shape != e.shape or m.dtype.kind not in "bi":
+            raise ValueError(f"mask: expected booleans of shape {e.shape}, got {m.dtype} {m.shape}")
+        keep &= m.astype(bool)
     if not keep.any():
         raise ValueError("mask: no samples with a valid error")
-    return float(np.degrees(np.sqrt(np.mean(e[keep] ** 2))))
+    kept = np.abs(e[keep])
+    scale = float(kept.max())
+    if not np.isfinite(scale) or scale == 0.0:
+        return float(np.degrees(scale))
+    # divided by the largest error first, so squares of huge errors do not overflow to inf
+    return float(np.degrees(scale * np.sqrt(np.mean((kept / scale) ** 2))))
 
 
 def _angles_out(a: np.ndarray, names: tuple[str, str, str], labels: Any) -> Any:

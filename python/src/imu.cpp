@@ -65,6 +65,12 @@ Vec3 vec(const py::object& x, const char* name) {
   return Vec3(v[0], v[1], v[2]);
 }
 
+// The gyroscope sample of an update: required (None would silently skip every sample as a non-finite rate).
+Vec3 gyr_vec(const py::object& x) {
+  if (x.is_none()) throw py::type_error("gyr: required (3 angular rates in rad/s); only acc and mag may be None");
+  return vec(x, "gyr");
+}
+
 py::array_t<double> wxyz(const Quaternion& q) {
   py::array_t<double> a(4);
   to_wxyz(q, a.mutable_data());
@@ -216,7 +222,7 @@ Robust orientation filter (gyroscope bias at rest and in motion, rest detection,
       .def(py::init<const RobustFilterParams&>(), py::arg("params") = RobustFilterParams{})
       .def("update",
            [](RobustFilter& f, double dt, const py::object& gyr, const py::object& acc, const py::object& mag) {
-             f.update(dt, vec(gyr, "gyr"), vec(acc, "acc"), vec(mag, "mag"));
+             f.update(dt, gyr_vec(gyr), vec(acc, "acc"), vec(mag, "mag"));
            },
            py::arg("dt"), py::arg("gyr"), py::arg("acc"), py::arg("mag") = py::none())
       .def("process",
@@ -249,7 +255,7 @@ Robust orientation filter (gyroscope bias at rest and in motion, rest detection,
       .def_property_readonly("skipped", &MadgwickFilter::skipped)
       .def("update",
            [](MadgwickFilter& f, double dt, const py::object& gyr, const py::object& acc, const py::object& mag) {
-             f.update(dt, vec(gyr, "gyr"), vec(acc, "acc"), vec(mag, "mag"));
+             f.update(dt, gyr_vec(gyr), vec(acc, "acc"), vec(mag, "mag"));
            },
            py::arg("dt"), py::arg("gyr"), py::arg("acc"), py::arg("mag") = py::none())
       .def("process",
@@ -281,7 +287,7 @@ Robust orientation filter (gyroscope bias at rest and in motion, rest detection,
       .def_property_readonly("skipped", &MahonyFilter::skipped)
       .def("update",
            [](MahonyFilter& f, double dt, const py::object& gyr, const py::object& acc, const py::object& mag) {
-             f.update(dt, vec(gyr, "gyr"), vec(acc, "acc"), vec(mag, "mag"));
+             f.update(dt, gyr_vec(gyr), vec(acc, "acc"), vec(mag, "mag"));
            },
            py::arg("dt"), py::arg("gyr"), py::arg("acc"), py::arg("mag") = py::none())
       .def("process",

@@ -99,6 +99,8 @@ std::vector<double> time_steps(const SampleTimes& times, std::size_t n) {
   if (has_fs == has_t) fail("fs", "give either a sampling rate fs or timestamps t (exactly one)");
   if (has_fs) {
     kinemyo::detail::require_positive_finite("fs", times.fs);
+    if (!std::isfinite(1.0 / times.fs))  // a denormal rate: the offline smoother would turn inf steps into NaN
+      fail("fs", kinemyo::detail::num(times.fs) + " Hz is too low: its sample interval 1 / fs overflows");
     return std::vector<double>(n, 1.0 / times.fs);
   }
   if (times.t.size() != n)
@@ -190,14 +192,16 @@ void estimate_orientation_offline(const ImuRecording& data, const SampleTimes& t
   std::vector<Vec3> acc_i(n);
   Quaternion q = Quaternion::Identity();
   for (std::size_t i = 0; i < n; ++i) {
+    // the causal filter's sample rules: a gyroscope beyond limits.gyr is skipped, an accelerometer or magnetometer
+    // beyond its limit is absent (a 1e300 rad/s sample once made every later offline estimate NaN)
     const Vec3 g = row(data.gyr, i);
-    if (g.allFinite()) {
+    if (g.allFinite() && SensorLimits::within(g, params.limits.gyr)) {
       const Vec3 w = g - bias[i];
       q = detail::rotate_by_rate(q, w, w.norm(), dt[i]);
     }
     q_gyr[i] = q;
     const Vec3 a = row(data.acc, i);
-    acc_i[i] = present(a) ? Vec3(q * a) : Vec3::Constant(kNaN);
+    acc_i[i] = present(a) && SensorLimits::within(a, params.limits.acc) ? Vec3(q * a) : Vec3::Constant(kNaN);
   }
   const auto acc_lp = zero_phase_lowpass(acc_i, dt, params.tau_acc);
 
@@ -219,7 +223,8 @@ void estimate_orientation_offline(const ImuRecording& data, const SampleTimes& t
     p += (dt[i] / tau) * (dt[i] / tau);
     p_pred[i] = p;
     const Vec3 m = row(data.mag, i);
-    const bool use = present(m) && !(params.mag_disturbance_rejection && (fwd.disturbed[i] || bwd.disturbed[i]));
+    const bool use = present(m) && SensorLimits::within(m, params.limits.mag) &&
+                     !(params.mag_disturbance_rejection && (fwd.disturbed[i] || bwd.disturbed[i]));
     if (use) {
       const Vec3 m6 = q6[i] * m;
       const double innovation = wrap_pi(std::atan2(m6.x(), m6.y()) - x);

@@ -114,6 +114,22 @@ TEST(ImuConventions, EarthFramesAreExactRotations) {
   EXPECT_THROW(imu::orientation_from_vectors(Vec3::Zero()), std::invalid_argument);
 }
 
+TEST(ImuConventions, ClassicFiltersStayUnitForAnAbsurdTimeStep) {
+  // dt = 1e300 s (a batch at fs = 1e-300 Hz) overflowed Madgwick's squared norm: every output was NaN.
+  imu::MadgwickFilter mw;
+  imu::MahonyFilter mh;
+  for (const bool with_acc : {true, false})
+    for (int i = 0; i < 3; ++i) {
+      const Vec3 acc = with_acc ? Vec3(0.0, 0.0, 9.81) : Vec3::Zero();
+      mw.update(1e300, Vec3(0.1, 0.0, 0.0), acc);
+      mh.update(1e300, Vec3(0.1, 0.0, 0.0), acc);
+      for (const Quaternion& q : {mw.quat(), mh.quat()}) {
+        EXPECT_TRUE(q.coeffs().allFinite());
+        EXPECT_NEAR(q.norm(), 1.0, 1e-12);
+      }
+    }
+}
+
 TEST(ImuRobustFilter, BiasAtRestAndHeadingDriftOverAMinute) {
   const double fs = 100.0;
   const Quaternion pose = imu::from_rotation_vector(Vec3(0.2, -0.3, 1.0));
@@ -176,6 +192,33 @@ TEST(ImuRobustFilter, BadSamplesAreSkippedWithTheStateIntact) {
   EXPECT_LT(angle_between(f.quat_9d(), imu::from_wxyz(&trajectory(600, fs, wobble)[4 * 599])), 0.5 * kDeg);
 }
 
+TEST(ImuRobustFilter, OfflineTreatsOutOfRangeSamplesLikeTheCausalFilter) {
+  // A sample beyond the sensor limits is skipped (gyroscope) or absent (accelerometer, magnetometer) offline too:
+  // the estimate equals the one with that sample NaN. A 1e300 rad/s gyroscope once made every later quaternion NaN.
+  const double fs = 100.0;
+  const std::size_t n = 600;
+  const auto d = imu::synthesize_imu(trajectory(n, fs, wobble), {fs, {}}, {});
+  const auto offline = [&](std::vector<double> gyr, std::vector<double> acc, std::vector<double> mag) {
+    std::vector<double> q(4 * n);
+    imu::estimate_orientation_offline({gyr, acc, mag}, {fs, {}}, {}, {.quat_9d = q});
+    return q;
+  };
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (const double huge : {1e300, 1.7e308, 1e4}) {
+    for (int which = 0; which < 3; ++which) {
+      auto g = d.gyr, a = d.acc, m = d.mag, g_nan = d.gyr, a_nan = d.acc, m_nan = d.mag;
+      auto& v = which == 0 ? g : which == 1 ? a : m;
+      auto& v_nan = which == 0 ? g_nan : which == 1 ? a_nan : m_nan;
+      v[3 * 250 + 2] = huge;
+      v_nan[3 * 250 + 2] = nan;
+      const auto q = offline(g, a, m);
+      for (const double c : q) ASSERT_TRUE(std::isfinite(c)) << "sensor " << which << ", value " << huge;
+      const double limit = which == 0 ? 100.0 : which == 1 ? 4000.0 : 1e5;  // the default SensorLimits
+      if (huge > limit) EXPECT_EQ(q, offline(g_nan, a_nan, m_nan)) << "sensor " << which << ", value " << huge;
+    }
+  }
+}
+
 TEST(ImuRobustFilter, BatchSplitsAreBitIdenticalAndTimestampsAreChecked) {
   const double fs = 200.0;
   const std::size_t n = 2000;
@@ -208,6 +251,9 @@ TEST(ImuRobustFilter, BatchSplitsAreBitIdenticalAndTimestampsAreChecked) {
   }
   EXPECT_THROW(imu::estimate_orientation(c, {d.gyr, d.acc, d.mag}, {fs, t}, {.quat_9d = whole}), std::invalid_argument);
   EXPECT_THROW(imu::estimate_orientation(c, {d.gyr, d.acc, d.mag}, {-1.0, {}}, {.quat_9d = whole}), std::invalid_argument);
+  // a denormal rate: 1 / fs is inf (the offline estimate was NaN throughout)
+  EXPECT_THROW(imu::estimate_orientation_offline({d.gyr, d.acc, d.mag}, {1e-310, {}}, {}, {.quat_9d = whole}),
+               std::invalid_argument);
 }
 
 TEST(ImuRobustFilter, JitteredTimestampsAndSlowMagnetometer) {
