@@ -67,17 +67,23 @@ void Calibration::set_rest(std::span<const double> envelope, double fs) {
   if (duration < min_rest_s)
     detail::fail("envelope", "rest recording must last at least " + num(min_rest_s) + " s, got " + num(duration) + " s");
   for (std::size_t c = 0; c < C; ++c) {
-    // Two-pass mean and variance (no cancellation for envelopes with a large offset).
+    // Two-pass mean and variance (no cancellation for envelopes with a large offset), on samples divided by their
+    // largest magnitude so that neither the sum nor the squares overflow (an SD of inf once could not be saved).
+    double peak = 0.0;
+    for (std::size_t t = 0; t < n; ++t) peak = std::max(peak, std::abs(envelope[t * C + c]));
+    int exponent = 0;
+    (void)std::frexp(peak, &exponent);
+    const double scale = std::ldexp(1.0, exponent - 1);  // a power of two (<= 2^1023): dividing by it is exact
     double sum = 0.0;
-    for (std::size_t t = 0; t < n; ++t) sum += envelope[t * C + c];
+    for (std::size_t t = 0; t < n; ++t) sum += envelope[t * C + c] / scale;
     const double mean = sum / static_cast<double>(n);
     double ss = 0.0;
     for (std::size_t t = 0; t < n; ++t) {
-      const double d = envelope[t * C + c] - mean;
+      const double d = envelope[t * C + c] / scale - mean;
       ss += d * d;
     }
-    channels_[c].rest_mean = mean;
-    channels_[c].rest_sd = std::sqrt(ss / static_cast<double>(n - 1));
+    channels_[c].rest_mean = mean * scale;
+    channels_[c].rest_sd = std::sqrt(ss / static_cast<double>(n - 1)) * scale;
     channels_[c].rest_duration_s = duration;
   }
 }

@@ -36,6 +36,21 @@ TEST(Calibration, RestMeanAndSampleSd) {
                std::invalid_argument);
 }
 
+TEST(Calibration, RestOfHugeEnvelopesStaysFiniteAndSaves) {
+  // Squares of 1e300 overflow: the SD was inf, which to_json wrote as null and from_json then refused.
+  emg::Calibration cal({"a", "b"});
+  const std::size_t n = 3000;
+  cal.set_rest(two_channels(n, [](std::size_t t) { return t % 2 ? 3e300 : 1e300; },
+                            [](std::size_t t) { return t % 2 ? 1.7e308 : 0.0; }),
+               1000.0);
+  EXPECT_NEAR(*cal.channel(0).rest_mean / 1e300, 2.0, 1e-12);
+  EXPECT_NEAR(*cal.channel(0).rest_sd / 1e300, std::sqrt(static_cast<double>(n) / (n - 1)), 1e-12);
+  EXPECT_NEAR(*cal.channel(1).rest_mean / 1e308, 0.85, 1e-12);
+  EXPECT_TRUE(std::isfinite(*cal.channel(1).rest_sd));
+  const auto again = emg::Calibration::from_json(cal.to_json());
+  EXPECT_EQ(again.to_json(), cal.to_json());
+}
+
 TEST(Calibration, MvcIsMaxOverTrialsOfPeakHalfSecondAverage) {
   emg::Calibration cal({"a", "b"});
   const double fs = 1000.0;
