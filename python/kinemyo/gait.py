@@ -1094,7 +1094,8 @@ def harmonic_ratio(stride: Any, axis: AxisName, harmonics: int = 20) -> float:
         One stride of acceleration along ``axis``, m/s^2.
     axis : {'anteroposterior', 'vertical', 'mediolateral'} (or 'ap', 'v', 'ml')
     harmonics : int
-        Number of harmonics.
+        Number of harmonics (>= 1); those above the stride's Nyquist, (n_samples - 1) / 2, do not exist and are
+        left out.
 
     Returns
     -------
@@ -1104,7 +1105,7 @@ def harmonic_ratio(stride: Any, axis: AxisName, harmonics: int = 20) -> float:
     Raises
     ------
     ValueError
-        A stride too short for the harmonics, an unknown axis.
+        A stride of fewer than 4 samples, an unknown axis.
     """
     return _core.harmonic_ratio(stride, axis, harmonics)
 
@@ -1119,7 +1120,8 @@ def improved_harmonic_ratio(stride: Any, axis: AxisName, harmonics: int = 20) ->
         One stride of acceleration along ``axis``, m/s^2.
     axis : {'anteroposterior', 'vertical', 'mediolateral'} (or 'ap', 'v', 'ml')
     harmonics : int
-        Number of harmonics.
+        Number of harmonics (>= 1); those above the stride's Nyquist, (n_samples - 1) / 2, do not exist and are
+        left out.
 
     Returns
     -------
@@ -1129,7 +1131,7 @@ def improved_harmonic_ratio(stride: Any, axis: AxisName, harmonics: int = 20) ->
     Raises
     ------
     ValueError
-        A stride too short for the harmonics, an unknown axis.
+        A stride of fewer than 4 samples, an unknown axis.
     """
     return _core.improved_harmonic_ratio(stride, axis, harmonics)
 
@@ -1155,6 +1157,6 @@ def inverted_pendulum_step_length(vertical_excursion: float, sensor_height: floa
     Raises
     ------
     ValueError
-        Negative or non-finite values.
+        Negative or non-finite values, or an excursion above the sensor height (the model needs h <= l).
     """
     return _core.inverted_pendulum_step_length(vertical_excursion, sensor_height, correction)

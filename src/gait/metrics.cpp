@@ -60,6 +60,7 @@ double percentile(std::vector<double> v, double q) {
 
 std::vector<double> harmonic_amplitudes(std::span<const double> x, std::size_t harmonics) {
   const std::size_t n = x.size();
+  if (harmonics < 1) fail("harmonics", "must be >= 1");  // 0 gave 0 / 0
   if (n < 4) fail("stride", "needs at least 4 samples");
   kinemyo::detail::require_finite_samples(x.data(), n, 1, "stride");
   const std::size_t kmax = std::min(harmonics, (n - 1) / 2);

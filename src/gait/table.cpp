@@ -97,7 +97,11 @@ double inverted_pendulum_step_length(double h, double l, double correction) {
   if (!std::isfinite(h) || h < 0.0) fail("vertical_excursion", "must be finite and >= 0, got " + kinemyo::detail::num(h));
   require_positive_finite("sensor_height", l);
   require_positive_finite("correction", correction);
-  return correction * 2.0 * std::sqrt(std::abs(2.0 * l * h - h * h));
+  // The pendulum of length l cannot drop by more than l (2 l h - h^2 < 0 beyond 2 l; a 5 m excursion once gave 7.7 m)
+  if (h > l)
+    fail("vertical_excursion", kinemyo::detail::num(h) + " m exceeds sensor_height " + kinemyo::detail::num(l) +
+                                   " m; the inverted pendulum needs h <= l");
+  return correction * 2.0 * std::sqrt(2.0 * l * h - h * h);
 }
 
 std::vector<double> step_vertical_excursions(std::span<const double> av, double fs, std::span<const double> ics) {

@@ -57,6 +57,8 @@ PhaseCoordination phase_coordination_index(std::span<const double> left_contacts
 /// Harmonic ratio of one stride of trunk acceleration (Menz et al. 2003): amplitudes A_k of the exact harmonics
 /// k = 1..20 of the stride (DFT of exactly the stride's samples); AP and V: sum even / sum odd, ML: odd / even.
 /// Improved harmonic ratio (Pasciuto et al. 2017): 100 P_even / (P_even + P_odd) with P = A^2 (ML: odd).
+/// Harmonics above the stride's Nyquist ((n - 1) / 2 for n samples) do not exist and are left out; throws
+/// std::invalid_argument naming stride for fewer than 4 samples or a non-finite sample.
 enum class Axis : std::uint8_t { anteroposterior, vertical, mediolateral };
 double harmonic_ratio(std::span<const double> stride, Axis axis, std::size_t harmonics = 20);
 double improved_harmonic_ratio(std::span<const double> stride, Axis axis, std::size_t harmonics = 20);

@@ -27,7 +27,8 @@ std::vector<ZuptStride> zupt_strides(std::span<const double> gyr, std::span<cons
 
 /// Step length from the vertical excursion h of a lower-back sensor during a step and the sensor height l
 /// (inverted pendulum, Zijlstra & Hof, Gait Posture 18:1, 2003): 2 sqrt(2 l h - h^2), times a correction
-/// factor (1 by default; studies calibrate it per cohort).
+/// factor (1 by default; studies calibrate it per cohort). Throws std::invalid_argument naming vertical_excursion
+/// for h < 0, h > l (a pendulum cannot drop by more than its length) or non-finite h.
 double inverted_pendulum_step_length(double vertical_excursion, double sensor_height, double correction = 1.0);
 /// Vertical excursion per step from vertical acceleration (m/s^2, gravity included or not) between consecutive
 /// initial contacts: the step's mean acceleration removed (the vertical velocity returns to its value over a step),

@@ -35,6 +35,12 @@ TEST(GaitMetrics, HandCheckedValues) {
   EXPECT_NEAR(g::harmonic_ratio(stride, g::Axis::vertical), 3.0, 1e-10);
   EXPECT_NEAR(g::harmonic_ratio(stride, g::Axis::mediolateral), 1.0 / 3.0, 1e-10);
   EXPECT_NEAR(g::improved_harmonic_ratio(stride, g::Axis::anteroposterior), 100.0 * 1.25 / 1.375, 1e-10);
+  // harmonics beyond Nyquist (99 for 200 samples) are left out: asking for 10^9 is asking for all of them
+  EXPECT_DOUBLE_EQ(g::harmonic_ratio(stride, g::Axis::vertical, 1'000'000'000),
+                   g::harmonic_ratio(stride, g::Axis::vertical, 99));
+  EXPECT_THROW((void)g::harmonic_ratio(stride, g::Axis::vertical, 0), std::invalid_argument);  // was 0 / 0
+  EXPECT_THROW((void)g::inverted_pendulum_step_length(5.0, 1.0), std::invalid_argument);  // h > l: was 7.7 m
+  EXPECT_DOUBLE_EQ(g::inverted_pendulum_step_length(1.0, 1.0), 2.0);
   // A constant 198 deg phase: PCI = 0 + 100 * 18 / 180 = 10.
   std::vector<double> l, r;
   for (int k = 0; k < 20; ++k) {

@@ -152,6 +152,9 @@ def test_lower_back_step_length_and_other_sites():
     assert gait.inverted_pendulum_step_length(0.04, 1.0, 1.25) == pytest.approx(1.25 * 2 * np.sqrt(0.0784))
     with pytest.raises(ValueError, match="sensor_height"):
         gait.inverted_pendulum_step_length(0.04, 0.0)
+    assert gait.inverted_pendulum_step_length(1.0, 1.0) == pytest.approx(2.0)  # h = l: the longest step, 2 l
+    with pytest.raises(ValueError, match="vertical_excursion: 5 m exceeds sensor_height 1 m"):
+        gait.inverted_pendulum_step_length(5.0, 1.0)  # was 2 sqrt(|2 l h - h^2|) = 7.7 m
     # Vertical excursion from acceleration: z = 2 cm cos(2 pi t / step) -> 4 cm per step.
     fs, step = 100.0, 0.55
     t = np.arange(0, 60, 1 / fs)
