@@ -69,6 +69,8 @@ def regularize(t: Any, x: Any, *, fs: float, where: str = "t", rate_tolerance: f
     gap_factor = finite_positive(gap_factor, "gap_factor")
     if x.ndim == 1:
         x = x[:, None]
+    if x.ndim != 2:
+        raise ValueError(f"x: expected shape (n_samples,) or (n_samples, n_channels), got {x.shape}")
     if t.ndim != 1 or t.shape[0] != x.shape[0]:
         raise ValueError(f"{where}: expected one timestamp per sample ({x.shape[0]}), got shape {t.shape}")
     if t.shape[0] < 2:
@@ -80,7 +82,8 @@ def regularize(t: Any, x: Any, *, fs: float, where: str = "t", rate_tolerance: f
         raise ValueError(f"{where}: timestamps must increase strictly (sample {int(np.argmin(dt > 0)) + 1} does not)")
     implied = 1.0 / float(np.median(dt))
     if abs(implied - fs) > rate_tolerance * fs:
-        raise ValueError(f"{where}: the timestamps imply {implied:.6g} Hz but fs is {fs:.6g} Hz "
+        raise ValueError(f"{where}: the timestamps imply {implied:.10g} Hz but fs is {fs:.10g} Hz, "
+                         f"{abs(implied - fs) / fs:.2g} apart, more than rate_tolerance = {rate_tolerance:g} "
                          "(wrong fs or wrong time units?)")
     base = TimeBase(float(t[0]), float(fs), int(np.floor((t[-1] - t[0]) * fs + 1e-6)) + 1)
     grid = base.times()

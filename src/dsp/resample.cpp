@@ -70,7 +70,7 @@ double bessel_i0_scaled(double x) {
     sum += term;
     if (term <= 0.25 * eps * sum) break;
   }
-  return sum / std::sqrt(2.0 * std::numbers::pi * x);
+  return sum / (std::sqrt(2.0 * std::numbers::pi) * std::sqrt(x));  // 2 pi x would overflow for x near DBL_MAX
 }
 
 // numpy.sinc: sin(pi x) / (pi x), 1 at x = 0.

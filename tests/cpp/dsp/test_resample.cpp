@@ -147,6 +147,7 @@ TEST(ResamplePoly, Validation) {
   expect_invalid([&] { (void)dsp::resample_poly_filter(2, (std::size_t{1} << 20) + 1); }, "down");
   expect_invalid([&] { (void)dsp::resample_poly<double>(x, 1, 1'000'000'007, 3); }, "up");
   EXPECT_EQ(dsp::resample_poly_filter(std::size_t{3} << 20, std::size_t{3} << 20).size(), 21u);  // reduced to 1/1
+  for (const double t : dsp::resample_poly_filter(2, 3, 1.7e308)) EXPECT_TRUE(std::isfinite(t));  // was NaN
   expect_invalid([&] { (void)dsp::resample_poly_filter(2, 3, std::numeric_limits<double>::infinity()); },
                  "kaiser_beta");
   expect_invalid([&] { (void)dsp::resample_poly<double>(x, 0, 2, 3); }, "n_channels");
