@@ -310,7 +310,8 @@ def rmse_deg(errors: np.ndarray, mask: Any=None) -> float:
     if not np.isfinite(scale) or scale == 0.0:
         return float(np.degrees(scale))
     # divided by the largest error first, so squares of huge errors do not overflow to inf
-    return float(np.degrees(scale * np.sqrt(np.mean((kept / scale) ** 2))))
+    with np.errstate(over="ignore"):  # beyond 3e306 rad the RMSE in degrees is inf, as it should be
+        return float(np.degrees(scale * np.sqrt(np.mean((kept / scale) ** 2))))
 
 
 def _angles_out(a: np.ndarray, names: tuple[str, str, str], labels: Any) -> Any:

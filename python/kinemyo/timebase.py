@@ -38,6 +38,9 @@ class TimeBase:
         if isinstance(self.start_s, bool) or not isinstance(self.start_s, numbers.Real) or not np.isfinite(self.start_s):
             raise ValueError(f"start_s: must be a finite number, got {self.start_s!r}")
         integer(self.n, "n", minimum=1)
+        if not np.isfinite(self.start_s + (self.n - 1) / self.fs):  # a denormal fs or an absurd length
+            raise ValueError(f"fs: {self.n} samples at {self.fs!r} Hz from {self.start_s!r} s end beyond any finite "
+                             "time")
 
     @property
     def stop_s(self) -> float:
