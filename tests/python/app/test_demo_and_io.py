@@ -127,3 +127,15 @@ def test_delimited_reader_across_blocks(tmp_path, monkeypatch):
     p.write_text("t,v\n\n\n")
     with pytest.raises(ValueError, match="b.csv: no samples"):
         io.read_delimited(p, fs=10.0)
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n", "\r"])
+def test_readers_accept_every_line_end(tmp_path, end):
+    from kinemyo import io
+
+    (tmp_path / "a.csv").write_bytes(end.join(["a,b", "1,2", "3,4", ""]).encode())
+    (tmp_path / "a.txt").write_bytes(end.join(["# Sampling Rate (Hz):= 100", "1 2", "3 4", ""]).encode())
+    (tmp_path / "g.csv").write_bytes(end.join(["i,s,s", "i,acc_x,acc_y", "0,1,2", "1,3,4", ""]).encode())
+    for r in (io.read_delimited(tmp_path / "a.csv", fs=1.0), io.read_simple_text(tmp_path / "a.txt"),
+              io.read_gaitmap_csv(tmp_path / "g.csv", fs=1.0)):
+        np.testing.assert_array_equal(r.data, [[1.0, 2.0], [3.0, 4.0]])
