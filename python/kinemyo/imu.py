@@ -300,8 +300,8 @@ def rmse_deg(errors: np.ndarray, mask: Any=None) -> float:
     keep = ~np.isnan(e)
     if mask is not None:
         m = np.asarray(mask)
-        if m.shape != e.shape or m.dtype.kind not in "bi":
-            raise ValueError(f"mask: expected booleans of shape {e.shape}, got {m.dtype} {m.shape}")
+        if m.shape != e.shape or m.dtype.kind not in "biuf" or (m.dtype.kind == "f" and not np.isin(m, (0, 1)).all()):
+            raise ValueError(f"mask: expected booleans (or 0/1) of shape {e.shape}, got {m.dtype} {m.shape}")
         keep &= m.astype(bool)
     if not keep.any():
         raise ValueError("mask: no samples with a valid error")

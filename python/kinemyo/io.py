@@ -9,9 +9,11 @@ header rows: sensor, axis). ``read_c3d`` reads the analog channels of a C3D file
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterator
 from typing import IO, Any
 
+import collections
+import contextlib
 import itertools
 import pathlib
 from dataclasses import dataclass, field
@@ -72,33 +74,33 @@ def read_simple_text(path: str | pathlib.Path) -> Recording:
         If the header has no positive ``Sampling Rate (Hz)``, or the body is empty or not numeric.
     """
     path = pathlib.Path(path)
-    lines = _lines(path)
-    header: dict[str, str] = {}
-    first_row: list[str] = []
-    for line in lines:
-        if not line.startswith("#"):
-            first_row = [line]
-            break
-        key, sep, value = line[1:].partition(":=")
-        if sep:
-            header[key.strip()] = value.strip()
-    rate = header.get("Sampling Rate (Hz)")
-    if rate is None:
-        raise ValueError(f"{path}: header has no 'Sampling Rate (Hz)' entry")
-    try:
-        fs = float(rate)
-    except ValueError as exc:
-        raise ValueError(f"{path}: sampling rate {rate!r} is not a number") from exc
-    if not np.isfinite(fs) or fs <= 0:
-        raise ValueError(f"{path}: sampling rate must be > 0, got {fs}")
-    data = _loadtxt(itertools.chain(first_row, lines), path, "body is not numeric, or its rows differ in length",
-                    comments="#")
-    if data.shape[0] == 0:
-        raise ValueError(f"{path}: no samples")
-    labels = header.get("Labels", "").split()
-    if len(labels) != data.shape[1]:
-        labels = [f"ch{i}" for i in range(data.shape[1])]
-    return Recording(np.ascontiguousarray(_finite_or_missing(data, path)), fs, labels, str(path), header)
+    with _reading(path) as lines:
+        header: dict[str, str] = {}
+        first_row: list[str] = []
+        for line in lines:
+            if not line.startswith("#"):
+                first_row = [line]
+                break
+            key, sep, value = line[1:].partition(":=")
+            if sep:
+                header[key.strip()] = value.strip()
+        rate = header.get("Sampling Rate (Hz)")
+        if rate is None:
+            raise ValueError(f"{path}: header has no 'Sampling Rate (Hz)' entry")
+        try:
+            fs = float(rate)
+        except ValueError as exc:
+            raise ValueError(f"{path}: sampling rate {rate!r} is not a number") from exc
+        if not np.isfinite(fs) or fs <= 0:
+            raise ValueError(f"{path}: sampling rate must be > 0, got {fs}")
+        data = _loadtxt(itertools.chain(first_row, lines), path,
+                        "body is not numeric, or its rows differ in length")
+        if data.shape[0] == 0:
+            raise ValueError(f"{path}: no samples")
+        labels = header.get("Labels", "").split()
+        if len(labels) != data.shape[1]:
+            labels = [f"ch{i}" for i in range(data.shape[1])]
+        return Recording(np.ascontiguousarray(_finite_or_missing(data, path)), fs, labels, str(path), header)
 
 
 def _finite_or_missing(data: np.ndarray, path: pathlib.Path) -> np.ndarray:
@@ -120,7 +122,7 @@ class _FileError(ValueError):
 _BLOCK_ROWS = 8192
 
 
-def _lines(path: pathlib.Path) -> Iterator[str]:
+def _lines(path: pathlib.Path) -> Generator[str, None, None]:
     """The lines of a recording file, line ends kept, read as they are consumed (gzip-decompressed when the name
     ends in .gz), with one ValueError naming the file for anything that keeps it from being read completely:
     missing, unreadable, not UTF-8, a corrupt or cut gzip stream, or a last line without its line end, which is how
@@ -148,15 +150,36 @@ def _lines(path: pathlib.Path) -> Iterator[str]:
                          "complete, end it with a newline")
 
 
-def _loadtxt(lines: Iterable[str], path: pathlib.Path, what: str, **kw: Any) -> np.ndarray:
-    """numpy.loadtxt over streamed lines (it parses them in chunks); a file that cannot be read keeps its own
-    error, a body that does not parse gets ``what``."""
-    import warnings
-
+@contextlib.contextmanager
+def _reading(path: pathlib.Path) -> Iterator[Iterator[str]]:
+    """:func:`_lines` of ``path``, closed on leaving. A ValueError raised while parsing reads the rest of the file
+    first, so a file that is cut, not UTF-8 or unreadable further on reports that, as when the whole text was read
+    before parsing (a row cut in two would otherwise read as a short or non-numeric row). Callers see ValueError."""
+    lines = _lines(path)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # "input contained no data": the caller says "no samples"
-            return np.loadtxt(lines, dtype=np.float64, ndmin=2, **kw)
+        try:
+            yield lines
+        except _FileError:
+            raise
+        except ValueError:
+            collections.deque(lines, maxlen=0)  # raises the file's own error, if it has one
+            raise
+    except _FileError as exc:
+        raise ValueError(str(exc)) from exc.__cause__
+    finally:
+        lines.close()
+
+
+def _loadtxt(lines: Iterator[str], path: pathlib.Path, what: str, *, delimiter: str | None = None) -> np.ndarray:
+    """numpy.loadtxt over streamed lines (it parses them in chunks; ``#`` starts a comment); a body that does not
+    parse gets ``what``. An empty body is an empty array (found by looking ahead, not by silencing loadtxt's
+    warning, which would change the process-wide warning filters under other threads)."""
+    first = next((ln for ln in lines if ln.split("#", 1)[0].strip()), None)
+    if first is None:
+        return np.empty((0, 0))
+    try:
+        return np.loadtxt(itertools.chain([first], lines), dtype=np.float64, ndmin=2, comments="#",
+                          delimiter=delimiter)
     except _FileError:
         raise
     except ValueError as exc:
@@ -175,24 +198,25 @@ def read_delimited(path: str | pathlib.Path, *, fs: float, delimiter: str = ",")
 
     path = pathlib.Path(path)
     finite_positive(fs, "fs")
-    reader = csv.reader(_lines(path), delimiter=delimiter)
-    head = next(reader, None)
-    if not head or not any(c.strip() for c in head):
-        raise ValueError(f"{path}: no header row")
-    labels = [c.strip() for c in head]
-    if len(set(labels)) != len(labels):
-        raise ValueError(f"{path}: duplicate column names in the header")
-    blocks: list[np.ndarray] = []
-    n_rows = 0
-    while chunk := list(itertools.islice(reader, _BLOCK_ROWS)):
-        rows = [r for r in chunk if any(c.strip() for c in r)]
-        if rows:
-            blocks.append(_parse_rows(rows, len(labels), path, n_rows + 2))
-            n_rows += len(rows)
-    if n_rows == 0:
-        raise ValueError(f"{path}: no samples")
-    data = blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
-    return Recording(_finite_or_missing(data, path), float(fs), labels, str(path))
+    with _reading(path) as lines:
+        reader = csv.reader(lines, delimiter=delimiter)
+        head = next(reader, None)
+        if not head or not any(c.strip() for c in head):
+            raise ValueError(f"{path}: no header row")
+        labels = [c.strip() for c in head]
+        if len(set(labels)) != len(labels):
+            raise ValueError(f"{path}: duplicate column names in the header")
+        blocks: list[np.ndarray] = []
+        n_rows = 0
+        while chunk := list(itertools.islice(reader, _BLOCK_ROWS)):
+            rows = [r for r in chunk if any(c.strip() for c in r)]
+            if rows:
+                blocks.append(_parse_rows(rows, len(labels), path, n_rows + 2))
+                n_rows += len(rows)
+        if n_rows == 0:
+            raise ValueError(f"{path}: no samples")
+        data = blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
+        return Recording(_finite_or_missing(data, path), float(fs), labels, str(path))
 
 
 def _parse_rows(rows: list[list[str]], n_columns: int, path: pathlib.Path, first_row: int) -> np.ndarray:
@@ -222,19 +246,19 @@ def read_gaitmap_csv(path: str | pathlib.Path, *, fs: float) -> Recording:
 
     path = pathlib.Path(path)
     finite_positive(fs, "fs")
-    lines = _lines(path)
-    reader = csv.reader(lines)  # takes the two header lines; loadtxt streams the rest
-    try:
-        sensors, axes = next(reader), next(reader)
-    except StopIteration as exc:
-        raise ValueError(f"{path}: needs two header rows (sensor, axis)") from exc
-    if len(sensors) != len(axes) or len(sensors) < 2:
-        raise ValueError(f"{path}: the two header rows differ in length")
-    labels = [f"{s}/{a}" for s, a in zip(sensors[1:], axes[1:])]
-    data = _loadtxt(lines, path, "samples are not numeric or rows differ in length", delimiter=",")[:, 1:]
-    if data.shape[1] != len(labels):
-        raise ValueError(f"{path}: rows have {data.shape[1]} values, the header {len(labels)}")
-    return Recording(np.ascontiguousarray(_finite_or_missing(data, path)), float(fs), labels, str(path))
+    with _reading(path) as lines:
+        reader = csv.reader(lines)  # takes the two header lines; loadtxt streams the rest
+        try:
+            sensors, axes = next(reader), next(reader)
+        except StopIteration as exc:
+            raise ValueError(f"{path}: needs two header rows (sensor, axis)") from exc
+        if len(sensors) != len(axes) or len(sensors) < 2:
+            raise ValueError(f"{path}: the two header rows differ in length")
+        labels = [f"{s}/{a}" for s, a in zip(sensors[1:], axes[1:])]
+        data = _loadtxt(lines, path, "samples are not numeric or rows differ in length", delimiter=",")[:, 1:]
+        if data.shape[1] != len(labels):
+            raise ValueError(f"{path}: rows have {data.shape[1]} values, the header {len(labels)}")
+        return Recording(np.ascontiguousarray(_finite_or_missing(data, path)), float(fs), labels, str(path))
 
 
 def read_c3d(path: str | pathlib.Path) -> Recording:

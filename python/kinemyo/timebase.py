@@ -9,6 +9,7 @@ interpolation for samples, normalised linear interpolation (sign-continuous) for
 
 from __future__ import annotations
 
+import math
 import numbers
 from dataclasses import dataclass
 
@@ -38,7 +39,7 @@ class TimeBase:
         if isinstance(self.start_s, bool) or not isinstance(self.start_s, numbers.Real) or not np.isfinite(self.start_s):
             raise ValueError(f"start_s: must be a finite number, got {self.start_s!r}")
         integer(self.n, "n", minimum=1)
-        if not np.isfinite(self.start_s + (self.n - 1) / self.fs):  # a denormal fs or an absurd length
+        if not math.isfinite(float(self.start_s) + (self.n - 1) / float(self.fs)):  # a denormal fs, an absurd n
             raise ValueError(f"fs: {self.n} samples at {self.fs!r} Hz from {self.start_s!r} s end beyond any finite "
                              "time")
 

@@ -139,3 +139,39 @@ def test_readers_accept_every_line_end(tmp_path, end):
     for r in (io.read_delimited(tmp_path / "a.csv", fs=1.0), io.read_simple_text(tmp_path / "a.txt"),
               io.read_gaitmap_csv(tmp_path / "g.csv", fs=1.0)):
         np.testing.assert_array_equal(r.data, [[1.0, 2.0], [3.0, 4.0]])
+
+
+def test_a_cut_file_is_reported_as_cut_and_every_error_closes_it(tmp_path, monkeypatch):
+    # A row cut in two parses as a short or non-numeric row; the readers read on to the end first, so the file's
+    # own error ("cut short") is the one reported, at any block boundary, as when the whole text was read first.
+    import gc
+    import os
+
+    from kinemyo import io
+
+    monkeypatch.setattr(io, "_BLOCK_ROWS", 4)
+    files = {"a.csv": ("a,b\n" + "".join(f"{i},{i}.5\n" for i in range(7)) + "7", lambda p: io.read_delimited(p, fs=1.0)),
+             "a.txt": ("# Sampling Rate (Hz):= 10\n1 2\n3 4\n5 ", io.read_simple_text),
+             "g.csv": ("i,s,s\ni,acc_x,acc_y\n0,1,2\n1,3,", lambda p: io.read_gaitmap_csv(p, fs=1.0))}
+    for name, (text, read) in files.items():
+        (tmp_path / name).write_text(text)
+        with pytest.raises(ValueError, match=f"{name}: the last line has no line end"):
+            read(tmp_path / name)
+    (tmp_path / "late.txt").write_bytes(b"# Labels:= EMG\n1\n2\n\xe9\n")  # no rate, and not UTF-8 further on
+    with pytest.raises(ValueError, match="late.txt: not UTF-8 text"):
+        io.read_simple_text(tmp_path / "late.txt")
+    (tmp_path / "dup.csv").write_text("a,a\n1,2\n")
+    fds = set(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else None
+    errors = []
+    for bad in ("dup.csv", "late.txt"):  # the exception (and its traceback) kept alive, as pytest.raises does
+        try:
+            (io.read_delimited(tmp_path / bad, fs=1.0) if bad.endswith(".csv") else io.read_simple_text(tmp_path / bad))
+        except ValueError as exc:
+            errors.append(exc)
+            assert type(exc) is ValueError  # never a private subclass (stores record the type's name)
+    gc.collect()
+    if fds is not None:
+        opened = {os.readlink(f"/proc/self/fd/{fd}") for fd in set(os.listdir("/proc/self/fd")) - fds
+                  if os.path.exists(f"/proc/self/fd/{fd}")}
+        assert not {o for o in opened if str(tmp_path) in o}, opened
+    assert len(errors) == 2
