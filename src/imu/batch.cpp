@@ -99,8 +99,9 @@ std::vector<double> time_steps(const SampleTimes& times, std::size_t n) {
   if (has_fs == has_t) fail("fs", "give either a sampling rate fs or timestamps t (exactly one)");
   if (has_fs) {
     kinemyo::detail::require_positive_finite("fs", times.fs);
-    if (!std::isfinite(1.0 / times.fs))  // a denormal rate: the offline smoother would turn inf steps into NaN
-      fail("fs", kinemyo::detail::num(times.fs) + " Hz is too low: its sample interval 1 / fs overflows");
+    if (!(1.0 / times.fs <= kMaxTimeStep))  // the filters would skip every sample as a dropout
+      fail("fs", kinemyo::detail::num(times.fs) + " Hz is too low: its sample interval 1 / fs exceeds " +
+                     kinemyo::detail::num(kMaxTimeStep) + " s");
     return std::vector<double>(n, 1.0 / times.fs);
   }
   if (times.t.size() != n)
@@ -112,6 +113,9 @@ std::vector<double> time_steps(const SampleTimes& times, std::size_t n) {
     if (!std::isfinite(times.t[i]) || !std::isfinite(times.t[i - 1]) || !(dt[i] > 0.0))
       fail("t", "timestamps must be finite and strictly increasing; t[" + std::to_string(i) + "] = " +
                     kinemyo::detail::num(times.t[i]) + " after " + kinemyo::detail::num(times.t[i - 1]));
+    if (dt[i] > kMaxTimeStep)
+      fail("t", "a step of " + kinemyo::detail::num(dt[i]) + " s before t[" + std::to_string(i) +
+                    "] is longer than " + kinemyo::detail::num(kMaxTimeStep) + " s; split the recording there");
   }
   dt[0] = dt[1];
   return dt;

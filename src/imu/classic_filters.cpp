@@ -19,7 +19,7 @@ using detail::present;
 bool usable(double squared_norm) { return squared_norm > 0.0 && squared_norm <= std::numeric_limits<double>::max(); }
 
 bool valid_step(double dt, const Vec3& gyr, const SensorLimits& limits) {
-  return dt > 0.0 && dt <= std::numeric_limits<double>::max() && SensorLimits::within(gyr, limits.gyr);
+  return dt > 0.0 && dt <= kMaxTimeStep && SensorLimits::within(gyr, limits.gyr);
 }
 
 // 1 / sqrt of two values at once (one SIMD square root and division where available; IEEE-exact either way, so
@@ -52,28 +52,12 @@ Vec3 field_reference(const Quaternion& q, const Vec3& m) {
   return Vec3(0.0, std::sqrt(h.x() * h.x() + h.y() * h.y()), h.z());
 }
 
-// (w, x, y, z) / its norm for a step whose squared norm overflowed (a finite but absurd dt, such as 1 / 1e-300 Hz):
-// scaled by its largest component first, so the estimate stays a unit quaternion. Off the hot path.
-[[gnu::noinline]] Quaternion unit_of_large(double w, double x, double y, double z) {
-  const double m = std::max({std::abs(w), std::abs(x), std::abs(y), std::abs(z)});
-  if (!(m > 0.0) || !std::isfinite(m)) return Quaternion::Identity();
-  w /= m, x /= m, y /= m, z /= m;
-  const double inv = 1.0 / std::sqrt(w * w + x * x + y * y + z * z);
-  return Quaternion(w * inv, x * inv, y * inv, z * inv);
-}
-
-Quaternion unit_of(double w, double x, double y, double z) {
-  const double n2 = w * w + x * x + y * y + z * z;
-  if (!(n2 > 0.0) || !(n2 <= std::numeric_limits<double>::max())) return unit_of_large(w, x, y, z);
-  const double inv = 1.0 / std::sqrt(n2);
-  return Quaternion(w * inv, x * inv, y * inv, z * inv);
-}
-
 // q + 1/2 q (x) (0, w) dt, renormalised (first order, as in Mahony et al. 2008's discrete implementation).
 Quaternion integrate(const Quaternion& q, const Vec3& w, double dt) {
   const Quaternion rate = q * Quaternion(0.0, w.x(), w.y(), w.z());
-  const auto c = (q.coeffs() + (0.5 * dt) * rate.coeffs()).eval();  // Eigen's order: x, y, z, w
-  return unit_of(c.w(), c.x(), c.y(), c.z());
+  Quaternion out;
+  out.coeffs() = q.coeffs() + (0.5 * dt) * rate.coeffs();
+  return out.normalized();
 }
 
 }  // namespace
@@ -169,17 +153,14 @@ void MadgwickFilter::update(double dt, const Vec3& gyr, const Vec3& acc, const V
       const double pw = q1 + d1 * dt, px = q2 + d2 * dt, py = q3 + d3 * dt, pz = q4 + d4 * dt;
       const double pp = pw * pw + px * px + py * py + pz * pz, pg = pw * g1 + px * g2 + py * g3 + pz * g4;
       const double step = dt * params_.beta / std::sqrt(n2);
-      const double norm2 = pp - 2.0 * step * pg + step * step * n2;
-      if (!(norm2 > 0.0) || !(norm2 <= std::numeric_limits<double>::max())) {
-        q_ = unit_of_large(pw - step * g1, px - step * g2, py - step * g3, pz - step * g4);
-        return;
-      }
-      const double inv = 1.0 / std::sqrt(norm2);
+      const double inv = 1.0 / std::sqrt(pp - 2.0 * step * pg + step * step * n2);
       q_ = Quaternion((pw - step * g1) * inv, (px - step * g2) * inv, (py - step * g3) * inv, (pz - step * g4) * inv);
       return;
     }
   }
-  q_ = unit_of(q1 + d1 * dt, q2 + d2 * dt, q3 + d3 * dt, q4 + d4 * dt);
+  const double w = q1 + d1 * dt, x = q2 + d2 * dt, y = q3 + d3 * dt, z = q4 + d4 * dt;
+  const double inv = 1.0 / std::sqrt(w * w + x * x + y * y + z * z);
+  q_ = Quaternion(w * inv, x * inv, y * inv, z * inv);
 }
 
 void MahonyParams::validate() const {

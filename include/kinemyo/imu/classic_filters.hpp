@@ -5,9 +5,9 @@
 //    widely copied C code halves the reference field, a known factor-of-2 error).
 //  - Mahony (Mahony, Hamel & Pflimlin, IEEE TAC 53:1203, 2008): explicit complementary filter with
 //    proportional and integral feedback of the vector-measurement error.
-// Both start from the first accelerometer (and magnetometer) sample, skip a sample whose time step or gyroscope
-// is not finite or whose gyroscope exceeds limits.gyr (counted in skipped(); the state is untouched, so there is
-// nothing to settle), and skip only the correction whose accelerometer or magnetometer is NaN, all zero or beyond
+// Both start from the first accelerometer (and magnetometer) sample, skip a sample whose time step is outside
+// (0, kMaxTimeStep], whose gyroscope is not finite or exceeds limits.gyr (counted in skipped(); the state is
+// untouched, so there is nothing to settle), and skip only the correction whose accelerometer or magnetometer is NaN, all zero or beyond
 // its limit (see sensor_limits.hpp).
 
 #include <cstdint>

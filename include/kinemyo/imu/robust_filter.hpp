@@ -129,9 +129,9 @@ class RobustFilter {
   explicit RobustFilter(const RobustFilterParams& params = {});  ///< validates
 
   /// One sample: dt (s) since the previous one; gyroscope required (rad/s); accelerometer and magnetometer may be
-  /// absent (NaN or all zero), which skips only their correction. A non-finite gyroscope or a dt that is not
-  /// finite and > 0 skips the whole sample (state intact, counted in state().skipped); so does a gyroscope beyond
-  /// params().limits.gyr, and an accelerometer or magnetometer beyond its limit is absent (counted in
+  /// absent (NaN or all zero), which skips only their correction. A non-finite gyroscope or a dt outside
+  /// (0, kMaxTimeStep] (1e6 s) skips the whole sample (state intact, counted in state().skipped); so does a
+  /// gyroscope beyond params().limits.gyr, and an accelerometer or magnetometer beyond its limit is absent (counted in
   /// state().rejected). Settling time after a fault: none for a skipped sample (the state is untouched); an
   /// in-range burst is corrected at the rate of tau_acc (inclination) and tau_mag (heading). Never allocates or
   /// throws.

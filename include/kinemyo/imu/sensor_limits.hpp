@@ -12,6 +12,10 @@
 
 namespace kinemyo::imu {
 
+/// Longest time step (s) an orientation filter integrates over: a longer one (a timestamp jump, a sensor that was
+/// off for days, dt = 1 / 1e-300 Hz) is a dropout, and the sample is skipped like one with a non-finite gyroscope.
+inline constexpr double kMaxTimeStep = 1e6;
+
 struct SensorLimits {
   double gyr = 100.0;   ///< rad/s (5730 deg/s)
   double acc = 4000.0;  ///< m/s^2 (408 g)

@@ -114,20 +114,35 @@ TEST(ImuConventions, EarthFramesAreExactRotations) {
   EXPECT_THROW(imu::orientation_from_vectors(Vec3::Zero()), std::invalid_argument);
 }
 
-TEST(ImuConventions, ClassicFiltersStayUnitForAnAbsurdTimeStep) {
-  // dt = 1e300 s (a batch at fs = 1e-300 Hz) overflowed Madgwick's squared norm: every output was NaN.
-  imu::MadgwickFilter mw;
-  imu::MahonyFilter mh;
-  for (const bool with_acc : {true, false})
-    for (int i = 0; i < 3; ++i) {
-      const Vec3 acc = with_acc ? Vec3(0.0, 0.0, 9.81) : Vec3::Zero();
-      mw.update(1e300, Vec3(0.1, 0.0, 0.0), acc);
-      mh.update(1e300, Vec3(0.1, 0.0, 0.0), acc);
-      for (const Quaternion& q : {mw.quat(), mh.quat()}) {
-        EXPECT_TRUE(q.coeffs().allFinite());
-        EXPECT_NEAR(q.norm(), 1.0, 1e-12);
+TEST(ImuConventions, AnAbsurdTimeStepIsADropout) {
+  // dt = 1e300 s (fs = 1e-300 Hz) overflowed Madgwick's squared norm (NaN from then on) and would have left Mahony's
+  // integral near 1e300 for good: a step beyond kMaxTimeStep is skipped like a NaN gyroscope, the state untouched.
+  const double fs = 100.0;
+  const auto d = imu::synthesize_imu(trajectory(400, fs, wobble), {fs, {}}, {});
+  imu::MadgwickFilter mw, mw_clean;
+  imu::MahonyFilter mh(imu::MahonyParams{1.0, 0.1}), mh_clean(imu::MahonyParams{1.0, 0.1});
+  imu::RobustFilter rf, rf_clean;
+  for (std::size_t i = 0; i < 400; ++i) {
+    const Vec3 g(&d.gyr[3 * i]), a(&d.acc[3 * i]), m(&d.mag[3 * i]);
+    if (i == 200)
+      for (const double bad : {1e300, 2e6, std::numeric_limits<double>::infinity()}) {
+        mw.update(bad, g, a, m);
+        mh.update(bad, g, a, m);
+        rf.update(bad, g, a, m);
       }
-    }
+    mw.update(1 / fs, g, a, m);
+    mh.update(1 / fs, g, a, m);
+    rf.update(1 / fs, g, a, m);
+    mw_clean.update(1 / fs, g, a, m);
+    mh_clean.update(1 / fs, g, a, m);
+    rf_clean.update(1 / fs, g, a, m);
+  }
+  EXPECT_EQ(mw.quat().coeffs(), mw_clean.quat().coeffs());
+  EXPECT_EQ(mh.quat().coeffs(), mh_clean.quat().coeffs());
+  EXPECT_EQ(rf.quat_9d().coeffs(), rf_clean.quat_9d().coeffs());
+  EXPECT_EQ(mw.skipped(), 3u);
+  EXPECT_EQ(mh.skipped(), 3u);
+  EXPECT_EQ(rf.state().skipped, 3u);
 }
 
 TEST(ImuRobustFilter, BiasAtRestAndHeadingDriftOverAMinute) {
@@ -251,8 +266,13 @@ TEST(ImuRobustFilter, BatchSplitsAreBitIdenticalAndTimestampsAreChecked) {
   }
   EXPECT_THROW(imu::estimate_orientation(c, {d.gyr, d.acc, d.mag}, {fs, t}, {.quat_9d = whole}), std::invalid_argument);
   EXPECT_THROW(imu::estimate_orientation(c, {d.gyr, d.acc, d.mag}, {-1.0, {}}, {.quat_9d = whole}), std::invalid_argument);
-  // a denormal rate: 1 / fs is inf (the offline estimate was NaN throughout)
-  EXPECT_THROW(imu::estimate_orientation_offline({d.gyr, d.acc, d.mag}, {1e-310, {}}, {}, {.quat_9d = whole}),
+  // a denormal rate: 1 / fs is inf (the offline estimate was NaN throughout); a rate whose steps are all dropouts
+  for (const double low : {1e-310, 1e-300, 1e-7})
+    EXPECT_THROW(imu::estimate_orientation_offline({d.gyr, d.acc, d.mag}, {low, {}}, {}, {.quat_9d = whole}),
+                 std::invalid_argument);
+  t[500] = t[499] + 2e6;  // a 23-day jump in the timestamps
+  for (std::size_t i = 501; i < n; ++i) t[i] = t[i - 1] + 1 / fs;
+  EXPECT_THROW(imu::estimate_orientation(c, {d.gyr, d.acc, d.mag}, {0.0, t}, {.quat_9d = whole}),
                std::invalid_argument);
 }
 
