@@ -26,7 +26,6 @@ void require_out(const char* name, std::span<T> s, std::size_t n, std::size_t wi
                    std::to_string(s.size()));
 }
 
-using detail::present;
 using detail::row;
 
 // The offline heading estimate is kept continuous, so innovations can be any multiple of 2 pi away.
@@ -196,16 +195,15 @@ void estimate_orientation_offline(const ImuRecording& data, const SampleTimes& t
   std::vector<Vec3> acc_i(n);
   Quaternion q = Quaternion::Identity();
   for (std::size_t i = 0; i < n; ++i) {
-    // the causal filter's sample rules: a gyroscope beyond limits.gyr is skipped, an accelerometer or magnetometer
-    // beyond its limit is absent (a 1e300 rad/s sample once made every later offline estimate NaN)
+    // the causal filter's sample rules (a 1e300 rad/s sample once made every later offline estimate NaN)
     const Vec3 g = row(data.gyr, i);
-    if (g.allFinite() && SensorLimits::within(g, params.limits.gyr)) {
+    if (detail::usable_step(dt[i], g, params.limits.gyr)) {
       const Vec3 w = g - bias[i];
       q = detail::rotate_by_rate(q, w, w.norm(), dt[i]);
     }
     q_gyr[i] = q;
     const Vec3 a = row(data.acc, i);
-    acc_i[i] = present(a) && SensorLimits::within(a, params.limits.acc) ? Vec3(q * a) : Vec3::Constant(kNaN);
+    acc_i[i] = detail::usable_vector(a, params.limits.acc) ? Vec3(q * a) : Vec3::Constant(kNaN);
   }
   const auto acc_lp = zero_phase_lowpass(acc_i, dt, params.tau_acc);
 
@@ -227,7 +225,7 @@ void estimate_orientation_offline(const ImuRecording& data, const SampleTimes& t
     p += (dt[i] / tau) * (dt[i] / tau);
     p_pred[i] = p;
     const Vec3 m = row(data.mag, i);
-    const bool use = present(m) && SensorLimits::within(m, params.limits.mag) &&
+    const bool use = detail::usable_vector(m, params.limits.mag) &&
                      !(params.mag_disturbance_rejection && (fwd.disturbed[i] || bwd.disturbed[i]));
     if (use) {
       const Vec3 m6 = q6[i] * m;

@@ -18,10 +18,6 @@ using detail::present;
 // fails both comparisons).
 bool usable(double squared_norm) { return squared_norm > 0.0 && squared_norm <= std::numeric_limits<double>::max(); }
 
-bool valid_step(double dt, const Vec3& gyr, const SensorLimits& limits) {
-  return dt > 0.0 && dt <= kMaxTimeStep && SensorLimits::within(gyr, limits.gyr);
-}
-
 // 1 / sqrt of two values at once (one SIMD square root and division where available; IEEE-exact either way, so
 // results do not depend on the path).
 inline void inverse_sqrt2(double a, double b, double& ia, double& ib) {
@@ -96,7 +92,7 @@ void MadgwickFilter::update(double dt, const Vec3& gyr, const Vec3& acc) noexcep
 }
 
 void MadgwickFilter::update(double dt, const Vec3& gyr, const Vec3& acc, const Vec3& mag) noexcept {
-  if (!valid_step(dt, gyr, params_.limits)) {
+  if (!detail::usable_step(dt, gyr, params_.limits.gyr)) {
     ++skipped_;
     return;
   }
@@ -191,12 +187,12 @@ void MahonyFilter::update(double dt, const Vec3& gyr, const Vec3& acc) noexcept 
 }
 
 void MahonyFilter::update(double dt, const Vec3& gyr, const Vec3& acc, const Vec3& mag) noexcept {
-  if (!valid_step(dt, gyr, params_.limits)) {
+  if (!detail::usable_step(dt, gyr, params_.limits.gyr)) {
     ++skipped_;
     return;
   }
-  const bool has_acc = present(acc) && SensorLimits::within(acc, params_.limits.acc);
-  const bool has_mag = present(mag) && SensorLimits::within(mag, params_.limits.mag);
+  const bool has_acc = detail::usable_vector(acc, params_.limits.acc);
+  const bool has_mag = detail::usable_vector(mag, params_.limits.mag);
   if (!initialised_ && has_acc) {  // start from the first vector sample, then update as usual
     q_ = initial(acc, has_mag ? &mag : nullptr);
     initialised_ = true;

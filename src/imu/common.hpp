@@ -6,11 +6,20 @@
 #include <span>
 
 #include "kinemyo/imu/quaternion.hpp"
+#include "kinemyo/imu/sensor_limits.hpp"
 
 namespace kinemyo::imu::detail {
 
 // A vector sample is present when finite and not all zero (zero rows mark "no sample", e.g. a slower sensor).
 inline bool present(const Vec3& v) { return v.allFinite() && (v.x() != 0.0 || v.y() != 0.0 || v.z() != 0.0); }
+
+// The sample rules every orientation filter shares (causal and offline): a sample is integrated when its time
+// step lies in (0, kMaxTimeStep] and its gyroscope within the limit (NaN fails both); an accelerometer or
+// magnetometer sample is used when present and within its limit.
+inline bool usable_step(double dt, const Vec3& gyr, double gyr_limit) {
+  return dt > 0.0 && dt <= kMaxTimeStep && SensorLimits::within(gyr, gyr_limit);
+}
+inline bool usable_vector(const Vec3& v, double limit) { return present(v) && SensorLimits::within(v, limit); }
 
 // Row i of an n x 3 array, or NaN when the array is empty (a sensor that is not there).
 inline Vec3 row(std::span<const double> s, std::size_t i) {

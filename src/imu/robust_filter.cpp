@@ -126,7 +126,7 @@ void RobustFilter::update(double dt, const Vec3& gyr, const Vec3& acc) noexcept 
 
 void RobustFilter::update(double dt, const Vec3& gyr, const Vec3& acc, const Vec3& mag) noexcept {
   const SensorLimits& lim = params_.limits;
-  if (!(dt > 0.0) || !(dt <= kMaxTimeStep) || !SensorLimits::within(gyr, lim.gyr)) {
+  if (!detail::usable_step(dt, gyr, lim.gyr)) {
     ++state_.skipped;
     return;
   }

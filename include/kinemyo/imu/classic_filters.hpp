@@ -7,8 +7,8 @@
 //    proportional and integral feedback of the vector-measurement error.
 // Both start from the first accelerometer (and magnetometer) sample, skip a sample whose time step is outside
 // (0, kMaxTimeStep], whose gyroscope is not finite or exceeds limits.gyr (counted in skipped(); the state is
-// untouched, so there is nothing to settle), and skip only the correction whose accelerometer or magnetometer is NaN, all zero or beyond
-// its limit (see sensor_limits.hpp).
+// untouched, so there is nothing to settle), and skip only the correction whose accelerometer or magnetometer is
+// NaN, all zero or beyond its limit (see sensor_limits.hpp).
 
 #include <cstdint>
 

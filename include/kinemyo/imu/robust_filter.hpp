@@ -131,8 +131,8 @@ class RobustFilter {
   /// One sample: dt (s) since the previous one; gyroscope required (rad/s); accelerometer and magnetometer may be
   /// absent (NaN or all zero), which skips only their correction. A non-finite gyroscope or a dt outside
   /// (0, kMaxTimeStep] (1e6 s) skips the whole sample (state intact, counted in state().skipped); so does a
-  /// gyroscope beyond params().limits.gyr, and an accelerometer or magnetometer beyond its limit is absent (counted in
-  /// state().rejected). Settling time after a fault: none for a skipped sample (the state is untouched); an
+  /// gyroscope beyond params().limits.gyr, and an accelerometer or magnetometer beyond its limit is absent
+  /// (counted in state().rejected). Settling time after a fault: none for a skipped sample (the state is untouched); an
   /// in-range burst is corrected at the rate of tau_acc (inclination) and tau_mag (heading). Never allocates or
   /// throws.
   void update(double dt, const Vec3& gyr, const Vec3& acc) noexcept;

@@ -120,7 +120,8 @@ TEST(ImuConventions, AnAbsurdTimeStepIsADropout) {
   const double fs = 100.0;
   const auto d = imu::synthesize_imu(trajectory(400, fs, wobble), {fs, {}}, {});
   imu::MadgwickFilter mw, mw_clean;
-  imu::MahonyFilter mh(imu::MahonyParams{1.0, 0.1}), mh_clean(imu::MahonyParams{1.0, 0.1});
+  const imu::MahonyParams with_integral{.kp = 1.0, .ki = 0.1, .limits = {}};
+  imu::MahonyFilter mh(with_integral), mh_clean(with_integral);
   imu::RobustFilter rf, rf_clean;
   for (std::size_t i = 0; i < 400; ++i) {
     const Vec3 g(&d.gyr[3 * i]), a(&d.acc[3 * i]), m(&d.mag[3 * i]);
@@ -229,7 +230,9 @@ TEST(ImuRobustFilter, OfflineTreatsOutOfRangeSamplesLikeTheCausalFilter) {
       const auto q = offline(g, a, m);
       for (const double c : q) ASSERT_TRUE(std::isfinite(c)) << "sensor " << which << ", value " << huge;
       const double limit = which == 0 ? 100.0 : which == 1 ? 4000.0 : 1e5;  // the default SensorLimits
-      if (huge > limit) EXPECT_EQ(q, offline(g_nan, a_nan, m_nan)) << "sensor " << which << ", value " << huge;
+      if (huge > limit) {
+        EXPECT_EQ(q, offline(g_nan, a_nan, m_nan)) << "sensor " << which << ", value " << huge;
+      }
     }
   }
 }
