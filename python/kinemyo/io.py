@@ -114,7 +114,8 @@ def _finite_or_missing(data: np.ndarray, path: pathlib.Path) -> np.ndarray:
 
 
 class _FileError(ValueError):
-    """A recording file that cannot be read completely (raised by :func:`_lines`, passed on unchanged)."""
+    """A recording file that cannot be read completely (raised by :func:`_lines`; never re-labelled as a parse
+    error, and raised to callers as a plain ValueError by :func:`_reading`)."""
 
 
 # Rows parsed per block: readers hold one block of text at a time, so their peak memory is the samples they return
@@ -159,9 +160,7 @@ def _reading(path: pathlib.Path) -> Iterator[Iterator[str]]:
     try:
         try:
             yield lines
-        except _FileError:
-            raise
-        except ValueError:
+        except ValueError:  # after a _FileError the generator is finished and this reads nothing
             collections.deque(lines, maxlen=0)  # raises the file's own error, if it has one
             raise
     except _FileError as exc:
