@@ -67,7 +67,8 @@ def main() -> int:
     ap.add_argument("--minutes", type=float, nargs="+", default=[2.0, 10.0, 30.0])
     ap.add_argument("--channels", type=int, default=4)
     args = ap.parse_args()
-    data_dir = pathlib.Path(os.environ.get("KINEMYO_DATA_DIR", pathlib.Path(__file__).resolve().parents[2] / "shared" / "data"))
+    default = pathlib.Path(__file__).resolve().parents[2] / "shared" / "data"
+    data_dir = pathlib.Path(os.environ.get("KINEMYO_DATA_DIR", default))
     if not (data_dir / "biosppy" / "emg_1.txt").is_file():
         print(f"session_memory: {data_dir}/biosppy/emg_1.txt not found (set KINEMYO_DATA_DIR)", file=sys.stderr)
         return 2

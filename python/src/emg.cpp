@@ -574,7 +574,8 @@ detected_at and detection_delay_s. Invalid input samples (non-finite or beyond `
           return symmetry_index(sa.span(), sb.span());
         },
         py::arg("left"), py::arg("right"),
-        "Robinson (1987) symmetry index of two envelopes' means, 100 (R - L) / (0.5 (L + R)), in %, positive when right is larger.");
+        "Robinson (1987) symmetry index of two envelopes' means, 100 (R - L) / (0.5 (L + R)), in %, positive when "
+        "right is larger.");
   m.def("flexion_relaxation_ratio",
         [](py::handle envelope, double fs, std::pair<double, double> flexion, std::pair<double, double> full_flexion,
            double window_s) {

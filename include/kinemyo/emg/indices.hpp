@@ -22,7 +22,8 @@ double falconer_winter_coi(std::span<const double> a, std::span<const double> b)
 
 /// Left/right symmetry of two envelopes (Robinson et al., J Manipulative Physiol Ther 10:172, 1987, index applied to
 /// the window means): 100 * (mean(right) - mean(left)) / (0.5 * (mean(left) + mean(right))), in %; positive when
-/// the right side works harder, the sign of gait::symmetry_index (kinemyo 0.2; 0.1 had left minus right). Throws std::domain_error when both means are 0.
+/// the right side works harder, the sign of gait::symmetry_index (kinemyo 0.2; 0.1 had left minus right). Throws
+/// std::domain_error when both means are 0.
 double symmetry_index(std::span<const double> left, std::span<const double> right);
 
 /// Flexion-relaxation ratio of a paraspinal envelope (Watson et al., Clin Biomech 12:165, 1997): the maximal activity
