@@ -166,7 +166,7 @@ def test_broad_targets_with_library_defaults(broad):
     total, _, inclination = broad_rmse(broad, lambda g, a, m, fs: imu.robust_orientation(g, a, m, fs=fs).quat_9d)
     assert total <= 3.0 and inclination <= 0.75, (total, inclination)
     offline, _, _ = broad_rmse(broad, lambda g, a, m, fs: imu.robust_orientation(g, a, m, fs=fs, offline=True).quat_9d)
-    assert offline <= 2.6, offline
+    assert offline <= 2.5, offline  # 2.43 (offline VQF 2.62)
     madgwick, _, _ = broad_rmse(broad, lambda g, a, m, fs: imu.madgwick(g, a, m, fs=fs))
     mahony, _, _ = broad_rmse(broad, lambda g, a, m, fs: imu.mahony(g, a, m, fs=fs)[0])
     assert total < madgwick < mahony < 12.0, (madgwick, mahony)
