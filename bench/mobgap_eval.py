@@ -35,7 +35,7 @@ from kinemyo import gait, io
 PAD_S = 1.0
 TOLERANCE_S = 0.25
 GRID = {"min_peak_prominence": [0.3, 0.5, 0.8], "min_weak_prominence": [0.1, 0.2, 0.3],
-        "contact_cutoff": [5.0, 8.0, 12.0], "step_cutoff": [2.0, 2.5, 3.0]}
+        "contact_cutoff": [5.0, 8.0, 12.0], "step_cutoff": [2.0, 2.5, 3.0], "max_step_time": [1.5, 2.0, 2.5, 3.0]}
 SIDE_GRID = [1.0, 2.0, 4.0]
 
 

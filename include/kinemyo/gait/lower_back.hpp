@@ -17,7 +17,8 @@
 //   and thresholds are chosen by leave-one-participant-out on the Mobilise-D lab data (bench/mobgap_eval.py).
 // - Walking bouts: runs of at least min_bout_contacts step peaks, each at least min_peak_prominence high and
 //   no more than max_step_time apart, so standing, sitting and sensor noise give no steps (a step-based
-//   plausibility gate in the spirit of the Mobilise-D walking-bout rules).
+//   plausibility gate in the spirit of the Mobilise-D walking-bout rules; the 3 s gap is their longest pause
+//   inside a bout, Kluge et al., PLoS One 16:e0256541, 2021, and the value leave-one-participant-out chose).
 // - Side: the sign of the 0.5-2 Hz band-passed yaw rate at each contact (negative at a left contact; McCamley
 //   2012, Ullrich et al., IEEE EMBC 2021), with alternation: the labels of a bout are the most likely path of a
 //   two-state chain that penalises two same-side contacts in a row (Viterbi), so one spurious or missed contact
@@ -58,15 +59,15 @@ struct LowerBackParams {
   double step_cutoff = 2.0;              ///< Hz, low-pass of the vertical acceleration for step peaks
   double contact_cutoff = 12.0;          ///< Hz, low-pass before the jerk that places the contact
   double min_peak_prominence = 0.3;      ///< m/s^2, of a step peak in the step_cutoff signal (bout seeds)
-  double min_weak_prominence = 0.2;      ///< m/s^2, of a step peak inside a bout
+  double min_weak_prominence = 0.3;      ///< m/s^2, of a step peak inside a bout
   double contact_search_before = 0.25;   ///< s before a step peak where the contact is sought
   double contact_search_after = 0.05;    ///< s after it
   double min_step_time = 0.3;            ///< s between step peaks
-  double max_step_time = 1.5;            ///< s; a longer gap ends a walking bout
+  double max_step_time = 3.0;            ///< s; a longer gap ends a walking bout
   std::size_t min_bout_contacts = 4;     ///< initial contacts in a walking bout
   double side_band_low = 0.5, side_band_high = 2.0;  ///< Hz, yaw-rate band for the side
   bool enforce_alternation = true;       ///< labels alternate within a bout unless the evidence says otherwise
-  double side_repeat_cost = 2.0;         ///< cost of two same-side contacts in a row (units: RMS yaw rate)
+  double side_repeat_cost = 4.0;         ///< cost of two same-side contacts in a row (units: RMS yaw rate)
   double final_contact_min_delay = 0.05, final_contact_max_delay = 0.4;  ///< s after the initial contact
   int vertical_axis = -1;                ///< -1: not named; 0, 1, 2: the sensor axis the user says points up ...
   double vertical_sign = 1.0;            ///< ... with this sign (+1 / -1)

@@ -53,8 +53,8 @@ def _per_bout(trials, **params):
 def test_contacts_match_the_indip_reference(trials):
     all_trials = _per_bout(trials)
     assert all_trials["n_ref"] == 238
-    # Measured 0.86 / 54 ms / 0.94 (mobgap's best detector in the same protocol: F1 0.84, 79 ms).
-    assert all_trials["f1"] > 0.82 and all_trials["mae"] < 0.065 and all_trials["lr"] > 0.90
+    # Measured 0.873 / 52 ms / 0.947 (mobgap's best detector in the same protocol: F1 0.84, 79 ms).
+    assert all_trials["f1"] > 0.86 and all_trials["mae"] < 0.060 and all_trials["lr"] > 0.93
     straight = _per_bout([tr for tr in trials if "Test5" in tr[1].name])
     assert straight["f1"] >= 0.95 and straight["mae"] < 0.05 and straight["lr"] >= 0.95
 
@@ -106,7 +106,7 @@ def test_final_contacts_belong_to_the_other_foot(trials):
         d, q = m["detected_index"].astype(int), m["reference_index"].astype(int)
         tp += len(d)
         ok += int(np.sum(r.final_contact_side[d] == t.reference["final_contact_side"][q]))
-    assert tp > 150 and ok / tp > 0.85
+    assert tp > 160 and ok / tp > 0.9  # 171 matched, 94 % right
 
 
 def test_sides_of_given_contacts(trials):
