@@ -50,15 +50,6 @@ struct Run {
   std::vector<std::uint8_t> rest, disturbed;  // disturbed: deviates from an accepted field (not "none yet")
 };
 
-// A sample is disturbed offline when either run saw it deviate from a field it had accepted. (Taking only the
-// samples both runs flag, as offline VQF does, gains 0.3 deg on BROAD trial 26 but lets a magnet at either end of a
-// recording through: the run that starts inside it accepts it as its field.)
-std::vector<std::uint8_t> disturbed_offline(const Run& fwd, const Run& bwd) {
-  std::vector<std::uint8_t> d(fwd.disturbed.size());
-  for (std::size_t i = 0; i < d.size(); ++i) d[i] = fwd.disturbed[i] || bwd.disturbed[i];
-  return d;
-}
-
 // One causal pass; backward runs see the samples in reverse order with the gyroscope negated, so their bias
 // estimate is negated back. Sample i covers t[i-1]..t[i] forward and t[i]..t[i+1] backward.
 Run run(const ImuRecording& data, const std::vector<double>& dt, const RobustFilterParams& params, bool backward) {
@@ -230,7 +221,6 @@ void estimate_orientation_offline(const ImuRecording& data, const SampleTimes& t
 
   // Heading offset: random-walk Kalman filter (steady gain dt / tau_mag) and RTS smoother over undisturbed
   // magnetometer samples; the innovation is wrapped, the estimate kept continuous.
-  const auto disturbed = disturbed_offline(fwd, bwd);
   std::vector<double> x_f(n), p_f(n), p_pred(n);
   double x = 0.0, p = 1e12;
   const double tau = params.tau_mag > 0.0 ? params.tau_mag : 1e-9;
@@ -238,8 +228,11 @@ void estimate_orientation_offline(const ImuRecording& data, const SampleTimes& t
     p += (dt[i] / tau) * (dt[i] / tau);
     p_pred[i] = p;
     const Vec3 m = row(data.mag, i);
+    // Either run's flag rejects the sample. (Taking only the samples both runs flag, as offline VQF does, gains
+    // 0.3 deg on BROAD trial 26 but lets a magnet at either end of a recording through: the run that starts inside
+    // it accepts it as its field.)
     const bool use = detail::usable_vector(m, params.limits.mag) &&
-                     !(params.mag_disturbance_rejection && disturbed[i]);
+                     !(params.mag_disturbance_rejection && (fwd.disturbed[i] || bwd.disturbed[i]));
     if (use) {
       const Vec3 m6 = q6[i] * m;
       const double innovation = wrap_pi(std::atan2(m6.x(), m6.y()) - x);
@@ -271,7 +264,7 @@ void estimate_orientation_offline(const ImuRecording& data, const SampleTimes& t
     }
     if (!out.delta.empty()) out.delta[i] = wrap_pi(d);
     if (!out.rest.empty()) out.rest[i] = fwd.rest[i] && bwd.rest[i];
-    if (!out.mag_disturbed.empty()) out.mag_disturbed[i] = disturbed[i];
+    if (!out.mag_disturbed.empty()) out.mag_disturbed[i] = fwd.disturbed[i] || bwd.disturbed[i];
   }
 }
 
