@@ -6,6 +6,9 @@ fall back to 0.1's (F1 0.856)."""
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -58,6 +61,23 @@ def test_contacts_match_the_indip_reference(trials):
     assert all_trials["f1"] > 0.86 and all_trials["mae"] < 0.060 and all_trials["lr"] > 0.93
     straight = _per_bout([tr for tr in trials if "Test5" in tr[1].name])
     assert straight["f1"] >= 0.95 and straight["mae"] < 0.05 and straight["lr"] >= 0.95
+
+
+def test_regular_walking_and_where_the_errors_are(trials, repo_dir):
+    # The pooled F1 stops short of 0.90 for every detector because of the reference's irregular stretches (turns,
+    # shuffles, a foot's contact given twice or without the other's between): on the 170 regular contacts the
+    # default measures F1 0.955, recall 0.935, 48 ms, left/right 0.969; on the 68 others 0.681 (mobgap's best 0.613).
+    spec = importlib.util.spec_from_file_location("mobgap_eval", repo_dir / "bench" / "mobgap_eval.py")
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench  # its dataclass looks its module up there
+    spec.loader.exec_module(bench)
+    _, found = bench.per_bout(trials, bench.kinemyo_detector())
+    split = bench.split_by_regularity(trials, found)
+    regular, irregular = split[True], split[False]
+    assert regular.tp + regular.fn == 170 and irregular.tp + irregular.fn == 68
+    assert regular.f1 > 0.94 and regular.recall > 0.92 and regular.mae_ms < 55
+    assert regular.side_ok / regular.side_n > 0.95
+    assert irregular.f1 < regular.f1 - 0.2  # the split separates what the reference itself makes hard
 
 
 def test_phase_against_the_reference(trials):
