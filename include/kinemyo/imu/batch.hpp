@@ -43,9 +43,8 @@ void estimate_orientation(RobustFilter& filter, const ImuRecording& data, const 
 /// the two gyroscope-bias estimates are fused by their covariances; the gyroscope is re-integrated with that bias;
 /// the accelerometer is low-passed with zero phase in the almost-inertial frame and corrects the inclination
 /// sample by sample; the heading offset is a Kalman filter plus Rauch-Tung-Striebel smoother over the magnetometer
-/// samples that are not disturbed. Fills the same outputs as the causal filter (rest: detected by both runs;
-/// mag_disturbed: where both runs hold the same accepted field, either run finds the sample off it; where they
-/// hold different fields, either run flags it, its wait for clean field after a disturbance included).
+/// samples that neither run flags as disturbed. Fills the same outputs as the causal filter (rest: detected by both
+/// runs; mag_disturbed: either run saw the field deviate from an accepted reference).
 void estimate_orientation_offline(const ImuRecording& data, const SampleTimes& times, const RobustFilterParams& params,
                                   const RobustOutput& out);
 void estimate_orientation(MadgwickFilter& filter, const ImuRecording& data, const SampleTimes& times,

@@ -67,7 +67,10 @@ def test_regular_walking_and_where_the_errors_are(trials, repo_dir):
     # The pooled F1 stops short of 0.90 for every detector because of the reference's irregular stretches (turns,
     # shuffles, a foot's contact given twice or without the other's between): on the 170 regular contacts the
     # default measures F1 0.955, recall 0.935, 48 ms, left/right 0.969; on the 68 others 0.681 (mobgap's best 0.613).
-    spec = importlib.util.spec_from_file_location("mobgap_eval", repo_dir / "bench" / "mobgap_eval.py")
+    path = repo_dir / "bench" / "mobgap_eval.py"
+    if not path.is_file():
+        pytest.skip(f"the evaluation script {path} is not here (installed package without the source tree)")
+    spec = importlib.util.spec_from_file_location("mobgap_eval", path)
     bench = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = bench  # its dataclass looks its module up there
     spec.loader.exec_module(bench)
