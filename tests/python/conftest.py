@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import pathlib
+import sys
+import types
 
 import numpy as np
 import pytest
@@ -28,6 +31,20 @@ def shared_data_dir() -> pathlib.Path:
 @pytest.fixture(scope="session")
 def repo_dir() -> pathlib.Path:
     return REPO
+
+
+def bench_module(name: str) -> types.ModuleType:
+    """The evaluation script ``bench/<name>.py`` as a module (tests share its method and its scoring); skips when
+    the source tree's bench/ is not here, e.g. beside an installed wheel."""
+    path = REPO / "bench" / f"{name}.py"
+    if not path.is_file():
+        pytest.skip(f"the evaluation script {path} is not here (installed package without the source tree)")
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
 
 
 def rel_err(got: np.ndarray, want: np.ndarray) -> float:

@@ -6,6 +6,7 @@
 #include <limits>
 #include <numbers>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "kinemyo/imu/batch.hpp"
@@ -31,6 +32,26 @@ Quaternion wobble(double t) {
 }
 
 double angle_between(const Quaternion& a, const Quaternion& b) { return imu::orientation_error(a, b).total; }
+
+// RMS total error (deg) of n x 4 orientations against the truth over samples [from, to).
+double rms_error_deg(const std::vector<double>& est, const std::vector<double>& truth, std::size_t from, std::size_t to) {
+  double s = 0.0;
+  for (std::size_t i = from; i < to; ++i)
+    s += std::pow(angle_between(imu::from_wxyz(&est[4 * i]), imu::from_wxyz(&truth[4 * i])), 2);
+  return std::sqrt(s / static_cast<double>(to - from)) / kDeg;
+}
+
+// The magnetometer tests' sensor: noise on every channel and a gyroscope bias the heading drifts with while the
+// magnetometer is rejected.
+imu::SyntheticImuOptions magnet_test_sensor(std::vector<imu::MagneticDisturbance> disturbances) {
+  imu::SyntheticImuOptions opt;
+  opt.gyr_bias = Vec3(0.2, -0.1, 0.2) * kDeg;
+  opt.gyr_noise = 0.1 * kDeg;
+  opt.acc_noise = 0.05;
+  opt.mag_noise = 0.3;
+  opt.disturbances = std::move(disturbances);
+  return opt;
+}
 
 struct Result {
   std::vector<double> q6, q9, bias;
@@ -308,12 +329,7 @@ TEST(ImuRobustFilter, JitteredTimestampsAndSlowMagnetometer) {
 TEST(ImuRobustFilter, MagneticDisturbanceIsRejectedAndOfflineIsBetter) {
   const double fs = 100.0;
   const std::size_t n = 12000;  // 2 minutes
-  imu::SyntheticImuOptions opt;
-  opt.gyr_bias = Vec3(0.2, -0.1, 0.2) * kDeg;
-  opt.gyr_noise = 0.1 * kDeg;
-  opt.acc_noise = 0.05;
-  opt.mag_noise = 0.3;
-  opt.disturbances = {{40.0, 70.0, Vec3(15.0, -10.0, 5.0), true}};  // a magnet on the sensor for 30 s
+  const auto opt = magnet_test_sensor({{40.0, 70.0, Vec3(15.0, -10.0, 5.0), true}});  // a magnet on the sensor for 30 s
   const auto truth = trajectory(n, fs, wobble);
   const auto d = imu::synthesize_imu(truth, {fs, {}}, {}, opt);
   imu::RobustFilterParams no_rejection;
@@ -327,9 +343,7 @@ TEST(ImuRobustFilter, MagneticDisturbanceIsRejectedAndOfflineIsBetter) {
   std::vector<std::uint8_t> offline_dist(n);
   imu::estimate_orientation_offline({d.gyr, d.acc, d.mag}, {fs, {}}, {}, {.quat_9d = offline, .mag_disturbed = offline_dist});
   const auto rms_deg = [&](const std::vector<double>& est, std::size_t from, std::size_t to) {
-    double s = 0.0;
-    for (std::size_t i = from; i < to; ++i) s += std::pow(angle_between(imu::from_wxyz(&est[4 * i]), imu::from_wxyz(&truth[4 * i])), 2);
-    return std::sqrt(s / static_cast<double>(to - from)) / kDeg;
+    return rms_error_deg(est, truth, from, to);
   };
   const double during_with = rms_deg(with.q9, 4000, 7000), during_without = rms_deg(without.q9, 4000, 7000);
   // Rejected, the heading drifts only with the vertical bias left (0.2 deg/s here, 40 s into the run with VQF's
@@ -356,13 +370,9 @@ TEST(ImuRobustFilter, OfflineRejectsAMagnetAtEitherEnd) {
   // rule (only what both runs flag) would let both ends through.
   const double fs = 100.0;
   const std::size_t n = 12000;
-  imu::SyntheticImuOptions opt;
-  opt.gyr_bias = Vec3(0.2, -0.1, 0.2) * kDeg;
-  opt.gyr_noise = 0.1 * kDeg;
-  opt.acc_noise = 0.05;
-  opt.mag_noise = 0.3;
-  opt.disturbances = {{0.0, 20.0, Vec3(15.0, -10.0, 5.0), true}, {60.0, 62.0, Vec3(-12.0, 8.0, 4.0), true},
-                      {100.0, 120.0, Vec3(-15.0, 10.0, 5.0), true}};
+  const auto opt = magnet_test_sensor({{0.0, 20.0, Vec3(15.0, -10.0, 5.0), true},
+                                       {60.0, 62.0, Vec3(-12.0, 8.0, 4.0), true},
+                                       {100.0, 120.0, Vec3(-15.0, 10.0, 5.0), true}});
   const auto truth = trajectory(n, fs, wobble);
   const auto d = imu::synthesize_imu(truth, {fs, {}}, {}, opt);
   std::vector<double> q(4 * n), q_accepting(4 * n);
@@ -372,9 +382,7 @@ TEST(ImuRobustFilter, OfflineRejectsAMagnetAtEitherEnd) {
   no_rejection.mag_disturbance_rejection = false;
   imu::estimate_orientation_offline({d.gyr, d.acc, d.mag}, {fs, {}}, no_rejection, {.quat_9d = q_accepting});
   const auto rms_deg = [&](const std::vector<double>& est, std::size_t from, std::size_t to) {
-    double s = 0.0;
-    for (std::size_t i = from; i < to; ++i) s += std::pow(angle_between(imu::from_wxyz(&est[4 * i]), imu::from_wxyz(&truth[4 * i])), 2);
-    return std::sqrt(s / static_cast<double>(to - from)) / kDeg;
+    return rms_error_deg(est, truth, from, to);
   };
   // The end magnet is flagged where its field's norm or dip differs from the clean field's (about 17 of its 20 s:
   // in some orientations it leaves both within the thresholds, and no rule based on them can see it there).

@@ -3,23 +3,21 @@ markers; bench/gaitalytics_feet_eval.py holds the method and prints the table)."
 
 from __future__ import annotations
 
-import importlib.util
-
 import numpy as np
 import pytest
+
+from ..conftest import bench_module
 
 pytest.importorskip("ezc3d")
 pytest.importorskip("scipy")
 
 
 @pytest.fixture(scope="module")
-def evaluation(shared_data_dir, repo_dir):
+def evaluation(shared_data_dir):
     path = shared_data_dir / "gaitalytics" / "gait_es_emg.c3d"
     if not path.is_file():
         pytest.skip(f"gaitalytics recording not found at {path}")
-    spec = importlib.util.spec_from_file_location("gaitalytics_feet_eval", repo_dir / "bench" / "gaitalytics_feet_eval.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = bench_module("gaitalytics_feet_eval")
     return module, module.evaluate(path)
 
 

@@ -6,14 +6,13 @@ fall back to 0.1's (F1 0.856)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from kinemyo import gait, io
+
+from ..conftest import bench_module
 
 SAMPLE = "tests/data/mobgap/ha001_test5_trial1.csv"
 
@@ -63,17 +62,11 @@ def test_contacts_match_the_indip_reference(trials):
     assert straight["f1"] >= 0.95 and straight["mae"] < 0.05 and straight["lr"] >= 0.95
 
 
-def test_regular_walking_and_where_the_errors_are(trials, repo_dir):
+def test_regular_walking_and_where_the_errors_are(trials):
     # The pooled F1 stops short of 0.90 for every detector because of the reference's irregular stretches (turns,
     # shuffles, a foot's contact given twice or without the other's between): on the 170 regular contacts the
     # default measures F1 0.955, recall 0.935, 48 ms, left/right 0.969; on the 68 others 0.681 (mobgap's best 0.613).
-    path = repo_dir / "bench" / "mobgap_eval.py"
-    if not path.is_file():
-        pytest.skip(f"the evaluation script {path} is not here (installed package without the source tree)")
-    spec = importlib.util.spec_from_file_location("mobgap_eval", path)
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = bench  # its dataclass looks its module up there
-    spec.loader.exec_module(bench)
+    bench = bench_module("mobgap_eval")
     _, found = bench.per_bout(trials, bench.kinemyo_detector())
     split = bench.split_by_regularity(trials, found)
     regular, irregular = split[True], split[False]
