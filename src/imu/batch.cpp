@@ -1,5 +1,6 @@
 #include "kinemyo/imu/batch.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <limits>
@@ -47,14 +48,19 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 struct Run {
   std::vector<Vec3> bias;
   std::vector<Eigen::Matrix3d> p;
-  std::vector<std::uint8_t> rest, disturbed;  // disturbed: deviates from an accepted field (not "none yet")
+  // disturbed: flagged against an accepted field (not "none yet"); deviating: off it now (not the wait for clean
+  // field after a deviation); ref_norm / ref_dip: the accepted field (norm 0: none yet)
+  std::vector<std::uint8_t> rest, disturbed, deviating;
+  std::vector<double> ref_norm, ref_dip;
 };
 
 // One causal pass; backward runs see the samples in reverse order with the gyroscope negated, so their bias
 // estimate is negated back. Sample i covers t[i-1]..t[i] forward and t[i]..t[i+1] backward.
 Run run(const ImuRecording& data, const std::vector<double>& dt, const RobustFilterParams& params, bool backward) {
   const std::size_t n = dt.size();
-  Run r{std::vector<Vec3>(n), std::vector<Eigen::Matrix3d>(n), std::vector<std::uint8_t>(n), std::vector<std::uint8_t>(n)};
+  Run r{std::vector<Vec3>(n),         std::vector<Eigen::Matrix3d>(n), std::vector<std::uint8_t>(n),
+        std::vector<std::uint8_t>(n), std::vector<std::uint8_t>(n),      std::vector<double>(n),
+        std::vector<double>(n)};
   RobustFilter f(params);
   for (std::size_t k = 0; k < n; ++k) {
     const std::size_t i = backward ? n - 1 - k : k;
@@ -65,8 +71,75 @@ Run run(const ImuRecording& data, const std::vector<double>& dt, const RobustFil
     r.p[i] = f.state().bias_p;
     r.rest[i] = f.rest();
     r.disturbed[i] = f.mag_disturbed() && f.state().mag_ref_norm > 0.0;
+    r.deviating[i] = r.disturbed[i] && f.state().mag_undisturbed_time == 0.0;
+    r.ref_norm[i] = f.state().mag_ref_norm;
+    r.ref_dip[i] = f.state().mag_ref_dip;
   }
   return r;
+}
+
+// Heading offset: random-walk Kalman filter (steady gain dt / tau_mag) and RTS smoother over the samples in `use`;
+// the innovation is wrapped, the estimate kept continuous. has_mag: some sample was used.
+struct HeadingOffset {
+  std::vector<double> delta;
+  bool has_mag = false;
+};
+HeadingOffset smooth_heading_offset(const std::vector<double>& implied, const std::vector<std::uint8_t>& use,
+                                    const std::vector<double>& dt, double tau_mag) {
+  const std::size_t n = implied.size();
+  std::vector<double> x_f(n), p_f(n), p_pred(n);
+  double x = 0.0, p = 1e12;
+  const double tau = tau_mag > 0.0 ? tau_mag : 1e-9;
+  for (std::size_t i = 0; i < n; ++i) {
+    p += (dt[i] / tau) * (dt[i] / tau);
+    p_pred[i] = p;
+    if (use[i]) {
+      const double k = p / (p + 1.0);
+      x += k * wrap_pi(implied[i] - x);
+      p *= 1.0 - k;
+    }
+    x_f[i] = x;
+    p_f[i] = p;
+  }
+  HeadingOffset h{std::vector<double>(n), p_f[n - 1] < 1e11};
+  h.delta[n - 1] = x_f[n - 1];
+  for (std::size_t k = n - 1; k-- > 0;) h.delta[k] = x_f[k] + p_f[k] / p_pred[k + 1] * (h.delta[k + 1] - x_f[k]);
+  return h;
+}
+
+// Offline magnetic disturbance. First, either run's flag rejects a sample, each run's wait for clean field after a
+// disturbance included: taking only what both flag, as offline VQF does, lets a magnet at either end of a
+// recording through (the run that starts inside it accepts it as its field). The two runs wait on opposite sides
+// of a disturbance, so this also rejects clean field on both sides of it (BROAD trial 26, a phone vibrating).
+// Second, a sample rejected only for a wait, where both runs hold the same accepted field, is taken back when the
+// heading it implies agrees with the heading offset smoothed over the first selection within 3 robust SDs of that
+// selection's own residuals (innovation gating). The wait cannot simply be dropped: inside a magnet on the sensor
+// the field's norm and dip look right at moments as the sensor turns, and only the wait rejected those; their
+// heading does not agree.
+std::vector<std::uint8_t> offline_disturbance(const Run& fwd, const Run& bwd, const std::vector<double>& implied,
+                                              const std::vector<double>& dt, const RobustFilterParams& params) {
+  const std::size_t n = implied.size();
+  std::vector<std::uint8_t> d(n), use(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    d[i] = fwd.disturbed[i] || bwd.disturbed[i];
+    use[i] = std::isfinite(implied[i]) && !d[i];
+  }
+  const HeadingOffset first = smooth_heading_offset(implied, use, dt, params.tau_mag);
+  if (!first.has_mag) return d;
+  std::vector<double> residual;
+  for (std::size_t i = 0; i < n; ++i)
+    if (use[i]) residual.push_back(std::abs(wrap_pi(implied[i] - first.delta[i])));
+  auto mid = residual.begin() + static_cast<std::ptrdiff_t>(residual.size() / 2);
+  std::nth_element(residual.begin(), mid, residual.end());
+  const double gate = 3.0 * 1.4826 * *mid;  // 3 SD, the SD from the median absolute residual
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!d[i] || !std::isfinite(implied[i]) || fwd.deviating[i] || bwd.deviating[i]) continue;
+    const bool same_field = fwd.ref_norm[i] > 0.0 && bwd.ref_norm[i] > 0.0 &&
+                            std::abs(fwd.ref_norm[i] - bwd.ref_norm[i]) < params.mag_norm_threshold * fwd.ref_norm[i] &&
+                            std::abs(fwd.ref_dip[i] - bwd.ref_dip[i]) < params.mag_dip_threshold;
+    if (same_field && std::abs(wrap_pi(implied[i] - first.delta[i])) <= gate) d[i] = 0;
+  }
+  return d;
 }
 
 // Zero-phase second-order Butterworth low-pass (forward then backward) of a vector series; rows with NaN are
@@ -219,37 +292,22 @@ void estimate_orientation_offline(const ImuRecording& data, const SampleTimes& t
     q6[i] = (acc_quat * q_gyr[i]).normalized();
   }
 
-  // Heading offset: random-walk Kalman filter (steady gain dt / tau_mag) and RTS smoother over undisturbed
-  // magnetometer samples; the innovation is wrapped, the estimate kept continuous.
-  std::vector<double> x_f(n), p_f(n), p_pred(n);
-  double x = 0.0, p = 1e12;
-  const double tau = params.tau_mag > 0.0 ? params.tau_mag : 1e-9;
+  // Heading offset, from the heading each usable magnetometer sample implies in the 6D frame.
+  std::vector<double> implied(n, kNaN);
   for (std::size_t i = 0; i < n; ++i) {
-    p += (dt[i] / tau) * (dt[i] / tau);
-    p_pred[i] = p;
     const Vec3 m = row(data.mag, i);
-    // Either run's flag rejects the sample. (Taking only the samples both runs flag, as offline VQF does, gains
-    // 0.3 deg on BROAD trial 26 but lets a magnet at either end of a recording through: the run that starts inside
-    // it accepts it as its field.)
-    const bool use = detail::usable_vector(m, params.limits.mag) &&
-                     !(params.mag_disturbance_rejection && (fwd.disturbed[i] || bwd.disturbed[i]));
-    if (use) {
+    if (detail::usable_vector(m, params.limits.mag)) {
       const Vec3 m6 = q6[i] * m;
-      const double innovation = wrap_pi(std::atan2(m6.x(), m6.y()) - x);
-      const double k = p / (p + 1.0);
-      x += k * innovation;
-      p *= 1.0 - k;
+      implied[i] = std::atan2(m6.x(), m6.y());
     }
-    x_f[i] = x;
-    p_f[i] = p;
   }
-  std::vector<double> delta(n);
-  delta[n - 1] = x_f[n - 1];
-  for (std::size_t k = n - 1; k-- > 0;) {
-    const double c = p_f[k] / p_pred[k + 1];
-    delta[k] = x_f[k] + c * (delta[k + 1] - x_f[k]);
-  }
-  const bool has_mag = p_f[n - 1] < 1e11;
+  std::vector<std::uint8_t> disturbed(n, 0);
+  if (params.mag_disturbance_rejection) disturbed = offline_disturbance(fwd, bwd, implied, dt, params);
+  std::vector<std::uint8_t> use(n);
+  for (std::size_t i = 0; i < n; ++i) use[i] = std::isfinite(implied[i]) && !disturbed[i];
+  const HeadingOffset heading = smooth_heading_offset(implied, use, dt, params.tau_mag);
+  const bool has_mag = heading.has_mag;
+  const std::vector<double>& delta = heading.delta;
 
   for (std::size_t i = 0; i < n; ++i) {
     const double d = has_mag ? delta[i] : 0.0;
@@ -264,7 +322,7 @@ void estimate_orientation_offline(const ImuRecording& data, const SampleTimes& t
     }
     if (!out.delta.empty()) out.delta[i] = wrap_pi(d);
     if (!out.rest.empty()) out.rest[i] = fwd.rest[i] && bwd.rest[i];
-    if (!out.mag_disturbed.empty()) out.mag_disturbed[i] = fwd.disturbed[i] || bwd.disturbed[i];
+    if (!out.mag_disturbed.empty()) out.mag_disturbed[i] = disturbed[i];
   }
 }
 
