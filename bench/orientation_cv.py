@@ -40,7 +40,7 @@ GROUPS = {"slow rotation": ("01_", "04_"), "fast rotation": ("06_", "21_"), "tra
 # in a 192-point grid, see docs/validation.md): bias_sigma_motion 0.1 deg/s -- with 0.03 in the grid, leaving the
 # slow rotations out picks 0.03, which then costs those trials 1.1 deg of 6D error (and 20 further BROAD trials
 # showed the same loss, issue 14); mag_norm_threshold 0.1, mag_min_undisturbed_time 0.5 s and
-# mag_rejection_factor 2 -- free (96 sets), they cross-validate to the same figures (9D 2.133 deg causal, 2.426
+# mag_rejection_factor 2 -- free (96 sets), they cross-validate to the same figures (9D 2.133 deg causal, 2.427
 # offline), and the norm threshold of 0.2 most folds take lets a 19 uT magnet on the sensor through (C++ test).
 GRID = {
     "tau_acc": (2.5, 3.0),

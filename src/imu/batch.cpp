@@ -113,9 +113,10 @@ HeadingOffset smooth_heading_offset(const std::vector<double>& implied, const st
 // of a disturbance, so this also rejects clean field on both sides of it (BROAD trial 26, a phone vibrating).
 // Second, a sample rejected only for a wait, where both runs hold the same accepted field, is taken back when the
 // heading it implies agrees with the heading offset smoothed over the first selection within 3 robust SDs of that
-// selection's own residuals (innovation gating). The wait cannot simply be dropped: inside a magnet on the sensor
-// the field's norm and dip look right at moments as the sensor turns, and only the wait rejected those; their
-// heading does not agree.
+// selection's own residuals, and at most mag_dip_threshold (innovation gating). The wait cannot simply be dropped:
+// inside a magnet on the sensor the field's norm and dip look right at moments as the sensor turns, and only the
+// wait rejected those; their heading rarely agrees (a field sitting at the norm threshold, flagged on and off,
+// does leak a little: tests/cpp/imu/test_orientation.cpp).
 std::vector<std::uint8_t> offline_disturbance(const Run& fwd, const Run& bwd, const std::vector<double>& implied,
                                               const std::vector<double>& dt, const RobustFilterParams& params) {
   const std::size_t n = implied.size();
@@ -131,7 +132,9 @@ std::vector<std::uint8_t> offline_disturbance(const Run& fwd, const Run& bwd, co
     if (use[i]) residual.push_back(std::abs(wrap_pi(implied[i] - first.delta[i])));
   auto mid = residual.begin() + static_cast<std::ptrdiff_t>(residual.size() / 2);
   std::nth_element(residual.begin(), mid, residual.end());
-  const double gate = 3.0 * 1.4826 * *mid;  // 3 SD, the SD from the median absolute residual
+  // 3 SD, the SD from the median absolute residual; never wider than the dip test's own tolerance, so that where
+  // the unflagged samples scatter widely (an undetected disturbance among them) nothing is taken back on their word
+  const double gate = std::min(3.0 * 1.4826 * *mid, params.mag_dip_threshold);
   for (std::size_t i = 0; i < n; ++i) {
     if (!d[i] || !std::isfinite(implied[i]) || fwd.deviating[i] || bwd.deviating[i]) continue;
     const bool same_field = fwd.ref_norm[i] > 0.0 && bwd.ref_norm[i] > 0.0 &&

@@ -45,8 +45,9 @@ void estimate_orientation(RobustFilter& filter, const ImuRecording& data, const 
 /// sample by sample; the heading offset is a Kalman filter plus Rauch-Tung-Striebel smoother over the magnetometer
 /// samples that are not disturbed: those neither run flags, and those a run flags only for its wait for clean field
 /// after a disturbance (both runs holding the same field) whose heading agrees with that smoothed over the others
-/// within 3 robust SDs of their residuals. Fills the same outputs as the causal filter (rest: detected by both
-/// runs; mag_disturbed: the samples left out of the heading smoother).
+/// within 3 robust SDs of their residuals (at most mag_dip_threshold). Fills the same outputs as the causal filter
+/// (rest: detected by both runs; mag_disturbed: usable magnetometer samples judged disturbed and so left out of the
+/// heading smoother).
 void estimate_orientation_offline(const ImuRecording& data, const SampleTimes& times, const RobustFilterParams& params,
                                   const RobustOutput& out);
 void estimate_orientation(MadgwickFilter& filter, const ImuRecording& data, const SampleTimes& times,
